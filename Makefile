@@ -1,0 +1,58 @@
+# ipcparity: C reference programs, their cgo and pure-Go forms, and the
+# parity runner that compares them. See README.md.
+
+GO      ?= go
+CC      ?= gcc
+CFLAGS  ?= -O2
+CWARN   := -Wall -Wextra -Werror
+LDLIBS  := -lrt -pthread
+BIN     := bin
+
+# Every program is declared once, in c_reference/programs.h, as NAME_main;
+# its C source is the part of NAME before the first underscore (fifo_reader
+# is in fifo.c).
+PROGRAMS := $(shell sed -n 's/^int \([a-z_]*\)_main.*/\1/p' c_reference/programs.h)
+C_BINS   := $(addprefix $(BIN)/c/,$(PROGRAMS))
+
+.PHONY: all build c go cgo ipcparity compare check test bench clean
+
+all: build
+
+build: c go cgo ipcparity
+
+c: $(C_BINS)
+
+.SECONDEXPANSION:
+$(BIN)/c/%: c_reference/$$(firstword $$(subst _, ,$$*)).c c_reference/main.c c_reference/report.c $$(wildcard c_reference/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CWARN) $(CFLAGS) -DPROGRAM=$*_main -o $@ $(filter %.c,$^) $(LDLIBS)
+
+go:
+	@mkdir -p $(BIN)/go
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/go/ ./goipc/cmd/...
+
+cgo:
+	@mkdir -p $(BIN)/cgo
+	$(GO) build -o $(BIN)/cgo/ ./cipc/cmd/...
+
+ipcparity:
+	$(GO) build -o $(BIN)/ipcparity ./compare/cmd/ipcparity
+
+# Every scenario on every form, crossed where a program has two sides, and
+# every call script on cipc and goipc. Exit 0 only when all agree.
+compare: build
+	$(BIN)/ipcparity check
+
+test: build
+	$(GO) test -race ./...
+
+check: build
+	@echo '== gofmt'; out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+		if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
+	@echo '== go vet'; $(GO) vet ./...
+	@echo '== goipc without cgo'; CGO_ENABLED=0 $(GO) build ./goipc/... ./internal/... ./cipc/...
+	@echo '== go test -race'; $(GO) test -race -count=1 ./...
+	@echo '== parity'; $(BIN)/ipcparity check
+
+clean:
+	rm -rf $(BIN)

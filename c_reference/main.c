@@ -1,0 +1,7 @@
+/* The thin main() of every program: built with -DPROGRAM=pipe_main and so on. */
+#include "programs.h"
+#include "report.h"
+
+int main(int argc, char **argv) {
+    return ipc_exit(PROGRAM(argc, argv));
+}

@@ -1,0 +1,53 @@
+/* pipe: the notes' "Pipes" section. The parent writes a message into a pipe,
+ * the forked child copies the pipe to stdout one byte at a time. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "programs.h"
+
+/* The notes hard-code the message in parent(); argv[1] may replace it. */
+static const char *message = "Hello World!";
+
+/* static: every program links into one cgo package (the notes: plain functions). */
+static void parent(const int pipefd[2]) {
+    close(pipefd[0]); // Close read-end
+
+    const char* msg = message;
+    write(pipefd[1], msg, strlen(msg));
+    close(pipefd[1]); // Close write-end
+                      // -> reader will see EOF
+
+    wait(NULL); // Wait for child (the notes lack this semicolon)
+}
+
+static void child(const int pipefd[2]) {
+    close(pipefd[1]); // Close write-end
+
+    char buf;
+    while(read(pipefd[0], &buf, 1) > 0) {
+        write(STDOUT_FILENO, &buf, 1);
+    }
+    write(STDOUT_FILENO, "\n", 1);
+
+    close(pipefd[0]); // Close read-end too
+}
+
+/* The notes' main(void), taking the optional message. */
+int pipe_main(int argc, char **argv) {
+    if(argc > 1) message = argv[1];
+
+    int pipefd[2]; // pipefd[0]: read-end
+                   // pipefd[1]: write-end
+
+    if(pipe(pipefd) != 0) return EXIT_FAILURE;
+
+    const pid_t cpid = fork();
+    if(cpid == -1) return EXIT_FAILURE;
+
+    if(cpid == 0) child(pipefd);
+    else          parent(pipefd);
+    return 0; // the notes' main falls off its end, which returns 0
+}

@@ -1,0 +1,8 @@
+/* The reference programs, each a function with the signature of main().
+ * main.c gives each its thin main(); cipc calls them through cgo. */
+#ifndef IPCPARITY_PROGRAMS_H
+#define IPCPARITY_PROGRAMS_H
+
+int pipe_main(int argc, char **argv);
+
+#endif

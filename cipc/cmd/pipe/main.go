@@ -1,0 +1,12 @@
+// Command pipe is the cgo form of c_reference/pipe.c: a Go process that
+// calls the C program through package cipc.
+package main
+
+import (
+	"os"
+
+	"github.com/ipcparity/ipcparity/cipc"
+	"github.com/ipcparity/ipcparity/internal/report"
+)
+
+func main() { report.Exit(cipc.PipeMain(os.Args)) }

@@ -1,0 +1,4 @@
+package goipc
+
+// exitFailure is C's EXIT_FAILURE.
+const exitFailure = 1
