@@ -1,0 +1,455 @@
+package compare
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
+
+	"github.com/ipcparity/ipcparity/goipc"
+)
+
+// The two sides a call script runs on.
+const (
+	SideC  = "cipc"
+	SideGo = "goipc"
+)
+
+// A callFunc carries out one call on the side c.Side and returns its result
+// as the C function would: the value, or the errno it failed with.
+type callFunc func(c *Call) (int64, error)
+
+// callTable maps the name of each call a script may use to its
+// interpreter; each mechanism's calls_*.go file adds its own.
+var callTable = map[string]callFunc{}
+
+// symbols are the constants a script may name.
+var symbols = map[string]int64{}
+
+func knownCalls() []string {
+	var names []string
+	for n := range callTable {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// errnoByName is the errno named name, as unix.ErrnoName names it, or 0.
+func errnoByName(name string) unix.Errno {
+	for e := unix.Errno(1); e < 4096; e++ {
+		if unix.ErrnoName(e) == name {
+			return e
+		}
+	}
+	return 0
+}
+
+// Call is one call being carried out: its arguments, the variables of the
+// script, and how the transcript shows each argument.
+type Call struct {
+	Side string
+	Line *ScriptLine
+	vars map[string]any
+	run  string
+	// shown is each argument as the transcript shows it.
+	shown []string
+	// Ret, when set by the call, replaces the number after = in the
+	// transcript (for results that are addresses, say).
+	Ret string
+	// Bound is what a "= $var" binds when the call set it, instead of the
+	// returned number (a mapping, a semaphore).
+	Bound any
+}
+
+// NArgs is the number of arguments given.
+func (c *Call) NArgs() int { return len(c.Line.Args) }
+
+func (c *Call) arg(i int) (*Expr, error) {
+	if i >= len(c.Line.Args) {
+		return nil, fmt.Errorf("%s takes at least %d arguments", c.Line.Call, i+1)
+	}
+	return c.Line.Args[i], nil
+}
+
+// Arity checks the number of arguments.
+func (c *Call) Arity(n int) error {
+	if len(c.Line.Args) != n {
+		return fmt.Errorf("%s takes %d arguments, not %d", c.Line.Call, n, len(c.Line.Args))
+	}
+	return nil
+}
+
+// Int evaluates argument i as an integer: a number, constants joined by |,
+// or a bound variable.
+func (c *Call) Int(i int) (int64, error) {
+	e, err := c.arg(i)
+	if err != nil {
+		return 0, err
+	}
+	return c.evalInt(e)
+}
+
+func (c *Call) evalInt(e *Expr) (int64, error) {
+	switch e.Kind {
+	case ExprInt:
+		return e.Int, nil
+	case ExprName:
+		return symbols[e.Name], nil
+	case ExprOr:
+		var v int64
+		for _, el := range e.Elems {
+			x, err := c.evalInt(el)
+			if err != nil {
+				return 0, err
+			}
+			v |= x
+		}
+		return v, nil
+	case ExprVar:
+		v, ok := c.vars[e.Name]
+		if !ok {
+			return 0, fmt.Errorf("$%s is not bound", e.Name)
+		}
+		n, ok := v.(int64)
+		if !ok {
+			return 0, fmt.Errorf("$%s is not a number", e.Name)
+		}
+		return n, nil
+	case ExprNull:
+		return 0, nil
+	}
+	return 0, fmt.Errorf("%s: expected a number", e.Src)
+}
+
+// Bytes evaluates argument i as a string; $RUN inside it becomes the run's
+// token.
+func (c *Call) Bytes(i int) ([]byte, error) {
+	e, err := c.arg(i)
+	if err != nil {
+		return nil, err
+	}
+	if e.Kind != ExprString {
+		return nil, fmt.Errorf("%s: expected a string", e.Src)
+	}
+	s := strings.ReplaceAll(e.Str, "$RUN", c.run)
+	if e.Rep > 0 {
+		s = strings.Repeat(s, int(e.Rep))
+	}
+	return []byte(s), nil
+}
+
+// String is Bytes as a string.
+func (c *Call) String(i int) (string, error) {
+	b, err := c.Bytes(i)
+	return string(b), err
+}
+
+// IsNull reports whether argument i is NULL.
+func (c *Call) IsNull(i int) bool {
+	e, err := c.arg(i)
+	return err == nil && e.Kind == ExprNull
+}
+
+// Handle returns the value bound to the variable in argument i (a mapping,
+// a semaphore).
+func (c *Call) Handle(i int) (any, error) {
+	e, err := c.arg(i)
+	if err != nil {
+		return nil, err
+	}
+	if e.Kind != ExprVar {
+		return nil, fmt.Errorf("%s: expected a variable", e.Src)
+	}
+	v, ok := c.vars[e.Name]
+	if !ok {
+		return nil, fmt.Errorf("$%s is not bound", e.Name)
+	}
+	return v, nil
+}
+
+// Fields evaluates argument i, a structure, into its integer fields; only
+// the names in allowed may appear.
+func (c *Call) Fields(i int, allowed ...string) (map[string]int64, error) {
+	e, err := c.arg(i)
+	if err != nil {
+		return nil, err
+	}
+	if e.Kind != ExprStruct {
+		return nil, fmt.Errorf("%s: expected a structure { }", e.Src)
+	}
+	out := map[string]int64{}
+	for _, f := range e.Elems {
+		if !contains(allowed, f.Field) {
+			return nil, fmt.Errorf("%s has no field %s (fields: %s)", e.Src, f.Field, strings.Join(allowed, ", "))
+		}
+		v, err := c.evalInt(f)
+		if err != nil {
+			return nil, err
+		}
+		out[f.Field] = v
+	}
+	return out, nil
+}
+
+// OutVars returns the variable names of argument i, an array of variables
+// that the call fills ([$r, $w]).
+func (c *Call) OutVars(i, n int) ([]string, error) {
+	e, err := c.arg(i)
+	if err != nil {
+		return nil, err
+	}
+	if e.Kind != ExprArray || len(e.Elems) != n {
+		return nil, fmt.Errorf("%s: expected an array of %d variables", e.Src, n)
+	}
+	names := make([]string, n)
+	for k, el := range e.Elems {
+		if el.Kind != ExprVar {
+			return nil, fmt.Errorf("%s: expected a variable", el.Src)
+		}
+		names[k] = el.Name
+	}
+	return names, nil
+}
+
+// Bind sets a variable.
+func (c *Call) Bind(name string, v any) { c.vars[name] = v }
+
+// Show replaces how argument i appears in the transcript (an output
+// argument shows what the call wrote there).
+func (c *Call) Show(i int, s string) { c.shown[i] = s }
+
+// Quote renders bytes as strace does: a C string, cut after 32 bytes.
+func Quote(b []byte) string {
+	const max = 32
+	var sb strings.Builder
+	sb.WriteByte('"')
+	for i, ch := range b {
+		if i == max {
+			sb.WriteString(`"...`)
+			return sb.String()
+		}
+		switch {
+		case ch == '"' || ch == '\\':
+			sb.WriteByte('\\')
+			sb.WriteByte(ch)
+		case ch == '\n':
+			sb.WriteString(`\n`)
+		case ch == '\t':
+			sb.WriteString(`\t`)
+		case ch >= 0x20 && ch < 0x7f:
+			sb.WriteByte(ch)
+		default:
+			fmt.Fprintf(&sb, `\x%02x`, ch)
+		}
+	}
+	sb.WriteByte('"')
+	return sb.String()
+}
+
+// render shows an argument with bound variables replaced by their values.
+func (c *Call) render(e *Expr) string {
+	switch e.Kind {
+	case ExprVar:
+		if v, ok := c.vars[e.Name]; ok {
+			if n, ok := v.(int64); ok {
+				return strconv.FormatInt(n, 10)
+			}
+		}
+		return e.Src
+	case ExprArray:
+		parts := make([]string, len(e.Elems))
+		for i, el := range e.Elems {
+			parts[i] = c.render(el)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case ExprStruct:
+		parts := make([]string, len(e.Elems))
+		for i, el := range e.Elems {
+			parts[i] = el.Field + "=" + c.render(el)
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return e.Src
+}
+
+// ExecScript runs a script on one side and writes its transcript to w. It
+// returns the lines whose result was not the one the script expects, and
+// an error if the script itself is wrong (an unbound variable, a bad
+// argument), naming the file and line.
+func ExecScript(s *Script, side, run string, w io.Writer) (mismatches []string, err error) {
+	vars := map[string]any{}
+	for i := range s.Lines {
+		line := &s.Lines[i]
+		c := &Call{Side: side, Line: line, vars: vars, run: run, shown: make([]string, len(line.Args))}
+		ret, callErr := callTable[line.Call](c)
+		if callErr != nil {
+			if _, isErrno := callErr.(unix.Errno); !isErrno {
+				return mismatches, fmt.Errorf("%s:%d: %v", s.File, line.N, callErr)
+			}
+		}
+		parts := make([]string, len(line.Args))
+		for k, a := range line.Args {
+			if c.shown[k] != "" {
+				parts[k] = c.shown[k]
+			} else {
+				parts[k] = c.render(a)
+			}
+		}
+		result := strconv.FormatInt(ret, 10)
+		if c.Ret != "" {
+			result = c.Ret
+		}
+		if callErr != nil {
+			e := callErr.(unix.Errno)
+			result = fmt.Sprintf("-1 %s (%s)", ErrnoName(e), goipc.Strerror(e))
+		}
+		fmt.Fprintf(w, "%s(%s) = %s\n", line.Call, strings.Join(parts, ", "), result)
+		if x := line.Expect; x != nil {
+			var problem string
+			switch {
+			case x.Bind != "" && callErr != nil:
+				problem = "expected success, got " + result
+			case x.Bind != "":
+				if c.Bound != nil {
+					vars[x.Bind] = c.Bound
+				} else {
+					vars[x.Bind] = ret
+				}
+			case x.Errno != "" && (callErr == nil || ErrnoName(callErr.(unix.Errno)) != x.Errno):
+				problem = "expected -1 " + x.Errno + ", got " + result
+			case x.Value != nil && (callErr != nil || ret != *x.Value):
+				problem = fmt.Sprintf("expected %d, got %s", *x.Value, result)
+			}
+			if problem != "" {
+				mismatches = append(mismatches, fmt.Sprintf("%s:%d: %s: %s", s.File, line.N, line.Text, problem))
+			}
+		}
+	}
+	return mismatches, nil
+}
+
+// callsSideEnv, in a process's environment, makes CallsSideMain run a call
+// script on that side instead of the program.
+const callsSideEnv = "IPCPARITY_CALLS_SIDE"
+
+// CallsSideMain runs a call script on one side when the process was started
+// for that (by RunScript), and exits; otherwise it returns at once. The
+// ipcparity command and the package's tests call it first thing.
+func CallsSideMain() {
+	side := os.Getenv(callsSideEnv)
+	if side == "" {
+		return
+	}
+	file := os.Args[len(os.Args)-1]
+	s, err := ParseScriptFile(file)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	run := strings.TrimPrefix(os.Getenv("IPC_NAME"), "/")
+	mismatches, err := ExecScript(s, side, run, os.Stdout)
+	for _, m := range mismatches {
+		fmt.Fprintln(os.Stderr, m)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	if len(mismatches) > 0 {
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// ScriptResult is a script run on both sides.
+type ScriptResult struct {
+	File string `json:"file"`
+	// Transcripts by side, and each side's complaints (results the script
+	// did not expect, leftovers, a wrong script).
+	Transcripts map[string]string   `json:"transcripts"`
+	Problems    map[string][]string `json:"problems,omitempty"`
+	// Diff is cmp.Diff(cipc's lines, goipc's lines).
+	Diff  string `json:"diff,omitempty"`
+	Agree bool   `json:"agree"`
+}
+
+// RunScript runs a call script on cipc and on goipc, each in its own
+// subprocess of self (a binary that calls CallsSideMain) under the runner,
+// and compares their transcripts line by line.
+func RunScript(ctx context.Context, self, file string) ScriptResult {
+	res := ScriptResult{File: file, Transcripts: map[string]string{}, Problems: map[string][]string{}}
+	abs, err := filepath.Abs(file)
+	if err == nil {
+		_, err = ParseScriptFile(abs)
+	}
+	if err != nil {
+		res.Problems["script"] = []string{err.Error()}
+		return res
+	}
+	form := Form{Name: "calls", Command: func(string) ([]string, error) { return []string{self}, nil }}
+	var lines [2][]string
+	for i, side := range []string{SideC, SideGo} {
+		sc := Scenario{
+			Mechanism: "calls", Name: file, Roles: []string{"calls"}, IPCName: "/$RUN",
+			Steps: []Step{{Program: "calls", Args: []string{abs}, Env: []string{callsSideEnv + "=" + side}}},
+		}
+		out, err := Execute(ctx, sc, Pairing{form})
+		if err != nil {
+			res.Problems[side] = append(res.Problems[side], err.Error())
+			continue
+		}
+		p := out.Procs[0]
+		res.Transcripts[side] = string(p.Stdout)
+		lines[i] = strings.SplitAfter(string(p.Stdout), "\n")
+		if p.Stderr != "" {
+			res.Problems[side] = append(res.Problems[side], strings.Split(strings.TrimSpace(string(p.Stderr)), "\n")...)
+		}
+		if p.Exit != 0 && p.Stderr == "" {
+			res.Problems[side] = append(res.Problems[side], fmt.Sprintf("exit %d %s", p.Exit, p.Signal))
+		}
+		if p.Timeout {
+			res.Problems[side] = append(res.Problems[side], "timeout")
+		}
+		for _, l := range out.Leftovers {
+			res.Problems[side] = append(res.Problems[side], "left behind: "+l)
+		}
+	}
+	res.Diff = cmp.Diff(lines[0], lines[1])
+	res.Agree = res.Diff == "" && len(res.Problems) == 0
+	if len(res.Problems) == 0 {
+		res.Problems = nil
+	}
+	return res
+}
+
+// ReportScripts writes the results of call scripts: each file, whether the
+// sides agree, and where they do not, the diff and the problems.
+func ReportScripts(w io.Writer, results []ScriptResult) {
+	agree := 0
+	for _, r := range results {
+		mark := "ok"
+		if !r.Agree {
+			mark = "DIFF"
+		} else {
+			agree++
+		}
+		fmt.Fprintf(w, "%-4s %s (%d calls)\n", mark, r.File, strings.Count(r.Transcripts[SideC], "\n"))
+		for _, side := range []string{"script", SideC, SideGo} {
+			for _, p := range r.Problems[side] {
+				fmt.Fprintf(w, "     %s: %s\n", side, p)
+			}
+		}
+		if r.Diff != "" {
+			fmt.Fprintf(w, "     mismatch (-cipc +goipc):\n%s", indent(r.Diff))
+		}
+	}
+	fmt.Fprintf(w, "%d of %d call scripts agree between cipc and goipc\n", agree, len(results))
+}

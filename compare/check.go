@@ -1,0 +1,140 @@
+package compare
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// A Result is one scenario run under every pairing and compared with the
+// reference pairing (the first: C in every role).
+type Result struct {
+	Mechanism string   `json:"program"`
+	Scenario  string   `json:"scenario"`
+	About     string   `json:"about"`
+	Roles     []string `json:"roles"`
+	Runs      []RunResult `json:"runs"`
+	// Agree is true when every pairing gave the reference outcome, or the
+	// outcome a listed known difference predicts.
+	Agree bool `json:"agree"`
+	// Notes say how the comparison was made where it was not field for
+	// field (lines compared as a set, errno not reported by a form).
+	Notes []string `json:"notes,omitempty"`
+}
+
+// RunResult is the outcome of one pairing and how it compares.
+type RunResult struct {
+	Pairing string  `json:"pairing"`
+	Outcome Outcome `json:"outcome"`
+	// Verdict is "reference", "same", "known" or "different".
+	Verdict string `json:"verdict"`
+	// Known names the known difference that explains the outcome.
+	Known string `json:"known,omitempty"`
+	// Diff is cmp.Diff(reference, this), empty when the outcomes agree.
+	Diff string `json:"diff,omitempty"`
+	// Err is the runner's own failure, if the pairing could not run.
+	Err string `json:"error,omitempty"`
+}
+
+// Verdicts.
+const (
+	VerdictReference = "reference"
+	VerdictSame      = "same"
+	VerdictKnown     = "known"
+	VerdictDifferent = "different"
+)
+
+// Compare runs sc under every pairing and compares each outcome with the
+// first pairing's.
+func Compare(ctx context.Context, sc Scenario, pairings []Pairing) Result {
+	res := Result{Mechanism: sc.Mechanism, Scenario: sc.Name, About: sc.About, Roles: sc.Roles, Agree: true}
+	if len(sc.Unordered) > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("stdout of %s compared as a set of lines: their order is not determined", strings.Join(sc.Unordered, ", ")))
+	}
+	var ref Outcome
+	for i, pairing := range pairings {
+		rr := RunResult{Pairing: pairing.Label(sc.Roles)}
+		out, err := Execute(ctx, sc, pairing)
+		rr.Outcome = out
+		switch {
+		case err != nil:
+			rr.Verdict, rr.Err = VerdictDifferent, err.Error()
+			res.Agree = false
+			if i == 0 {
+				rr.Verdict = VerdictReference
+			}
+		case i == 0:
+			rr.Verdict = VerdictReference
+			ref = out
+		default:
+			want := comparable(sc, pairing, ref, &res)
+			got := comparable(sc, pairing, out, nil)
+			rr.Verdict, rr.Known, rr.Diff = judge(sc, pairing, want, got)
+			if rr.Verdict == VerdictDifferent {
+				res.Agree = false
+			}
+		}
+		res.Runs = append(res.Runs, rr)
+	}
+	return res
+}
+
+// comparable prepares an outcome for comparison under a pairing: lines of
+// unordered processes sorted, and errno blanked for processes whose form
+// does not report it (noted once in res when res is not nil).
+func comparable(sc Scenario, pairing Pairing, o Outcome, res *Result) Outcome {
+	c := Outcome{Leftovers: o.Leftovers, Procs: append([]Proc(nil), o.Procs...)}
+	for i := range c.Procs {
+		p := &c.Procs[i]
+		if contains(sc.Unordered, p.Role) {
+			lines := strings.SplitAfter(string(p.Stdout), "\n")
+			sort.Strings(lines)
+			p.Stdout = Text(strings.Join(lines, ""))
+		}
+		prog := programOf(sc, p.Role)
+		if f := pairing.formFor(sc.Roles, prog); !f.ReportsErrno {
+			if res != nil && p.Errno != "" {
+				note := fmt.Sprintf("errno of %s not compared: the %s form does not report it", p.Role, f.Name)
+				if !contains(res.Notes, note) {
+					res.Notes = append(res.Notes, note)
+				}
+			}
+			p.Errno = ""
+		}
+	}
+	return c
+}
+
+// programOf finds the program that a step label stands for.
+func programOf(sc Scenario, label string) string {
+	for _, st := range sc.Steps {
+		if st.Program != "" && st.label() == label {
+			return st.Program
+		}
+	}
+	return label
+}
+
+// judge compares got with want, allowing exactly the known differences
+// listed for this scenario and pairing.
+func judge(sc Scenario, pairing Pairing, want, got Outcome) (verdict, known, diff string) {
+	diff = cmp.Diff(want, got)
+	kds := knownFor(sc, pairing)
+	if diff == "" {
+		for _, kd := range kds {
+			if kd.Required {
+				return VerdictDifferent, kd.ID, fmt.Sprintf("known difference %s is listed for this run but did not show: update the list", kd.ID)
+			}
+		}
+		return VerdictSame, "", ""
+	}
+	for _, kd := range kds {
+		if cmp.Diff(kd.Expect(sc, pairing, want), got) == "" {
+			return VerdictKnown, kd.ID, diff
+		}
+	}
+	return VerdictDifferent, "", diff
+}

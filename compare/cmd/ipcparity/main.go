@@ -1,0 +1,403 @@
+// Command ipcparity runs the C reference programs and their cgo and pure-Go
+// forms on identical inputs and reports every difference.
+//
+//	ipcparity list
+//	ipcparity run --form c|cgo|go PROGRAM [ARGS]
+//	ipcparity check [--json] [PROGRAM...]
+//	ipcparity verify [--json] PROGRAM -- COMMAND [ARGS]
+//	ipcparity calls [--json] FILE...
+//
+// check runs every scenario of the named programs or mechanisms (all when
+// none is named) under every pairing of forms, then every call script in
+// testdata/calls; it exits 0 only when everything agrees. verify runs the
+// scenarios of one program with a user's command in its place and compares
+// it with C. Binaries are looked for in the directory of ipcparity itself
+// (bin/, as make build lays them out) unless --bin says otherwise.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/ipcparity/ipcparity/compare"
+)
+
+const usage = `usage:
+  ipcparity list
+  ipcparity run --form c|cgo|go PROGRAM [ARGS]
+  ipcparity check [--json] [PROGRAM...]
+  ipcparity verify [--json] PROGRAM -- COMMAND [ARGS]
+  ipcparity calls [--json] FILE...
+options (before the command's arguments):
+  --bin DIR     where the c, cgo and go binaries are (default: ipcparity's own directory)
+  --calls DIR   the call scripts that check runs (default: testdata/calls beside --bin)
+  --json        write the results as JSON
+`
+
+func main() {
+	compare.CallsSideMain()
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// usageError is a bad command line: the usage goes to stderr, exit 2.
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	code, err := dispatch(args, stdout, stderr)
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "ipcparity: %s\n%s", ue, usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "ipcparity: %v\n", err)
+		return 2
+	}
+	return code
+}
+
+type options struct {
+	bin, calls, form string
+	json             bool
+}
+
+func parse(name string, args []string, withForm bool) (*options, []string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	o := &options{}
+	self, _ := os.Executable()
+	fs.StringVar(&o.bin, "bin", filepath.Dir(self), "")
+	fs.StringVar(&o.calls, "calls", "", "")
+	fs.BoolVar(&o.json, "json", false, "")
+	if withForm {
+		fs.StringVar(&o.form, "form", "", "")
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, usageError(name + ": " + err.Error())
+	}
+	if o.calls == "" {
+		o.calls = filepath.Join(o.bin, "..", "testdata", "calls")
+	}
+	return o, fs.Args(), nil
+}
+
+func dispatch(args []string, stdout, stderr io.Writer) (int, error) {
+	if len(args) == 0 {
+		return 0, usageError("no command")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	compare.Sweep()
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "list":
+		if len(rest) != 0 {
+			return 0, usageError("list takes no arguments")
+		}
+		return list(stdout)
+	case "run":
+		o, rest, err := parse("run", rest, true)
+		if err != nil {
+			return 0, err
+		}
+		return runOne(ctx, o, rest, stdout, stderr)
+	case "check":
+		o, rest, err := parse("check", rest, false)
+		if err != nil {
+			return 0, err
+		}
+		return check(ctx, o, rest, stdout)
+	case "verify":
+		o, rest, err := parse("verify", rest, false)
+		if err != nil {
+			return 0, err
+		}
+		return verify(ctx, o, rest, stdout)
+	case "calls":
+		o, rest, err := parse("calls", rest, false)
+		if err != nil {
+			return 0, err
+		}
+		if len(rest) == 0 {
+			return 0, usageError("calls needs at least one FILE")
+		}
+		return calls(ctx, o, rest, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0, nil
+	}
+	return 0, usageError(fmt.Sprintf("unknown command %q", cmd))
+}
+
+func programs() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, sc := range compare.Scenarios() {
+		for _, r := range sc.Roles {
+			if !seen[r] {
+				seen[r] = true
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+func mechanisms() []string {
+	var out []string
+	for _, sc := range compare.Scenarios() {
+		if len(out) == 0 || out[len(out)-1] != sc.Mechanism {
+			out = append(out, sc.Mechanism)
+		}
+	}
+	return out
+}
+
+func list(w io.Writer) (int, error) {
+	fmt.Fprintf(w, "forms: c (bin/c), cgo (bin/cgo), go (bin/go)\n\nprograms: %s\n", strings.Join(programs(), " "))
+	mech := ""
+	for _, sc := range compare.Scenarios() {
+		if sc.Mechanism != mech {
+			mech = sc.Mechanism
+			fmt.Fprintf(w, "\n%s (%s):\n", mech, strings.Join(sc.Roles, ", "))
+		}
+		fmt.Fprintf(w, "  %-22s %s\n", sc.Name, sc.About)
+	}
+	fmt.Fprintf(w, "\nknown differences between C and Go:\n")
+	for _, kd := range compare.KnownDifferences {
+		fmt.Fprintf(w, "  %s (forms %s; %s)\n", kd.ID, strings.Join(kd.Forms, ", "), strings.Join(kd.Scenarios, ", "))
+	}
+	return 0, nil
+}
+
+// runOne runs one program as one form, in the current directory with this
+// terminal, as a user would run the binary; a failure's errno is told on
+// stderr afterwards.
+func runOne(ctx context.Context, o *options, args []string, stdout, stderr io.Writer) (int, error) {
+	if o.form == "" {
+		return 0, usageError("run needs --form c, cgo or go")
+	}
+	if len(args) == 0 {
+		return 0, usageError("run needs a PROGRAM")
+	}
+	if !contains(programs(), args[0]) {
+		return 0, usageError(fmt.Sprintf("unknown program %q (programs: %s)", args[0], strings.Join(programs(), " ")))
+	}
+	var form *compare.Form
+	for _, f := range compare.BuiltinForms(o.bin) {
+		if f.Name == o.form {
+			form = &f
+		}
+	}
+	if form == nil {
+		return 0, usageError(fmt.Sprintf("unknown form %q (forms: c, cgo, go)", o.form))
+	}
+	argv, err := form.Command(args[0])
+	if err != nil {
+		return 0, err
+	}
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		return 0, err
+	}
+	cmd := exec.CommandContext(ctx, argv[0], append(argv[1:], args[1:]...)...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
+	cmd.ExtraFiles = []*os.File{wr}
+	cmd.Env = append(os.Environ(), "IPCPARITY_REPORT_FD=3")
+	err = cmd.Start()
+	wr.Close()
+	if err != nil {
+		rd.Close()
+		return 0, err
+	}
+	report, _ := io.ReadAll(rd)
+	rd.Close()
+	err = cmd.Wait()
+	code := cmd.ProcessState.ExitCode()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		fmt.Fprintf(stderr, "ipcparity: %s (%s) killed by %s\n", args[0], o.form, ws.Signal())
+		return 128 + int(ws.Signal()), nil
+	}
+	if err != nil && code != 0 {
+		msg := fmt.Sprintf("ipcparity: %s (%s) exited %d", args[0], o.form, code)
+		if e := compare.ParseErrno(string(report)); e != 0 {
+			msg += fmt.Sprintf(", errno %s (%s)", compare.ErrnoName(e), compare.Strerror(e))
+		}
+		fmt.Fprintln(stderr, msg)
+	}
+	return code, nil
+}
+
+func check(ctx context.Context, o *options, names []string, stdout io.Writer) (int, error) {
+	for _, n := range names {
+		if !contains(programs(), n) && !contains(mechanisms(), n) {
+			return 0, usageError(fmt.Sprintf("unknown program %q (programs: %s; mechanisms: %s)", n, strings.Join(programs(), " "), strings.Join(mechanisms(), " ")))
+		}
+	}
+	forms := compare.BuiltinForms(o.bin)
+	var results []compare.Result
+	for _, sc := range compare.Select(names...) {
+		results = append(results, compare.Compare(ctx, sc, compare.Pairings(sc.Roles, forms)))
+		if ctx.Err() != nil {
+			return 1, ctx.Err()
+		}
+	}
+	// The call scripts of the selected mechanisms: pipe*.calls for pipe.
+	var scripts []compare.ScriptResult
+	files, _ := filepath.Glob(filepath.Join(o.calls, "*.calls"))
+	sort.Strings(files)
+	self, err := os.Executable()
+	if err != nil {
+		return 0, err
+	}
+	for _, f := range files {
+		if len(names) > 0 && !selected(filepath.Base(f), names) {
+			continue
+		}
+		scripts = append(scripts, compare.RunScript(ctx, self, f))
+	}
+	ok := compare.AllAgree(results) && scriptsAgree(scripts)
+	if o.json {
+		if err := writeJSON(stdout, results, scripts, ok); err != nil {
+			return 0, err
+		}
+	} else {
+		compare.Report(stdout, results)
+		if len(scripts) > 0 {
+			fmt.Fprintln(stdout)
+			compare.ReportScripts(stdout, scripts)
+		}
+	}
+	if !ok {
+		return 1, nil
+	}
+	return 0, nil
+}
+
+// selected reports whether a script file (fifo_open.calls) belongs to one
+// of the named mechanisms or programs.
+func selected(base string, names []string) bool {
+	mech, _, _ := strings.Cut(strings.TrimSuffix(base, ".calls"), "_")
+	for _, n := range names {
+		m, _, _ := strings.Cut(n, "_")
+		if m == mech {
+			return true
+		}
+	}
+	return false
+}
+
+func verify(ctx context.Context, o *options, args []string, stdout io.Writer) (int, error) {
+	dash := -1
+	for i, a := range args {
+		if a == "--" {
+			dash = i
+			break
+		}
+	}
+	if dash != 1 || dash == len(args)-1 {
+		return 0, usageError("verify needs PROGRAM -- COMMAND [ARGS]")
+	}
+	program, command := args[0], args[dash+1:]
+	if !contains(programs(), program) {
+		return 0, usageError(fmt.Sprintf("unknown program %q (programs: %s)", program, strings.Join(programs(), " ")))
+	}
+	if !strings.Contains(command[0], "/") {
+		if _, err := exec.LookPath(command[0]); err != nil {
+			return 0, fmt.Errorf("verify: %v", err)
+		}
+	} else if abs, err := filepath.Abs(command[0]); err == nil {
+		command[0] = abs
+	}
+	var c compare.Form
+	for _, f := range compare.BuiltinForms(o.bin) {
+		if f.Name == compare.FormC {
+			c = f
+		}
+	}
+	user := compare.CommandForm(program, command)
+	var results []compare.Result
+	for _, sc := range compare.Select(program) {
+		ref := make(compare.Pairing, len(sc.Roles))
+		mine := make(compare.Pairing, len(sc.Roles))
+		for i, r := range sc.Roles {
+			ref[i], mine[i] = c, c
+			if r == program {
+				mine[i] = user
+			}
+		}
+		results = append(results, compare.Compare(ctx, sc, []compare.Pairing{ref, mine}))
+	}
+	ok := compare.AllAgree(results)
+	if o.json {
+		if err := writeJSON(stdout, results, nil, ok); err != nil {
+			return 0, err
+		}
+	} else {
+		compare.Report(stdout, results)
+	}
+	if !ok {
+		return 1, nil
+	}
+	return 0, nil
+}
+
+func calls(ctx context.Context, o *options, files []string, stdout io.Writer) (int, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return 0, err
+	}
+	var scripts []compare.ScriptResult
+	for _, f := range files {
+		if _, err := os.Stat(f); err != nil {
+			return 0, err
+		}
+		scripts = append(scripts, compare.RunScript(ctx, self, f))
+	}
+	ok := scriptsAgree(scripts)
+	if o.json {
+		if err := writeJSON(stdout, nil, scripts, ok); err != nil {
+			return 0, err
+		}
+	} else {
+		compare.ReportScripts(stdout, scripts)
+	}
+	if !ok {
+		return 1, nil
+	}
+	return 0, nil
+}
+
+func scriptsAgree(s []compare.ScriptResult) bool {
+	for _, r := range s {
+		if !r.Agree {
+			return false
+		}
+	}
+	return true
+}
+
+func writeJSON(w io.Writer, results []compare.Result, scripts []compare.ScriptResult, agree bool) error {
+	return compare.WriteJSON(w, results, scripts, agree)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
