@@ -12,10 +12,10 @@ import (
 // A Result is one scenario run under every pairing and compared with the
 // reference pairing (the first: C in every role).
 type Result struct {
-	Mechanism string   `json:"program"`
-	Scenario  string   `json:"scenario"`
-	About     string   `json:"about"`
-	Roles     []string `json:"roles"`
+	Mechanism string      `json:"program"`
+	Scenario  string      `json:"scenario"`
+	About     string      `json:"about"`
+	Roles     []string    `json:"roles"`
 	Runs      []RunResult `json:"runs"`
 	// Agree is true when every pairing gave the reference outcome, or the
 	// outcome a listed known difference predicts.

@@ -1,0 +1,228 @@
+package compare
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
+)
+
+// shForm stands in for a port of program: a shell command line.
+func shForm(program, script string) Form {
+	return CommandForm(program, []string{"/bin/sh", "-c", script, program})
+}
+
+func cForm(t *testing.T) Form {
+	t.Helper()
+	return BuiltinForms(binDir)[0]
+}
+
+func pipeScenario(name string) Scenario {
+	for _, sc := range Select("pipe") {
+		if sc.Name == name {
+			return sc
+		}
+	}
+	panic("no pipe scenario " + name)
+}
+
+func TestWrongProgramIsDifferent(t *testing.T) {
+	// The notes' message without its "!": a port that lost a byte.
+	wrong := shForm("pipe", `printf 'Hello World\n'`)
+	res := Compare(context.Background(), pipeScenario("default"), []Pairing{{cForm(t)}, {wrong}})
+	if res.Agree {
+		t.Fatalf("a program that prints %q agrees with C", "Hello World\n")
+	}
+	got := res.Runs[1]
+	if got.Verdict != VerdictDifferent || !strings.Contains(got.Diff, "Stdout") {
+		t.Errorf("verdict %q, diff %q: want %q with a Stdout diff", got.Verdict, got.Diff, VerdictDifferent)
+	}
+	want := Proc{Role: "pipe", Stdout: "Hello World!\n", Exit: 0}
+	if diff := cmp.Diff([]Proc{want}, res.Runs[0].Outcome.Procs); diff != "" {
+		t.Errorf("the C reference: mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestExitStatusAndSignalAreCompared(t *testing.T) {
+	for _, script := range []string{
+		`printf 'Hello World!\n'; exit 3`,
+		`printf 'Hello World!\n'; kill -TERM $$`,
+		`printf 'Hello World!\n' >&2`,
+	} {
+		res := Compare(context.Background(), pipeScenario("default"), []Pairing{{cForm(t)}, {shForm("pipe", script)}})
+		if res.Agree {
+			t.Errorf("%s: agrees with C", script)
+		}
+	}
+}
+
+func TestHangingProgramTimesOut(t *testing.T) {
+	sc := pipeScenario("default")
+	sc.Deadline = 300 * time.Millisecond
+	// The hanging program also starts a child in its process group: the
+	// kill must take the whole group.
+	hang := shForm("pipe", `sleep 30 & echo $! > child.pid; wait`)
+	start := time.Now()
+	var childPid int
+	sc.Probes = []Probe{{Name: "child", Find: func(r *Run) []string {
+		b, _ := os.ReadFile(filepath.Join(r.Dir, "child.pid"))
+		childPid = atoi(strings.TrimSpace(string(b)))
+		return nil
+	}}}
+	out, err := Execute(context.Background(), sc, Pairing{hang})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("took %v with a deadline of %v", elapsed, sc.Deadline)
+	}
+	if len(out.Procs) != 1 || !out.Procs[0].Timeout || out.Procs[0].Exit != -1 {
+		t.Fatalf("outcome %+v: want one process marked timeout", out.Procs)
+	}
+	if childPid == 0 {
+		t.Fatal("the hanging program's child did not start")
+	}
+	if err := unix.Kill(childPid, 0); err != unix.ESRCH {
+		t.Errorf("the hanging program's child %d is still there (kill 0: %v)", childPid, err)
+	}
+}
+
+func TestLeftoversAreReportedAndCleaned(t *testing.T) {
+	var dir string
+	sc := pipeScenario("default")
+	sc.IPCName = "/$RUN"
+	sc.Probes = []Probe{{Name: "dir", Find: func(r *Run) []string { dir = r.Dir; return nil }}}
+	leaky := shForm("pipe", `printf 'Hello World!\n'; touch stray; mkfifo named_pipe; : > /dev/shm/"${IPC_NAME#/}"; : > /dev/shm/sem."${IPC_NAME#/}"`)
+	out, err := Execute(context.Background(), sc, Pairing{leaky})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"fifo named_pipe", "file stray", "sem $IPC_NAME", "shm $IPC_NAME"}
+	if diff := cmp.Diff(want, out.Leftovers); diff != "" {
+		t.Errorf("leftovers: mismatch (-want +got):\n%s", diff)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the run's directory %s is still there: %v", dir, err)
+	}
+	entries, _ := os.ReadDir("/dev/shm")
+	for _, e := range entries {
+		if strings.Contains(e.Name(), runPrefix+itoa(os.Getpid())+"_") {
+			t.Errorf("/dev/shm/%s is still there", e.Name())
+		}
+	}
+}
+
+func TestLeakedProcessIsReported(t *testing.T) {
+	leaky := shForm("pipe", `printf 'Hello World!\n'; sleep 30 >/dev/null 2>&1 &`)
+	out, err := Execute(context.Background(), pipeScenario("default"), Pairing{leaky})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"process (left by pipe)"}, out.Leftovers); diff != "" {
+		t.Errorf("leftovers: mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestStdoutModes(t *testing.T) {
+	for _, tc := range []struct {
+		mode StdoutMode
+		want Proc
+	}{
+		// sh's printf to a closed descriptor 1 fails: sh says so.
+		{StdoutClosed, Proc{Role: "pipe", Stdout: "", Exit: 1}},
+		{StdoutBroken, Proc{Role: "pipe", Exit: -1, Signal: "SIGPIPE"}},
+	} {
+		sc := pipeScenario("default")
+		sc.Steps = []Step{{Program: "pipe", Stdout: tc.mode}}
+		// /bin/echo is a separate process: its exit is what sh returns.
+		out, err := Execute(context.Background(), sc, Pairing{shForm("pipe", `exec /bin/echo hello`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := out.Procs[0]
+		got.Stderr = ""
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("stdout mode %d: mismatch (-want +got):\n%s", tc.mode, diff)
+		}
+	}
+}
+
+func TestErrnoSideChannel(t *testing.T) {
+	// A port that reports ENOENT on the side channel, as the Go forms do.
+	reporter := shForm("pipe", `echo '{"errno":2}' >&3; exit 1`)
+	reporter.ReportsErrno = true
+	out, err := Execute(context.Background(), pipeScenario("default"), Pairing{reporter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := out.Procs[0]; got.Errno != "ENOENT" || got.Exit != 1 {
+		t.Errorf("got errno %q exit %d, want ENOENT and 1", got.Errno, got.Exit)
+	}
+}
+
+func TestKnownDifferenceMustBeExact(t *testing.T) {
+	sc := pipeScenario("stdout-broken-long")
+	forms := BuiltinForms(binDir)
+	ref := Outcome{Procs: []Proc{{Role: "pipe", Exit: -1, Signal: "SIGPIPE"}}, Leftovers: []string{}}
+	// What Go gives: the difference the list names.
+	goOut := Outcome{Procs: []Proc{{Role: "pipe", Exit: 0}}, Leftovers: []string{}}
+	if v, id, _ := judge(sc, Pairing{forms[2]}, ref, goOut); v != VerdictKnown || id != "sigpipe-other-fd" {
+		t.Errorf("Go's outcome: verdict %q %q, want known sigpipe-other-fd", v, id)
+	}
+	// Anything else still differs.
+	other := Outcome{Procs: []Proc{{Role: "pipe", Exit: 1}}, Leftovers: []string{}}
+	if v, _, _ := judge(sc, Pairing{forms[2]}, ref, other); v != VerdictDifferent {
+		t.Errorf("exit 1: verdict %q, want different", v)
+	}
+	// A listed difference that does not show means the list is stale.
+	if v, _, _ := judge(sc, Pairing{forms[2]}, ref, ref); v != VerdictDifferent {
+		t.Errorf("no difference where one is required: verdict %q, want different", v)
+	}
+	// The native C form is not excused.
+	if v, _, _ := judge(sc, Pairing{forms[0]}, ref, goOut); v != VerdictDifferent {
+		t.Errorf("c form with Go's outcome: verdict %q, want different", v)
+	}
+}
+
+func TestTextJSONKeepsBytes(t *testing.T) {
+	b, err := Text("caf\xe9").MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), `{"base64":"Y2Fm6Q=="}`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if b, _ := Text("ok\n").MarshalJSON(); string(b) != `"ok\n"` {
+		t.Errorf("got %s", b)
+	}
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n)) }
+
+func fmtInt(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for n > 0 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+		n /= 10
+	}
+	return string(b)
+}
