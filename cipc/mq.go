@@ -5,6 +5,7 @@ package cipc
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <mqueue.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -42,9 +43,8 @@ import (
 // define, taken from glibc's headers.
 const (
 	// MQ_PRIO_MAX is the kernel's bound on message priorities: a
-	// priority must be less than it. glibc's <mqueue.h> does not define
-	// it; this is sysconf(_SC_MQ_PRIO_MAX) on Linux.
-	MQ_PRIO_MAX = 32768
+	// priority must be less than it (glibc's <limits.h>).
+	MQ_PRIO_MAX = C.MQ_PRIO_MAX
 
 	// SIGEV_SIGNAL asks MqNotify for a signal (sigev_signo).
 	SIGEV_SIGNAL = C.SIGEV_SIGNAL

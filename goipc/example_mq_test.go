@@ -1,0 +1,111 @@
+package goipc_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/ipcparity/ipcparity/goipc"
+	"golang.org/x/sys/unix"
+)
+
+// A queue name starts with '/'; O_CREAT|O_EXCL refuses a name that exists.
+func ExampleMqOpen() {
+	name := fmt.Sprintf("/goipc-example-open-%d", os.Getpid())
+	mqd, err := goipc.MqOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600,
+		&goipc.MqAttr{Maxmsg: 4, Msgsize: 64})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.MqUnlink(name)
+	defer goipc.MqClose(mqd)
+
+	_, err = goipc.MqOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600, nil)
+	fmt.Println(err == unix.EEXIST, goipc.Strerror(err.(unix.Errno)))
+	_, err = goipc.MqOpen(name[1:], unix.O_RDWR, 0, nil)
+	fmt.Println(err == unix.EINVAL)
+	// Output:
+	// true File exists
+	// true
+}
+
+// Messages come off the queue highest priority first.
+func ExampleMqSend() {
+	name := fmt.Sprintf("/goipc-example-send-%d", os.Getpid())
+	mqd, err := goipc.MqOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600,
+		&goipc.MqAttr{Maxmsg: 4, Msgsize: 64})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.MqUnlink(name)
+	defer goipc.MqClose(mqd)
+
+	goipc.MqSend(mqd, []byte("routine"), 1)
+	goipc.MqSend(mqd, []byte("urgent"), 9)
+	goipc.MqSend(mqd, []byte("also routine"), 1)
+
+	buf := make([]byte, 64) // at least mq_msgsize
+	for i := 0; i < 3; i++ {
+		var prio uint
+		n, err := goipc.MqReceive(mqd, buf, &prio)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%d %s\n", prio, buf[:n])
+	}
+	// Output:
+	// 9 urgent
+	// 1 routine
+	// 1 also routine
+}
+
+// On an O_NONBLOCK descriptor an empty queue gives EAGAIN at once.
+func ExampleMqReceive() {
+	name := fmt.Sprintf("/goipc-example-receive-%d", os.Getpid())
+	mqd, err := goipc.MqOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDWR|unix.O_NONBLOCK, 0600,
+		&goipc.MqAttr{Maxmsg: 2, Msgsize: 16})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.MqUnlink(name)
+	defer goipc.MqClose(mqd)
+
+	buf := make([]byte, 16)
+	_, err = goipc.MqReceive(mqd, buf, nil)
+	fmt.Println(errors.Is(err, unix.EAGAIN))
+	_, err = goipc.MqReceive(mqd, buf[:8], nil) // shorter than mq_msgsize
+	fmt.Println(err == unix.EMSGSIZE)
+	// Output:
+	// true
+	// true
+}
+
+func ExampleMqGetattr() {
+	name := fmt.Sprintf("/goipc-example-getattr-%d", os.Getpid())
+	mqd, err := goipc.MqOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600,
+		&goipc.MqAttr{Maxmsg: 5, Msgsize: 32})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.MqUnlink(name)
+	defer goipc.MqClose(mqd)
+
+	goipc.MqSend(mqd, []byte("one"), 0)
+	goipc.MqSend(mqd, []byte("two"), 0)
+	goipc.MqSetattr(mqd, &goipc.MqAttr{Flags: unix.O_NONBLOCK}, nil)
+
+	var attr goipc.MqAttr
+	if err := goipc.MqGetattr(mqd, &attr); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("maxmsg=%d msgsize=%d curmsgs=%d nonblock=%t\n",
+		attr.Maxmsg, attr.Msgsize, attr.Curmsgs, attr.Flags&unix.O_NONBLOCK != 0)
+	// Output:
+	// maxmsg=5 msgsize=32 curmsgs=2 nonblock=true
+}
