@@ -380,14 +380,27 @@ func (r *Run) awaitOrKill(ctx context.Context, p *process) {
 func (r *Run) groupsAlive() []string {
 	var leaked []string
 	for _, p := range r.procs {
-		reapGroup(p.pgid, false)
-		if unix.Kill(-p.pgid, 0) == nil {
+		if groupLingers(p.pgid) {
 			leaked = append(leaked, "process (left by "+p.label+")")
 			unix.Kill(-p.pgid, unix.SIGKILL)
 			reapGroup(p.pgid, true)
 		}
 	}
 	return leaked
+}
+
+// groupLingers reports whether the process group still has a member that
+// is not merely finishing its exit: a child that dies just after its parent
+// (both killed by one SIGPIPE) needs a moment to be reparented and reaped.
+func groupLingers(pgid int) bool {
+	for wait := 100 * time.Microsecond; wait < 200*time.Millisecond; wait *= 2 {
+		reapGroup(pgid, false)
+		if unix.Kill(-pgid, 0) != nil {
+			return false
+		}
+		time.Sleep(wait)
+	}
+	return true
 }
 
 // reapGroup collects the orphans of a group that came back to the runner

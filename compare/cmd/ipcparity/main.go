@@ -266,7 +266,7 @@ func check(ctx context.Context, o *options, names []string, stdout io.Writer) (i
 		if len(names) > 0 && !selected(filepath.Base(f), names) {
 			continue
 		}
-		scripts = append(scripts, compare.RunScript(ctx, self, f))
+		scripts = append(scripts, compare.RunScript(ctx, self, relative(f)))
 	}
 	ok := compare.AllAgree(results) && scriptsAgree(scripts)
 	if o.json {
@@ -378,6 +378,19 @@ func calls(ctx context.Context, o *options, files []string, stdout io.Writer) (i
 		return 1, nil
 	}
 	return 0, nil
+}
+
+// relative shortens path to a path from the working directory when it is
+// below it, for the report.
+func relative(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
 }
 
 func scriptsAgree(s []compare.ScriptResult) bool {
