@@ -52,6 +52,10 @@ type process struct {
 	done    chan struct{} // closed once the process has been waited for
 	state   *os.ProcessState
 	timeout bool
+	// readEnds are the pipes the capture goroutines read.
+	readEnds []*os.File
+	// leaked is set when a process of its group outlived it.
+	leaked bool
 }
 
 // lockedBuffer is a bytes.Buffer that a capture goroutine fills while the
@@ -332,6 +336,9 @@ func (r *Run) start(st Step) (*process, error) {
 		}
 		closeAfter = nil
 		p.readers.Wait()
+		for _, f := range p.readEnds {
+			f.Close()
+		}
 		return nil, fmt.Errorf("start %s (%s): %w", st.label(), form.Name, err)
 	}
 	p.proc, p.pgid = proc, proc.Pid
@@ -344,17 +351,18 @@ func (r *Run) start(st Step) (*process, error) {
 }
 
 func (p *process) capture(rd *os.File, into *lockedBuffer) {
+	p.readEnds = append(p.readEnds, rd)
 	p.readers.Add(1)
 	go func() {
 		defer p.readers.Done()
 		io.Copy(into, rd)
-		rd.Close()
 	}()
 }
 
 // awaitOrKill waits for the process until the deadline, then kills its
-// whole process group. Either way it reaps what is left of the group and
-// waits until the capture goroutines have read everything.
+// whole process group. A group member that outlives the process is a leak:
+// it is noted and killed. Last, it waits until the capture goroutines have
+// read everything.
 func (r *Run) awaitOrKill(ctx context.Context, p *process) {
 	select {
 	case <-p.done:
@@ -363,30 +371,23 @@ func (r *Run) awaitOrKill(ctx context.Context, p *process) {
 		unix.Kill(-p.pgid, unix.SIGKILL)
 		<-p.done
 	}
+	if groupLingers(p.pgid) {
+		p.leaked = true
+		unix.Kill(-p.pgid, unix.SIGKILL)
+		reapGroup(p.pgid, true)
+	}
 	captured := make(chan struct{})
 	go func() { p.readers.Wait(); close(captured) }()
 	select {
 	case <-captured:
 	case <-ctx.Done():
-		// Someone in the group still holds stdout or stderr open.
-		unix.Kill(-p.pgid, unix.SIGKILL)
+		// Someone outside the group (a process that left it with setsid)
+		// still holds stdout or stderr open: stop reading.
+		for _, f := range p.readEnds {
+			f.Close()
+		}
 		<-captured
 	}
-}
-
-// groupsAlive returns the labels of processes whose process group still
-// has a live member once the process itself has ended: a leaked child.
-// It kills and reaps those groups.
-func (r *Run) groupsAlive() []string {
-	var leaked []string
-	for _, p := range r.procs {
-		if groupLingers(p.pgid) {
-			leaked = append(leaked, "process (left by "+p.label+")")
-			unix.Kill(-p.pgid, unix.SIGKILL)
-			reapGroup(p.pgid, true)
-		}
-	}
-	return leaked
 }
 
 // groupLingers reports whether the process group still has a member that
@@ -473,7 +474,12 @@ func ErrnoName(e unix.Errno) string {
 
 // leftovers lists what the run left, in the notation of Outcome.Leftovers.
 func (r *Run) leftovers() []string {
-	left := r.groupsAlive()
+	var left []string
+	for _, p := range r.procs {
+		if p.leaked {
+			left = append(left, "process (left by "+p.label+")")
+		}
+	}
 	entries, _ := os.ReadDir(r.Dir)
 	for _, e := range entries {
 		left = append(left, fileKind(e.Type())+" "+e.Name())
@@ -539,6 +545,9 @@ func (r *Run) cleanup() {
 	for _, p := range r.procs {
 		unix.Kill(-p.pgid, unix.SIGKILL)
 		reapGroup(p.pgid, false)
+		for _, f := range p.readEnds {
+			f.Close()
+		}
 	}
 	for _, pr := range r.Scenario.Probes {
 		if pr.Clean != nil {

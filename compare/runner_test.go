@@ -226,3 +226,36 @@ func fmtInt(n int) string {
 	}
 	return string(b)
 }
+
+func TestEscapedHolderDoesNotHang(t *testing.T) {
+	// A child that leaves the process group with setsid and keeps stdout
+	// open: the run ends at the deadline, not never.
+	sc := pipeScenario("default")
+	sc.Deadline = 500 * time.Millisecond
+	escape := shForm("pipe", `printf 'Hello World!\n'; setsid sleep 3 &`)
+	start := time.Now()
+	if _, err := Execute(context.Background(), sc, Pairing{escape}); err != nil {
+		t.Fatal(err)
+	}
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("took %v with a deadline of %v", elapsed, sc.Deadline)
+	}
+}
+
+func TestRunnerLeaksNoDescriptors(t *testing.T) {
+	count := func() int {
+		entries, _ := os.ReadDir("/proc/self/fd")
+		return len(entries)
+	}
+	forms := BuiltinForms(binDir)
+	Execute(context.Background(), pipeScenario("default"), Pairing{forms[0]}) // warm up the poller
+	before := count()
+	for i := 0; i < 5; i++ {
+		if _, err := Execute(context.Background(), pipeScenario("default"), Pairing{forms[0]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after := count(); after != before {
+		t.Errorf("%d descriptors open before five runs, %d after", before, after)
+	}
+}
