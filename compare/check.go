@@ -140,7 +140,7 @@ func judge(sc Scenario, pairing Pairing, want, got Outcome) (verdict, known, dif
 	// is one that the list explains for Go.
 	id := sc.Mechanism + "/" + sc.Name
 	for _, kd := range KnownDifferences {
-		if contains(kd.Scenarios, id) && cmp.Diff(kd.Expect(sc, pairing, want), got) == "" {
+		if kd.Expect != nil && contains(kd.Scenarios, id) && cmp.Diff(kd.Expect(sc, pairing, want), got) == "" {
 			return VerdictDifferent, "as known difference " + kd.ID + " describes for " + strings.Join(kd.Forms, " and "), diff
 		}
 	}

@@ -70,7 +70,7 @@ func Report(w io.Writer, results []Result) {
 	for _, id := range known {
 		for _, kd := range KnownDifferences {
 			if kd.ID == id {
-				fmt.Fprintf(w, "\nknown difference %s (%s):\n%s\n", kd.ID, strings.Join(kd.Scenarios, ", "), indent(wrap(kd.Reason, 76)))
+				fmt.Fprintf(w, "\nknown difference %s (%s):\n%s\n", kd.ID, strings.Join(kd.Scenarios, ", "), indent(Wrap(kd.Reason, 76)))
 			}
 		}
 	}
@@ -155,7 +155,8 @@ func clip(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-func wrap(s string, width int) string {
+// Wrap folds text into lines of at most width columns, at blanks.
+func Wrap(s string, width int) string {
 	var b strings.Builder
 	n := 0
 	for _, word := range strings.Fields(s) {

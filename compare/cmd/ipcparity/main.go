@@ -177,7 +177,11 @@ func list(w io.Writer) (int, error) {
 	}
 	fmt.Fprintf(w, "\nknown differences between C and Go:\n")
 	for _, kd := range compare.KnownDifferences {
-		fmt.Fprintf(w, "  %s (forms %s; %s)\n", kd.ID, strings.Join(kd.Forms, ", "), strings.Join(kd.Scenarios, ", "))
+		seen := ""
+		if kd.Expect == nil {
+			seen = "; no outcome shows it"
+		}
+		fmt.Fprintf(w, "  %s (forms %s; %s%s):\n      %s\n", kd.ID, strings.Join(kd.Forms, ", "), strings.Join(kd.Scenarios, ", "), seen, strings.ReplaceAll(compare.Wrap(kd.Reason, 72), "\n", "\n      "))
 	}
 	return 0, nil
 }
