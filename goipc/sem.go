@@ -129,8 +129,12 @@ func SemAt(mem []byte) (*Sem, error) {
 }
 
 // SemDestroy destroys an unnamed semaphore, as sem_destroy(3) in glibc,
-// which does nothing and succeeds.
+// which does nothing and succeeds. A nil or closed Sem gives EINVAL, as in
+// package cipc.
 func SemDestroy(s *Sem) error {
+	if s.sem() == nil {
+		return unix.EINVAL
+	}
 	return nil
 }
 

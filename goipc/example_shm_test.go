@@ -1,0 +1,88 @@
+package goipc_test
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/ipcparity/ipcparity/goipc"
+	"golang.org/x/sys/unix"
+)
+
+// A shared-memory object is created, sized with Ftruncate and mapped; a
+// second descriptor, opened read-only, maps the same bytes.
+func ExampleShmOpen() {
+	name := fmt.Sprintf("/goipc-example-shm-%d", os.Getpid())
+	fd, err := goipc.ShmOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.ShmUnlink(name)
+	defer goipc.Close(fd)
+	if err := goipc.Ftruncate(fd, 100); err != nil {
+		fmt.Println(err)
+		return
+	}
+	mem, err := goipc.Mmap(fd, 0, 100, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.Munmap(mem)
+	copy(mem, "Hello World\x00")
+
+	ro, err := goipc.ShmOpen(name, unix.O_RDONLY, 0)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.Close(ro)
+	view, err := goipc.Mmap(ro, 0, 100, unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.Munmap(view)
+	fmt.Printf("%s\n", view[:11])
+
+	_, err = goipc.Mmap(ro, 0, 100, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	fmt.Println(goipc.Strerror(err.(unix.Errno)))
+	_, err = goipc.ShmOpen("/no/slashes", unix.O_RDONLY, 0)
+	fmt.Println(err == unix.EINVAL)
+	// Output:
+	// Hello World
+	// Permission denied
+	// true
+}
+
+// A named semaphore counts tokens: Post adds one, Wait takes one, Trywait
+// gives EAGAIN when there is none. Its file, /dev/shm/sem.NAME, is what a C
+// program's sem_open finds.
+func ExampleSemOpen() {
+	name := fmt.Sprintf("/goipc-example-sem-%d", os.Getpid())
+	s, err := goipc.SemOpen(name, unix.O_CREAT|unix.O_EXCL, 0600, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.SemUnlink(name)
+	defer goipc.SemClose(s)
+
+	s.Post()
+	v, _ := s.Getvalue()
+	fmt.Println("value", v)
+	s.Wait()
+	s.Wait()
+	fmt.Println(s.Trywait() == unix.EAGAIN)
+
+	if _, err := os.Stat("/dev/shm/sem." + name[1:]); err == nil {
+		fmt.Println("file in /dev/shm")
+	}
+	_, err = goipc.SemOpen(name, unix.O_CREAT|unix.O_EXCL, 0600, 0)
+	fmt.Println(goipc.Strerror(err.(unix.Errno)))
+	// Output:
+	// value 2
+	// true
+	// file in /dev/shm
+	// File exists
+}
