@@ -4,5 +4,7 @@
 #define IPCPARITY_PROGRAMS_H
 
 int pipe_main(int argc, char **argv);
+int fifo_reader_main(int argc, char **argv);
+int fifo_writer_main(int argc, char **argv);
 
 #endif

@@ -381,6 +381,15 @@ type ScriptResult struct {
 	Agree bool   `json:"agree"`
 }
 
+// scriptProbes look for what a call script may leave outside its
+// directory and /dev/shm (message queues); each mechanism adds its own. The
+// script's file is the last argument of the run's one step.
+var scriptProbes []Probe
+
+// noRaceExitSleep spares a race-enabled interpreter (the test binary) the
+// second the race detector sleeps at exit.
+const noRaceExitSleep = "GORACE=atexit_sleep_ms=0"
+
 // RunScript runs a call script on cipc and on goipc, each in its own
 // subprocess of self (a binary that calls CallsSideMain) under the runner,
 // and compares their transcripts line by line.
@@ -399,7 +408,8 @@ func RunScript(ctx context.Context, self, file string) ScriptResult {
 	for i, side := range []string{SideC, SideGo} {
 		sc := Scenario{
 			Mechanism: "calls", Name: file, Roles: []string{"calls"}, IPCName: "/$RUN",
-			Steps: []Step{{Program: "calls", Args: []string{abs}, Env: []string{callsSideEnv + "=" + side}}},
+			Steps:  []Step{{Program: "calls", Args: []string{abs}, Env: []string{callsSideEnv + "=" + side, noRaceExitSleep}}},
+			Probes: scriptProbes,
 		}
 		out, err := Execute(ctx, sc, Pairing{form})
 		if err != nil {

@@ -482,7 +482,7 @@ func (r *Run) leftovers() []string {
 	}
 	entries, _ := os.ReadDir(r.Dir)
 	for _, e := range entries {
-		left = append(left, fileKind(e.Type())+" "+e.Name())
+		left = append(left, fileKind(e.Type())+" "+r.normalize(e.Name()))
 	}
 	left = append(left, r.shmLeftovers()...)
 	for _, pr := range r.Scenario.Probes {

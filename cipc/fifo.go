@@ -1,0 +1,66 @@
+package cipc
+
+/*
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include "../c_reference/programs.h"
+
+// open is variadic, which cgo cannot call.
+static int cipc_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
+*/
+import "C"
+
+import "unsafe"
+
+// Mkfifo calls mkfifo(3) in glibc: it creates a FIFO at path with
+// permission bits mode &^ umask.
+func Mkfifo(path string, mode uint32) error {
+	p := C.CString(path)
+	defer C.free(unsafe.Pointer(p))
+	if r, err := C.mkfifo(p, C.mode_t(mode)); r != 0 {
+		return err
+	}
+	return nil
+}
+
+// Open calls open(2) in glibc with flags and mode and returns the new
+// descriptor.
+func Open(path string, flags int, mode uint32) (int, error) {
+	p := C.CString(path)
+	defer C.free(unsafe.Pointer(p))
+	fd, err := C.cipc_open(p, C.int(flags), C.mode_t(mode))
+	if fd < 0 {
+		return -1, err
+	}
+	return int(fd), nil
+}
+
+// Unlink calls unlink(2) in glibc.
+func Unlink(path string) error {
+	p := C.CString(path)
+	defer C.free(unsafe.Pointer(p))
+	if r, err := C.unlink(p); r != 0 {
+		return err
+	}
+	return nil
+}
+
+// Umask calls umask(2) in glibc: it sets the file mode creation mask to
+// mask & 0777 and returns the previous mask.
+func Umask(mask int) int {
+	return int(C.umask(C.mode_t(mask)))
+}
+
+// FifoReaderMain runs fifo_reader_main of c_reference/fifo.c.
+func FifoReaderMain(args []string) (int, error) {
+	return runC((*[0]byte)(C.fifo_reader_main), args)
+}
+
+// FifoWriterMain runs fifo_writer_main of c_reference/fifo.c.
+func FifoWriterMain(args []string) (int, error) {
+	return runC((*[0]byte)(C.fifo_writer_main), args)
+}

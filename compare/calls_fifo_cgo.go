@@ -1,0 +1,9 @@
+//go:build cgo
+
+package compare
+
+import "github.com/ipcparity/ipcparity/cipc"
+
+func init() {
+	fifoSides[SideC] = fifoAPI{cipc.Mkfifo, cipc.Open, cipc.Unlink, cipc.Umask}
+}

@@ -1,0 +1,130 @@
+package compare
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func fifoScenario(name string) Scenario {
+	for _, sc := range Select("fifo") {
+		if sc.Name == name {
+			return sc
+		}
+	}
+	panic("no fifo scenario " + name)
+}
+
+// TestFifoParity runs every FIFO scenario under every pairing of the C,
+// cgo and Go forms of the reader and the writer.
+func TestFifoParity(t *testing.T) {
+	forms := BuiltinForms(binDir)
+	for _, sc := range Select("fifo") {
+		res := Compare(context.Background(), sc, Pairings(sc.Roles, forms))
+		if !res.Agree {
+			var b strings.Builder
+			Report(&b, []Result{res})
+			t.Errorf("%s:\n%s", sc.Name, b.String())
+		}
+	}
+}
+
+// TestFifoReference checks what the C reference does, as the notes say,
+// so that a parity check cannot pass on an outcome that is wrong for all.
+func TestFifoReference(t *testing.T) {
+	c := BuiltinForms(binDir)[0]
+	reader := Proc{Role: "fifo_reader", Stdout: "Hello World\n"}
+	writer := Proc{Role: "fifo_writer"}
+	for _, tc := range []struct {
+		name string
+		want Outcome
+	}{
+		{"default", Outcome{Procs: []Proc{reader, writer}, Leftovers: []string{"seen: fifo named_pipe mode 0644"}}},
+		{"umask-077", Outcome{Procs: []Proc{reader, writer}, Leftovers: []string{"seen: fifo named_pipe mode 0600"}}},
+		{"ipc-name", Outcome{
+			Procs:     []Proc{{Role: "fifo_reader", Stdout: "named by IPC_NAME\n"}, writer},
+			Leftovers: []string{"seen: fifo $IPC_NAME mode 0644"},
+		}},
+		{"exists", Outcome{
+			Procs:     []Proc{{Role: "fifo_reader", Exit: 1, Errno: "EEXIST"}},
+			Leftovers: []string{"fifo named_pipe"},
+		}},
+		{"writer-no-fifo", Outcome{Procs: []Proc{{Role: "fifo_writer", Exit: 1, Errno: "ENOENT"}}, Leftovers: []string{}}},
+		{"reader-no-writer", Outcome{
+			Procs:     []Proc{{Role: "fifo_reader", Exit: -1, Timeout: true}},
+			Leftovers: []string{"fifo named_pipe", "seen: fifo named_pipe mode 0644"},
+		}},
+		{"reader-gone-long", Outcome{
+			Procs: []Proc{
+				{Role: "fifo_reader", Exit: -1, Signal: "SIGPIPE"},
+				{Role: "fifo_writer", Exit: -1, Signal: "SIGPIPE"},
+			},
+			Leftovers: []string{"fifo named_pipe", "seen: fifo named_pipe mode 0644"},
+		}},
+	} {
+		sc := fifoScenario(tc.name)
+		var pairing Pairing
+		for range sc.Roles {
+			pairing = append(pairing, c)
+		}
+		got, err := Execute(context.Background(), sc, pairing)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: C outcome mismatch (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
+
+// TestFifoRunCleansUp checks that a reader killed at the deadline leaves
+// nothing once the run is over: its FIFO goes with the run's directory.
+func TestFifoRunCleansUp(t *testing.T) {
+	for _, f := range BuiltinForms(binDir) {
+		sc := fifoScenario("reader-no-writer")
+		var dir, fifo string
+		sc.Probes = append(sc.Probes, Probe{Name: "the run's directory", Find: func(r *Run) []string {
+			dir, fifo = r.Dir, filepath.Join(r.Dir, "named_pipe")
+			if _, err := os.Lstat(fifo); err != nil {
+				t.Errorf("%s: the reader's FIFO is not there before the cleanup: %v", f.Name, err)
+			}
+			return nil
+		}})
+		if _, err := Execute(context.Background(), sc, Pairing{f}); err != nil {
+			t.Fatal(err)
+		}
+		if dir == "" {
+			t.Fatalf("%s: the probe did not run", f.Name)
+		}
+		if _, err := os.Lstat(dir); !os.IsNotExist(err) {
+			t.Errorf("%s: %s is still there after the run (%v)", f.Name, dir, err)
+		}
+	}
+}
+
+// TestFifoCallScripts runs every FIFO script on cipc and goipc.
+func TestFifoCallScripts(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("../testdata/calls/fifo_*.calls")
+	if len(files) < 3 {
+		t.Fatalf("found %d fifo call scripts, want at least 3", len(files))
+	}
+	for _, f := range files {
+		res := RunScript(context.Background(), self, f)
+		if !res.Agree {
+			var b strings.Builder
+			ReportScripts(&b, []ScriptResult{res})
+			t.Errorf("%s:\n%s", f, b.String())
+		}
+		if !strings.Contains(res.Transcripts[SideGo], " = ") {
+			t.Errorf("%s: empty transcript", f)
+		}
+	}
+}
