@@ -6,5 +6,9 @@
 int pipe_main(int argc, char **argv);
 int fifo_reader_main(int argc, char **argv);
 int fifo_writer_main(int argc, char **argv);
+int mq_server_main(int argc, char **argv);
+int mq_client_main(int argc, char **argv);
+int sock_server_main(int argc, char **argv);
+int sock_client_main(int argc, char **argv);
 
 #endif

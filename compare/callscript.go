@@ -15,7 +15,8 @@ import (
 //	fcntl($w, F_GETPIPE_SZ) = $size
 //	write($w, "x"*65536, 65536)
 //
-// Arguments are integers (42, -1, 0x10, 0600), names of constants joined
+// Arguments are integers (42, -1, 0x10, 0600, and +20, whose + a call may
+// give a meaning: a relative deadline), names of constants joined
 // with | (O_CREAT|O_RDWR), strings with C escapes ("a\n\xff"), a string
 // repeated ("x"*65536), variables ($q), arrays ([$r, $w]), structures
 // ({mq_maxmsg=1, mq_msgsize=16}), NULL, and a lower-case name (buf)
@@ -244,7 +245,7 @@ func (p *parser) ident() string {
 func (p *parser) number() (int64, error) {
 	p.skip()
 	start := p.pos
-	if p.pos < len(p.src) && p.src[p.pos] == '-' {
+	if p.pos < len(p.src) && (p.src[p.pos] == '-' || p.src[p.pos] == '+') {
 		p.pos++
 	}
 	for p.pos < len(p.src) && (p.src[p.pos] == 'x' || p.src[p.pos] == 'X' || strings.IndexByte("0123456789abcdefABCDEF", p.src[p.pos]) >= 0) {
@@ -359,7 +360,7 @@ func (p *parser) term() (*Expr, error) {
 		if err := p.expect('}'); err != nil {
 			return nil, err
 		}
-	case c == '-' || c >= '0' && c <= '9':
+	case c == '-' || c == '+' || c >= '0' && c <= '9':
 		v, err := p.number()
 		if err != nil {
 			return nil, err

@@ -109,3 +109,45 @@ func ExampleMqGetattr() {
 	// Output:
 	// maxmsg=5 msgsize=32 curmsgs=2 nonblock=true
 }
+
+// A client needs its message as its one argument.
+func ExampleMqClientMain() {
+	status, err := goipc.MqClientMain([]string{"mq_client"})
+	fmt.Println(status, err)
+	// Output:
+	// usage: ./client <message>
+	// 1 <nil>
+}
+
+// The server opens a queue that exists as it is (O_CREAT without O_EXCL):
+// here two clients have filled it before the server starts, and the server
+// prints their messages and ends on "quit", removing the queue.
+func ExampleMqServerMain() {
+	name := fmt.Sprintf("/goipc-example-server-%d", os.Getpid())
+	os.Setenv("IPC_NAME", name)
+	defer os.Unsetenv("IPC_NAME")
+	mqd, err := goipc.MqOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDONLY, 0600,
+		&goipc.MqAttr{Maxmsg: 10, Msgsize: 128})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.MqUnlink(name)
+	goipc.MqClose(mqd)
+
+	goipc.MqClientMain([]string{"mq_client", "hello"})
+	goipc.MqClientMain([]string{"mq_client", "quit"})
+	status, err := goipc.MqServerMain([]string{"mq_server"})
+	fmt.Println(status, err)
+	_, err = goipc.MqOpen(name, unix.O_RDONLY, 0, nil)
+	fmt.Println(err == unix.ENOENT)
+	// Output:
+	// you sent: hello
+	// you sent: quit
+	// server shuts down on message "quit"
+	//
+	// hello
+	// quit
+	// 0 <nil>
+	// true
+}

@@ -1,0 +1,168 @@
+package compare
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
+)
+
+func mqScenario(name string) Scenario {
+	for _, sc := range Select("mq") {
+		if sc.Name == name {
+			return sc
+		}
+	}
+	panic("no mq scenario " + name)
+}
+
+// TestMqParity runs every queue scenario under every pairing of the C, cgo
+// and Go forms of the server and the client.
+func TestMqParity(t *testing.T) {
+	forms := BuiltinForms(binDir)
+	for _, sc := range Select("mq") {
+		res := Compare(context.Background(), sc, Pairings(sc.Roles, forms))
+		if !res.Agree {
+			var b strings.Builder
+			Report(&b, []Result{res})
+			t.Errorf("%s:\n%s", sc.Name, b.String())
+		}
+	}
+}
+
+// TestMqReference checks what the C reference does, as the example says,
+// so that a parity check cannot pass on an outcome that is wrong for all.
+func TestMqReference(t *testing.T) {
+	c := BuiltinForms(binDir)[0]
+	const ready = "server shuts down on message \"quit\"\n\n"
+	sent := func(n int, msg string) Proc {
+		return Proc{Role: "client " + string(rune('0'+n)), Stdout: Text("you sent: " + msg + "\n")}
+	}
+	for _, tc := range []struct {
+		name string
+		want Outcome
+	}{
+		{"default", Outcome{
+			Procs:     []Proc{{Role: "mq_server", Stdout: ready + "Hello\nWorld\nquit\n"}, sent(1, "Hello"), sent(2, "World"), sent(3, "quit")},
+			Leftovers: []string{},
+		}},
+		{"no-server", Outcome{
+			// EINVAL, not ENOENT: see known difference perror-clobbers-errno.
+			Procs:     []Proc{{Role: "client 1", Stderr: "mq_open(): No such file or directory\n", Exit: 1, Errno: "EINVAL"}},
+			Leftovers: []string{},
+		}},
+		{"usage-two-args", Outcome{
+			Procs:     []Proc{{Role: "client 1", Stdout: "usage: ./client <message>\n", Exit: 1}},
+			Leftovers: []string{},
+		}},
+		{"stale-queue", Outcome{
+			Procs:     []Proc{{Role: "mq_server", Stdout: ready + "urgent\nleft over\nhello\nquit\n"}, sent(1, "hello"), sent(2, "quit")},
+			Leftovers: []string{},
+		}},
+		{"stale-queue-msgsize", Outcome{
+			Procs: []Proc{
+				{Role: "mq_server", Stdout: ready, Stderr: "ERROR-> mq_recieve()\n: Message too long\n"},
+				{Role: "client 1", Stderr: "mq_open(): No such file or directory\n", Exit: 1, Errno: "EINVAL"},
+			},
+			Leftovers: []string{},
+		}},
+		{"server-killed", Outcome{
+			Procs:     []Proc{{Role: "mq_server", Stdout: ready, Exit: -1, Signal: "SIGKILL"}, sent(1, "hello"), sent(2, "world")},
+			Leftovers: []string{"mqueue $IPC_NAME"},
+		}},
+	} {
+		out, err := Execute(context.Background(), mqScenario(tc.name), Pairing{c, c})
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, out); diff != "" {
+			t.Errorf("%s: mismatch (-want +got):\n%s", tc.name, diff)
+		}
+	}
+
+	// The 63, 64 and 65 bytes: the server prints at most 63.
+	out, err := Execute(context.Background(), mqScenario("63-64-65"), Pairing{c, c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(out.Procs[0].Stdout), "\n")
+	for i, want := range []int{63, 63, 63} {
+		if got := len(lines[2+i]); got != want {
+			t.Errorf("63-64-65: message %d printed with %d bytes, want %d", i+1, got, want)
+		}
+	}
+}
+
+// TestMqQueueRemovedAfterKill checks that a queue the killed server left
+// is reported and then removed by the runner.
+func TestMqQueueRemovedAfterKill(t *testing.T) {
+	c := BuiltinForms(binDir)[0]
+	sc := mqScenario("server-killed")
+	var name string
+	sc.Probes = append(sc.Probes, Probe{Name: "name", Find: func(r *Run) []string { name = r.IPCName; return nil }})
+	out, err := Execute(context.Background(), sc, Pairing{c, c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !contains(out.Leftovers, "mqueue $IPC_NAME") {
+		t.Errorf("leftovers %q do not show the queue", out.Leftovers)
+	}
+	if ok, err := mqExists(name); ok || err != nil {
+		t.Errorf("queue %s still there after the run (%v)", name, err)
+	}
+}
+
+// TestMqWrongClientIsDifferent crosses the C server with a client that
+// adds a byte to its message: the check must see it.
+func TestMqWrongClientIsDifferent(t *testing.T) {
+	forms := BuiltinForms(binDir)
+	client, err := filepath.Abs(filepath.Join(binDir, "c", "mq_client"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := CommandForm("mq_client", []string{"/bin/sh", "-c", `exec "$0" "$1!"`, client})
+	res := Compare(context.Background(), mqScenario("default"), []Pairing{{forms[0], forms[0]}, {forms[0], wrong}})
+	if res.Agree || res.Runs[1].Verdict != VerdictDifferent || !strings.Contains(res.Runs[1].Diff, "Stdout") {
+		t.Errorf("a client that adds a byte agrees with C: verdict %q, diff %q", res.Runs[1].Verdict, res.Runs[1].Diff)
+	}
+}
+
+// TestReadyInSyscall watches sleep(1) sleep in clock_nanosleep, then stop.
+func TestReadyInSyscall(t *testing.T) {
+	cmd := exec.Command("sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Skip(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	pid := cmd.Process.Pid
+	deadline := time.Now().Add(5 * time.Second)
+	for !asleepIn(pid, unix.SYS_CLOCK_NANOSLEEP) && !asleepIn(pid, unix.SYS_NANOSLEEP) {
+		if time.Now().After(deadline) {
+			t.Fatal("sleep(1) never seen asleep in clock_nanosleep or nanosleep")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if asleepIn(pid, unix.SYS_MQ_TIMEDSEND) {
+		t.Error("sleep(1) seen asleep in mq_timedsend")
+	}
+	if err := unix.Kill(pid, unix.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		states := taskStates(pid)
+		if len(states) > 0 && !strings.ContainsFunc(string(states), func(r rune) bool { return r != 'T' }) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sleep(1) not stopped after SIGSTOP: states %q", states)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

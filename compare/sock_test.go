@@ -1,0 +1,241 @@
+package compare
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+func sockScenario(name string) Scenario {
+	for _, sc := range Select("sock") {
+		if sc.Name == name {
+			return sc
+		}
+	}
+	panic("no sock scenario " + name)
+}
+
+// TestSockParity runs every socket scenario on the C, cgo and Go forms,
+// crossed.
+func TestSockParity(t *testing.T) {
+	forms := BuiltinForms(binDir)
+	for _, sc := range Select("sock") {
+		res := Compare(context.Background(), sc, Pairings(sc.Roles, forms))
+		if !res.Agree {
+			var b strings.Builder
+			Report(&b, []Result{res})
+			t.Errorf("%s:\n%s", sc.Name, b.String())
+		}
+	}
+}
+
+// cOnly runs a scenario with C in every role.
+func cOnly(t *testing.T, name string) Outcome {
+	t.Helper()
+	sc := sockScenario(name)
+	c := BuiltinForms(binDir)[0]
+	p := make(Pairing, len(sc.Roles))
+	for i := range p {
+		p[i] = c
+	}
+	out, err := Execute(context.Background(), sc, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func procOf(out Outcome, role string) Proc {
+	for _, p := range out.Procs {
+		if p.Role == role {
+			return p
+		}
+	}
+	return Proc{Role: role + " (missing)", Exit: -2}
+}
+
+const sockReady = "server shuts down on message \"quit\"\n\n"
+
+// TestSockReference checks that the C reference does what the spec asks,
+// so that the forms agreeing with it means something.
+func TestSockReference(t *testing.T) {
+	for _, tr := range []string{"unix", "tcp"} {
+		out := cOnly(t, tr+"-default")
+		if got, want := procOf(out, "server").Stdout, Text(sockReady+"hello\nHello World!\na b  c\td\nquit\n"); got != want {
+			t.Errorf("%s-default: server printed %q, want %q", tr, got, want)
+		}
+		if got, want := procOf(out, "client 1").Stdout, Text("you sent: hello\nserver answered: received \"hello\"\n"); got != want {
+			t.Errorf("%s-default: client printed %q, want %q", tr, got, want)
+		}
+		for _, p := range out.Procs {
+			if p.Exit != 0 || p.Stderr != "" {
+				t.Errorf("%s-default: %+v", tr, p)
+			}
+		}
+		if len(out.Leftovers) != 0 {
+			t.Errorf("%s-default left %q", tr, out.Leftovers)
+		}
+
+		out = cOnly(t, tr+"-20-clients")
+		lines := strings.Split(strings.TrimPrefix(string(procOf(out, "server").Stdout), sockReady), "\n")
+		sort.Strings(lines)
+		if len(lines) != 22 || lines[0] != "" || lines[21] != "quit" {
+			t.Errorf("%s-20-clients: server printed %q", tr, lines)
+		}
+		for _, p := range out.Procs {
+			if p.Exit != 0 || (p.Role != "server" && !strings.Contains(string(p.Stdout), "server answered: received")) {
+				t.Errorf("%s-20-clients: %+v", tr, p)
+			}
+		}
+
+		out = cOnly(t, tr+"-message-sizes")
+		want := sockReady + strings.Repeat("a", 63) + "\n" + strings.Repeat("b", 63) + "\n" + strings.Repeat("L", 63) + "\nquit\n"
+		if got := procOf(out, "server").Stdout; got != Text(want) {
+			t.Errorf("%s-message-sizes: server printed %q", tr, got)
+		}
+
+		out = cOnly(t, tr+"-silent-client")
+		if got := procOf(out, "silent").Stdout; got != "you sent: \nserver closed the connection without an answer\n" {
+			t.Errorf("%s-silent-client: the silent client printed %q", tr, got)
+		}
+		if got := procOf(out, "server").Stdout; got != Text(sockReady+"before\nafter\nquit\n") {
+			t.Errorf("%s-silent-client: server printed %q", tr, got)
+		}
+	}
+
+	for name, stderr := range map[string]string{
+		"unix-no-server":           "connect(): No such file or directory\n",
+		"tcp-no-server":            "connect(): Connection refused\n",
+		"unix-stale-socket-client": "connect(): Connection refused\n",
+	} {
+		p := procOf(cOnly(t, name), "client")
+		if p.Stderr != Text(stderr) || p.Exit != 1 || p.Stdout != "" {
+			t.Errorf("%s: %+v", name, p)
+		}
+	}
+
+	out := cOnly(t, "unix-stale-socket")
+	if p := procOf(out, "server"); p.Stderr != "bind(): Address already in use\n" || p.Exit != 1 || p.Stdout != "" {
+		t.Errorf("unix-stale-socket: %+v", p)
+	}
+	if len(out.Leftovers) != 1 || out.Leftovers[0] != "socket server_socket" {
+		t.Errorf("unix-stale-socket: leftovers %q, want the stale socket", out.Leftovers)
+	}
+	if p := procOf(cOnly(t, "tcp-port-in-use"), "server"); p.Stderr != "bind(): Address already in use\n" || p.Exit != 1 {
+		t.Errorf("tcp-port-in-use: %+v", p)
+	}
+
+	out = cOnly(t, "unix-path-107")
+	if p := procOf(out, "client"); p.Exit != 0 || p.Stdout != "you sent: hello\nserver answered: received \"hello\"\n" {
+		t.Errorf("unix-path-107: %+v", p)
+	}
+	if len(out.Leftovers) != 0 {
+		t.Errorf("unix-path-107 left %q", out.Leftovers)
+	}
+	for _, p := range cOnly(t, "unix-path-108").Procs {
+		if p.Stderr != "IPC_NAME: File name too long\n" || p.Exit != 1 {
+			t.Errorf("unix-path-108: %+v", p)
+		}
+	}
+
+	out = cOnly(t, "unix-server-killed")
+	if p := procOf(out, "server"); p.Signal != "SIGTERM" || p.Stdout != sockReady {
+		t.Errorf("unix-server-killed: %+v", p)
+	}
+	if len(out.Leftovers) != 1 || out.Leftovers[0] != "socket server_socket" {
+		t.Errorf("unix-server-killed: leftovers %q, want the server's socket", out.Leftovers)
+	}
+
+	for _, p := range cOnly(t, "client-usage").Procs {
+		if p.Stdout != "usage: ./client <message>\n" || p.Exit != 1 || p.Errno != "" {
+			t.Errorf("client-usage: %+v", p)
+		}
+	}
+	for _, p := range cOnly(t, "bad-ipc-name").Procs {
+		want := "IPC_NAME: Invalid argument\n"
+		if p.Role == "IPC_NAME=unix:" {
+			want = "IPC_NAME: No such file or directory\n"
+		}
+		if p.Stderr != Text(want) || p.Exit != 1 {
+			t.Errorf("bad-ipc-name: %+v", p)
+		}
+	}
+}
+
+// TestSockGoReportsCallErrno checks the pure-Go form's side of the
+// perror-clobbers-errno difference: it reports the errno of the call that
+// failed.
+func TestSockGoReportsCallErrno(t *testing.T) {
+	g := BuiltinForms(binDir)[2]
+	for name, want := range map[string]string{
+		"unix-no-server": "ENOENT", "tcp-no-server": "ECONNREFUSED", "unix-stale-socket": "EADDRINUSE",
+	} {
+		out, err := Execute(context.Background(), sockScenario(name), Pairing{g})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := out.Procs[0].Errno; got != want {
+			t.Errorf("%s: go reports %s, want %s", name, got, want)
+		}
+	}
+}
+
+// TestSockWrongServerIsDifferent crosses C clients with a server that
+// prints one line more when it ends: the check must see it.
+func TestSockWrongServerIsDifferent(t *testing.T) {
+	forms := BuiltinForms(binDir)
+	server, err := filepath.Abs(filepath.Join(binDir, "c", "sock_server"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := CommandForm("sock_server", []string{"/bin/sh", "-c", `"$0"; s=$?; echo extra; exit $s`, server})
+	res := Compare(context.Background(), sockScenario("unix-default"), []Pairing{{forms[0], forms[0]}, {wrong, forms[0]}})
+	if res.Agree || res.Runs[1].Verdict != VerdictDifferent || !strings.Contains(res.Runs[1].Diff, "extra") {
+		t.Errorf("a server that prints more agrees with C: verdict %q, diff %q", res.Runs[1].Verdict, res.Runs[1].Diff)
+	}
+}
+
+// TestSockSocketRemovedAfterKill checks that the socket file a killed
+// server left is reported, and gone with the run's directory afterwards.
+func TestSockSocketRemovedAfterKill(t *testing.T) {
+	c := BuiltinForms(binDir)[0]
+	sc := sockScenario("unix-server-killed")
+	var dir string
+	sc.Probes = append(sc.Probes, Probe{Name: "dir", Find: func(r *Run) []string { dir = r.Dir; return nil }})
+	out, err := Execute(context.Background(), sc, Pairing{c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !contains(out.Leftovers, "socket server_socket") {
+		t.Errorf("leftovers %q do not show the socket", out.Leftovers)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "server_socket")); !os.IsNotExist(err) {
+		t.Errorf("socket file still there after the run: %v", err)
+	}
+}
+
+// TestSockCallScripts runs every socket script on cipc and goipc.
+func TestSockCallScripts(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("../testdata/calls/sock_*.calls")
+	if len(files) < 6 {
+		t.Fatalf("found %d sock call scripts, want at least 6", len(files))
+	}
+	for _, f := range files {
+		res := RunScript(context.Background(), self, f)
+		if !res.Agree {
+			var b strings.Builder
+			ReportScripts(&b, []ScriptResult{res})
+			t.Errorf("%s:\n%s", f, b.String())
+		}
+		if !strings.Contains(res.Transcripts[SideGo], " = ") {
+			t.Errorf("%s: empty transcript", f)
+		}
+	}
+}
