@@ -102,69 +102,6 @@ func init() {
 	)
 
 	sweepers = append(sweepers, sweepMqueues)
-	KnownDifferences = append(KnownDifferences, KnownDifference{
-		ID: "perror-clobbers-errno",
-		Reason: "glibc's perror writes through a new stream on a dup of descriptor 2, opened with " +
-			"fdopen(fd, \"w+\"); on a write-only descriptor (the runner's stderr is the write end of a " +
-			"pipe) that fdopen fails with EINVAL, perror falls back to stderr itself, and errno is left " +
-			"EINVAL. A C program that returns after perror therefore reports EINVAL (the cgo form runs the " +
-			"same glibc), while the pure-Go form reports the errno of the call that failed, the one perror " +
-			"names. On a terminal (opened read-write) C keeps the errno too.",
-		Scenarios: []string{"mq/no-server", "mq/stale-queue-msgsize"},
-		Forms:     []string{FormGo},
-		Applies: func(sc Scenario, p Pairing) bool {
-			return p.formFor(sc.Roles, "mq_client").Name == FormGo
-		},
-		Required: true,
-		Expect: func(sc Scenario, p Pairing, ref Outcome) Outcome {
-			out := Outcome{Leftovers: ref.Leftovers, Procs: append([]Proc(nil), ref.Procs...)}
-			for i := range out.Procs {
-				pr := &out.Procs[i]
-				if p.formFor(sc.Roles, programOf(sc, pr.Role)).Name != FormGo || pr.Errno != "EINVAL" {
-					continue
-				}
-				if e := perrorErrno(string(pr.Stderr)); e != 0 {
-					pr.Errno = ErrnoName(e)
-				}
-			}
-			return out
-		},
-	})
-	KnownDifferences = append(KnownDifferences, KnownDifference{
-		ID: "stdio-buffer-lost-on-kill",
-		Reason: "C's stdout is fully buffered when it is a pipe: the C server's messages stay in the stdio " +
-			"buffer until exit, and a server killed with SIGKILL loses them (the ready line alone was " +
-			"flushed). The cgo form runs the same C stdio and loses them too. The pure-Go server writes " +
-			"each line when it prints it, so its output keeps the message it received before the kill.",
-		Scenarios: []string{"mq/server-killed"},
-		Forms:     []string{FormGo},
-		Applies: func(sc Scenario, p Pairing) bool {
-			return p.formFor(sc.Roles, "mq_server").Name == FormGo
-		},
-		Required: true,
-		Expect: func(sc Scenario, p Pairing, ref Outcome) Outcome {
-			out := Outcome{Leftovers: ref.Leftovers, Procs: append([]Proc(nil), ref.Procs...)}
-			for i := range out.Procs {
-				if out.Procs[i].Role == "mq_server" {
-					out.Procs[i].Stdout += "hello\n"
-				}
-			}
-			return out
-		},
-	})
-}
-
-// perrorErrno is the errno whose glibc text ends the last line of stderr
-// as perror writes it ("mq_open(): No such file or directory"), 0 if none.
-func perrorErrno(stderr string) unix.Errno {
-	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
-	last := lines[len(lines)-1]
-	for e := unix.Errno(1); e < 134; e++ {
-		if strings.HasSuffix(last, ": "+goipc.Strerror(e)) {
-			return e
-		}
-	}
-	return 0
 }
 
 // staleMessage is a message that a queue left from an earlier run holds.

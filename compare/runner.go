@@ -305,6 +305,15 @@ func (r *Run) start(st Step) (*process, error) {
 		return nil, err
 	}
 	closeAfter = append(closeAfter, ewr)
+	// stderr is opened read-write, as a terminal is: glibc's perror
+	// writes through fdopen(dup(2), "w+"), which fails with EINVAL on a
+	// write-only descriptor and leaves errno EINVAL behind it, so a C
+	// program would otherwise report perror's errno instead of the
+	// failing call's.
+	if rw, err := os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", ewr.Fd()), os.O_RDWR, 0); err == nil {
+		closeAfter = append(closeAfter, rw)
+		ewr = rw
+	}
 	p.capture(erd, &p.stderr)
 	rrd, rwr, err := os.Pipe()
 	if err != nil {

@@ -143,56 +143,6 @@ func init() {
 		},
 	)
 	register(list...)
-
-	// The two differences that mq.go lists for the queue pair, shown here
-	// by the socket pair.
-	KnownDifferences = append(KnownDifferences, KnownDifference{
-		ID: "perror-clobbers-errno",
-		Reason: "glibc's perror writes through a new stream on a dup of descriptor 2, opened with " +
-			"fdopen(fd, \"w+\"), which fails with EINVAL on the runner's write-only stderr (a pipe) and " +
-			"leaves errno EINVAL. sock.c returns EXIT_FAILURE right after perror(\"connect()\"), " +
-			"perror(\"bind()\") or perror(\"IPC_NAME\") (close(2) succeeds and keeps errno), so the C and " +
-			"cgo forms report EINVAL, while the pure-Go form reports the errno of the call that failed, " +
-			"the one the perror line names (ENOENT, ECONNREFUSED, EADDRINUSE, ENAMETOOLONG).",
-		Scenarios: []string{"sock/unix-no-server", "sock/tcp-no-server", "sock/unix-stale-socket-client",
-			"sock/unix-stale-socket", "sock/tcp-port-in-use", "sock/unix-path-108", "sock/bad-ipc-name"},
-		Forms:    []string{FormGo},
-		Required: true,
-		Expect: func(sc Scenario, p Pairing, ref Outcome) Outcome {
-			out := Outcome{Leftovers: ref.Leftovers, Procs: append([]Proc(nil), ref.Procs...)}
-			for i := range out.Procs {
-				pr := &out.Procs[i]
-				if p.formFor(sc.Roles, programOf(sc, pr.Role)).Name != FormGo || pr.Errno != "EINVAL" {
-					continue
-				}
-				if e := perrorErrno(string(pr.Stderr)); e != 0 {
-					pr.Errno = ErrnoName(e)
-				}
-			}
-			return out
-		},
-	}, KnownDifference{
-		ID: "stdio-buffer-lost-on-kill",
-		Reason: "C's stdout is fully buffered when it is a pipe: the line the C server printed for the " +
-			"client is still in its stdio buffer when SIGTERM ends it (the ready line alone was flushed), " +
-			"and is lost; the cgo form runs the same C stdio. The pure-Go server writes each line when it " +
-			"prints it, so its output keeps the client's message.",
-		Scenarios: []string{"sock/unix-server-killed-after-client"},
-		Forms:     []string{FormGo},
-		Applies: func(sc Scenario, p Pairing) bool {
-			return p.formFor(sc.Roles, "sock_server").Name == FormGo
-		},
-		Required: true,
-		Expect: func(sc Scenario, p Pairing, ref Outcome) Outcome {
-			out := Outcome{Leftovers: ref.Leftovers, Procs: append([]Proc(nil), ref.Procs...)}
-			for i := range out.Procs {
-				if out.Procs[i].Role == "server" {
-					out.Procs[i].Stdout += "hello\n"
-				}
-			}
-			return out
-		},
-	})
 }
 
 // A sockTransport is the kind of socket a scenario runs on.
