@@ -10,5 +10,7 @@ int mq_server_main(int argc, char **argv);
 int mq_client_main(int argc, char **argv);
 int sock_server_main(int argc, char **argv);
 int sock_client_main(int argc, char **argv);
+int shm_writer_main(int argc, char **argv);
+int shm_reader_main(int argc, char **argv);
 
 #endif

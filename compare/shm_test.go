@@ -1,0 +1,68 @@
+package compare
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestShmParity runs every shared-memory scenario under every pairing of
+// the C, cgo and Go forms: writers and readers of all forms crossed.
+func TestShmParity(t *testing.T) {
+	forms := BuiltinForms(binDir)
+	for _, sc := range Select("shm") {
+		res := Compare(context.Background(), sc, Pairings(sc.Roles, forms))
+		if !res.Agree {
+			var b strings.Builder
+			Report(&b, []Result{res})
+			t.Errorf("%s:\n%s", sc.Name, b.String())
+		}
+	}
+}
+
+// TestShmReference checks what the C programs do, as the spec says: the
+// reader prints the message, the writer its ready line, both exit 0, and
+// nothing is left; a writer killed while it waits in sem_wait leaves the
+// object and the semaphore.
+func TestShmReference(t *testing.T) {
+	c := BuiltinForms(binDir)[0]
+	for _, tc := range []struct {
+		scenario string
+		want     Outcome
+	}{
+		{"default", Outcome{Procs: []Proc{
+			{Role: "shm_writer", Stdout: "waiting for a reader\n"},
+			{Role: "shm_reader", Stdout: "Hello World\n"},
+		}, Leftovers: []string{}}},
+		{"101", Outcome{Procs: []Proc{
+			{Role: "shm_writer", Stdout: "waiting for a reader\n"},
+			{Role: "shm_reader", Stdout: Text(strings.Repeat("c", 98) + "C\n")},
+		}, Leftovers: []string{}}},
+		{"reader-no-writer", Outcome{Procs: []Proc{
+			{Role: "shm_reader", Exit: 1, Errno: "ENOENT"},
+		}, Leftovers: []string{}}},
+		{"writer-killed", Outcome{Procs: []Proc{
+			{Role: "shm_writer", Stdout: "waiting for a reader\n", Exit: -1, Signal: "SIGKILL"},
+		}, Leftovers: []string{"seen: shm_writer asleep in sem_wait on sem $IPC_NAME", "sem $IPC_NAME", "shm $IPC_NAME"}}},
+	} {
+		var sc Scenario
+		for _, s := range Select("shm") {
+			if s.Name == tc.scenario {
+				sc = s
+			}
+		}
+		pairing := make(Pairing, len(sc.Roles))
+		for i := range pairing {
+			pairing[i] = c
+		}
+		got, err := Execute(context.Background(), sc, pairing)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.scenario, err)
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("C %s: mismatch (-want +got):\n%s", tc.scenario, diff)
+		}
+	}
+}
