@@ -1,9 +1,6 @@
 package compare
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -88,25 +85,5 @@ func TestExpectationsAreChecked(t *testing.T) {
 	}
 }
 
-// TestPipeCallScripts runs every pipe script on cipc and goipc.
-func TestPipeCallScripts(t *testing.T) {
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob("../testdata/calls/pipe_*.calls")
-	if len(files) < 5 {
-		t.Fatalf("found %d pipe call scripts, want at least 5", len(files))
-	}
-	for _, f := range files {
-		res := RunScript(context.Background(), self, f)
-		if !res.Agree {
-			var b strings.Builder
-			ReportScripts(&b, []ScriptResult{res})
-			t.Errorf("%s:\n%s", f, b.String())
-		}
-		if !strings.Contains(res.Transcripts[SideGo], " = ") {
-			t.Errorf("%s: empty transcript", f)
-		}
-	}
-}
+// TestPipeCallScripts runs every pipe call script on cipc and goipc.
+func TestPipeCallScripts(t *testing.T) { checkScripts(t, "pipe", 5) }

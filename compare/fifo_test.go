@@ -4,34 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
-
-func fifoScenario(name string) Scenario {
-	for _, sc := range Select("fifo") {
-		if sc.Name == name {
-			return sc
-		}
-	}
-	panic("no fifo scenario " + name)
-}
-
-// TestFifoParity runs every FIFO scenario under every pairing of the C,
-// cgo and Go forms of the reader and the writer.
-func TestFifoParity(t *testing.T) {
-	forms := BuiltinForms(binDir)
-	for _, sc := range Select("fifo") {
-		res := Compare(context.Background(), sc, Pairings(sc.Roles, forms))
-		if !res.Agree {
-			var b strings.Builder
-			Report(&b, []Result{res})
-			t.Errorf("%s:\n%s", sc.Name, b.String())
-		}
-	}
-}
 
 // TestFifoReference checks what the C reference does, as the notes say,
 // so that a parity check cannot pass on an outcome that is wrong for all.
@@ -66,7 +42,7 @@ func TestFifoReference(t *testing.T) {
 			Leftovers: []string{"fifo named_pipe", "seen: fifo named_pipe mode 0644"},
 		}},
 	} {
-		sc := fifoScenario(tc.name)
+		sc := scenario("fifo", tc.name)
 		var pairing Pairing
 		for range sc.Roles {
 			pairing = append(pairing, c)
@@ -85,7 +61,7 @@ func TestFifoReference(t *testing.T) {
 // nothing once the run is over: its FIFO goes with the run's directory.
 func TestFifoRunCleansUp(t *testing.T) {
 	for _, f := range BuiltinForms(binDir) {
-		sc := fifoScenario("reader-no-writer")
+		sc := scenario("fifo", "reader-no-writer")
 		var dir, fifo string
 		sc.Probes = append(sc.Probes, Probe{Name: "the run's directory", Find: func(r *Run) []string {
 			dir, fifo = r.Dir, filepath.Join(r.Dir, "named_pipe")
@@ -106,25 +82,9 @@ func TestFifoRunCleansUp(t *testing.T) {
 	}
 }
 
-// TestFifoCallScripts runs every FIFO script on cipc and goipc.
-func TestFifoCallScripts(t *testing.T) {
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob("../testdata/calls/fifo_*.calls")
-	if len(files) < 3 {
-		t.Fatalf("found %d fifo call scripts, want at least 3", len(files))
-	}
-	for _, f := range files {
-		res := RunScript(context.Background(), self, f)
-		if !res.Agree {
-			var b strings.Builder
-			ReportScripts(&b, []ScriptResult{res})
-			t.Errorf("%s:\n%s", f, b.String())
-		}
-		if !strings.Contains(res.Transcripts[SideGo], " = ") {
-			t.Errorf("%s: empty transcript", f)
-		}
-	}
-}
+// TestFifoParity runs every fifo scenario under every pairing of the C, cgo and Go
+// forms.
+func TestFifoParity(t *testing.T) { checkParity(t, "fifo") }
+
+// TestFifoCallScripts runs every fifo call script on cipc and goipc.
+func TestFifoCallScripts(t *testing.T) { checkScripts(t, "fifo", 3) }

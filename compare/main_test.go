@@ -1,9 +1,12 @@
 package compare
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -22,4 +25,59 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Exit(m.Run())
+}
+
+// scenario returns the registered scenario mech/name.
+func scenario(mech, name string) Scenario {
+	for _, sc := range Select(mech) {
+		if sc.Mechanism == mech && sc.Name == name {
+			return sc
+		}
+	}
+	panic("no scenario " + mech + "/" + name)
+}
+
+// checkParity runs every scenario of mech under every pairing of the C,
+// cgo and Go forms and fails with the report of each that disagrees.
+func checkParity(t *testing.T, mech string) {
+	t.Helper()
+	forms := BuiltinForms(binDir)
+	scs := Select(mech)
+	if len(scs) == 0 {
+		t.Fatalf("no %s scenarios", mech)
+	}
+	for _, sc := range scs {
+		res := Compare(context.Background(), sc, Pairings(sc.Roles, forms))
+		if !res.Agree {
+			var b strings.Builder
+			Report(&b, []Result{res})
+			t.Errorf("%s:\n%s", sc.Name, b.String())
+		}
+	}
+}
+
+// checkScripts runs the call scripts testdata/calls/PREFIX_*.calls (at
+// least atLeast of them) on cipc and goipc, each side in a subprocess of
+// the test binary.
+func checkScripts(t *testing.T, prefix string, atLeast int) {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("../testdata/calls/" + prefix + "_*.calls")
+	if len(files) < atLeast {
+		t.Fatalf("found %d %s call scripts, want at least %d", len(files), prefix, atLeast)
+	}
+	for _, f := range files {
+		res := RunScript(context.Background(), self, f)
+		if !res.Agree {
+			var b strings.Builder
+			ReportScripts(&b, []ScriptResult{res})
+			t.Errorf("%s:\n%s", f, b.String())
+		}
+		if !strings.Contains(res.Transcripts[SideGo], " = ") {
+			t.Errorf("%s: empty transcript", f)
+		}
+	}
 }

@@ -12,29 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func mqScenario(name string) Scenario {
-	for _, sc := range Select("mq") {
-		if sc.Name == name {
-			return sc
-		}
-	}
-	panic("no mq scenario " + name)
-}
-
-// TestMqParity runs every queue scenario under every pairing of the C, cgo
-// and Go forms of the server and the client.
-func TestMqParity(t *testing.T) {
-	forms := BuiltinForms(binDir)
-	for _, sc := range Select("mq") {
-		res := Compare(context.Background(), sc, Pairings(sc.Roles, forms))
-		if !res.Agree {
-			var b strings.Builder
-			Report(&b, []Result{res})
-			t.Errorf("%s:\n%s", sc.Name, b.String())
-		}
-	}
-}
-
 // TestMqReference checks what the C reference does, as the example says,
 // so that a parity check cannot pass on an outcome that is wrong for all.
 func TestMqReference(t *testing.T) {
@@ -75,7 +52,7 @@ func TestMqReference(t *testing.T) {
 			Leftovers: []string{"mqueue $IPC_NAME"},
 		}},
 	} {
-		out, err := Execute(context.Background(), mqScenario(tc.name), Pairing{c, c})
+		out, err := Execute(context.Background(), scenario("mq", tc.name), Pairing{c, c})
 		if err != nil {
 			t.Errorf("%s: %v", tc.name, err)
 			continue
@@ -86,7 +63,7 @@ func TestMqReference(t *testing.T) {
 	}
 
 	// The 63, 64 and 65 bytes: the server prints at most 63.
-	out, err := Execute(context.Background(), mqScenario("63-64-65"), Pairing{c, c})
+	out, err := Execute(context.Background(), scenario("mq", "63-64-65"), Pairing{c, c})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +79,7 @@ func TestMqReference(t *testing.T) {
 // is reported and then removed by the runner.
 func TestMqQueueRemovedAfterKill(t *testing.T) {
 	c := BuiltinForms(binDir)[0]
-	sc := mqScenario("server-killed")
+	sc := scenario("mq", "server-killed")
 	var name string
 	sc.Probes = append(sc.Probes, Probe{Name: "name", Find: func(r *Run) []string { name = r.IPCName; return nil }})
 	out, err := Execute(context.Background(), sc, Pairing{c, c})
@@ -126,7 +103,7 @@ func TestMqWrongClientIsDifferent(t *testing.T) {
 		t.Fatal(err)
 	}
 	wrong := CommandForm("mq_client", []string{"/bin/sh", "-c", `exec "$0" "$1!"`, client})
-	res := Compare(context.Background(), mqScenario("default"), []Pairing{{forms[0], forms[0]}, {forms[0], wrong}})
+	res := Compare(context.Background(), scenario("mq", "default"), []Pairing{{forms[0], forms[0]}, {forms[0], wrong}})
 	if res.Agree || res.Runs[1].Verdict != VerdictDifferent || !strings.Contains(res.Runs[1].Diff, "Stdout") {
 		t.Errorf("a client that adds a byte agrees with C: verdict %q, diff %q", res.Runs[1].Verdict, res.Runs[1].Diff)
 	}
@@ -165,3 +142,10 @@ func TestReadyInSyscall(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestMqParity runs every mq scenario under every pairing of the C, cgo and Go
+// forms.
+func TestMqParity(t *testing.T) { checkParity(t, "mq") }
+
+// TestMqCallScripts runs every mq call script on cipc and goipc.
+func TestMqCallScripts(t *testing.T) { checkScripts(t, "mq", 8) }

@@ -22,19 +22,10 @@ func cForm(t *testing.T) Form {
 	return BuiltinForms(binDir)[0]
 }
 
-func pipeScenario(name string) Scenario {
-	for _, sc := range Select("pipe") {
-		if sc.Name == name {
-			return sc
-		}
-	}
-	panic("no pipe scenario " + name)
-}
-
 func TestWrongProgramIsDifferent(t *testing.T) {
 	// The notes' message without its "!": a port that lost a byte.
 	wrong := shForm("pipe", `printf 'Hello World\n'`)
-	res := Compare(context.Background(), pipeScenario("default"), []Pairing{{cForm(t)}, {wrong}})
+	res := Compare(context.Background(), scenario("pipe", "default"), []Pairing{{cForm(t)}, {wrong}})
 	if res.Agree {
 		t.Fatalf("a program that prints %q agrees with C", "Hello World\n")
 	}
@@ -54,7 +45,7 @@ func TestExitStatusAndSignalAreCompared(t *testing.T) {
 		`printf 'Hello World!\n'; kill -TERM $$`,
 		`printf 'Hello World!\n' >&2`,
 	} {
-		res := Compare(context.Background(), pipeScenario("default"), []Pairing{{cForm(t)}, {shForm("pipe", script)}})
+		res := Compare(context.Background(), scenario("pipe", "default"), []Pairing{{cForm(t)}, {shForm("pipe", script)}})
 		if res.Agree {
 			t.Errorf("%s: agrees with C", script)
 		}
@@ -62,7 +53,7 @@ func TestExitStatusAndSignalAreCompared(t *testing.T) {
 }
 
 func TestHangingProgramTimesOut(t *testing.T) {
-	sc := pipeScenario("default")
+	sc := scenario("pipe", "default")
 	sc.Deadline = 300 * time.Millisecond
 	// The hanging program also starts a child in its process group: the
 	// kill must take the whole group.
@@ -94,7 +85,7 @@ func TestHangingProgramTimesOut(t *testing.T) {
 
 func TestLeftoversAreReportedAndCleaned(t *testing.T) {
 	var dir string
-	sc := pipeScenario("default")
+	sc := scenario("pipe", "default")
 	sc.IPCName = "/$RUN"
 	sc.Probes = []Probe{{Name: "dir", Find: func(r *Run) []string { dir = r.Dir; return nil }}}
 	leaky := shForm("pipe", `printf 'Hello World!\n'; touch stray; mkfifo named_pipe; : > /dev/shm/"${IPC_NAME#/}"; : > /dev/shm/sem."${IPC_NAME#/}"`)
@@ -119,7 +110,7 @@ func TestLeftoversAreReportedAndCleaned(t *testing.T) {
 
 func TestLeakedProcessIsReported(t *testing.T) {
 	leaky := shForm("pipe", `printf 'Hello World!\n'; sleep 30 >/dev/null 2>&1 &`)
-	out, err := Execute(context.Background(), pipeScenario("default"), Pairing{leaky})
+	out, err := Execute(context.Background(), scenario("pipe", "default"), Pairing{leaky})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +128,7 @@ func TestStdoutModes(t *testing.T) {
 		{StdoutClosed, Proc{Role: "pipe", Stdout: "", Exit: 1}},
 		{StdoutBroken, Proc{Role: "pipe", Exit: -1, Signal: "SIGPIPE"}},
 	} {
-		sc := pipeScenario("default")
+		sc := scenario("pipe", "default")
 		sc.Steps = []Step{{Program: "pipe", Stdout: tc.mode}}
 		// /bin/echo is a separate process: its exit is what sh returns.
 		out, err := Execute(context.Background(), sc, Pairing{shForm("pipe", `exec /bin/echo hello`)})
@@ -156,7 +147,7 @@ func TestErrnoSideChannel(t *testing.T) {
 	// A port that reports ENOENT on the side channel, as the Go forms do.
 	reporter := shForm("pipe", `echo '{"errno":2}' >&3; exit 1`)
 	reporter.ReportsErrno = true
-	out, err := Execute(context.Background(), pipeScenario("default"), Pairing{reporter})
+	out, err := Execute(context.Background(), scenario("pipe", "default"), Pairing{reporter})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +157,7 @@ func TestErrnoSideChannel(t *testing.T) {
 }
 
 func TestKnownDifferenceMustBeExact(t *testing.T) {
-	sc := pipeScenario("stdout-broken-long")
+	sc := scenario("pipe", "stdout-broken-long")
 	forms := BuiltinForms(binDir)
 	ref := Outcome{Procs: []Proc{{Role: "pipe", Exit: -1, Signal: "SIGPIPE"}}, Leftovers: []string{}}
 	// What Go gives: the difference the list names.
@@ -230,7 +221,7 @@ func fmtInt(n int) string {
 func TestEscapedHolderDoesNotHang(t *testing.T) {
 	// A child that leaves the process group with setsid and keeps stdout
 	// open: the run ends at the deadline, not never.
-	sc := pipeScenario("default")
+	sc := scenario("pipe", "default")
 	sc.Deadline = 500 * time.Millisecond
 	escape := shForm("pipe", `printf 'Hello World!\n'; setsid sleep 3 &`)
 	start := time.Now()
@@ -248,10 +239,10 @@ func TestRunnerLeaksNoDescriptors(t *testing.T) {
 		return len(entries)
 	}
 	forms := BuiltinForms(binDir)
-	Execute(context.Background(), pipeScenario("default"), Pairing{forms[0]}) // warm up the poller
+	Execute(context.Background(), scenario("pipe", "default"), Pairing{forms[0]}) // warm up the poller
 	before := count()
 	for i := 0; i < 5; i++ {
-		if _, err := Execute(context.Background(), pipeScenario("default"), Pairing{forms[0]}); err != nil {
+		if _, err := Execute(context.Background(), scenario("pipe", "default"), Pairing{forms[0]}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -8,20 +8,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestShmParity runs every shared-memory scenario under every pairing of
-// the C, cgo and Go forms: writers and readers of all forms crossed.
-func TestShmParity(t *testing.T) {
-	forms := BuiltinForms(binDir)
-	for _, sc := range Select("shm") {
-		res := Compare(context.Background(), sc, Pairings(sc.Roles, forms))
-		if !res.Agree {
-			var b strings.Builder
-			Report(&b, []Result{res})
-			t.Errorf("%s:\n%s", sc.Name, b.String())
-		}
-	}
-}
-
 // TestShmReference checks what the C programs do, as the spec says: the
 // reader prints the message, the writer its ready line, both exit 0, and
 // nothing is left; a writer killed while it waits in sem_wait leaves the
@@ -66,3 +52,10 @@ func TestShmReference(t *testing.T) {
 		}
 	}
 }
+
+// TestShmParity runs every shm scenario under every pairing of the C, cgo and Go
+// forms.
+func TestShmParity(t *testing.T) { checkParity(t, "shm") }
+
+// TestShmCallScripts runs every shm call script on cipc and goipc.
+func TestShmCallScripts(t *testing.T) { checkScripts(t, "shm", 6) }

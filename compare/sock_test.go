@@ -9,33 +9,10 @@ import (
 	"testing"
 )
 
-func sockScenario(name string) Scenario {
-	for _, sc := range Select("sock") {
-		if sc.Name == name {
-			return sc
-		}
-	}
-	panic("no sock scenario " + name)
-}
-
-// TestSockParity runs every socket scenario on the C, cgo and Go forms,
-// crossed.
-func TestSockParity(t *testing.T) {
-	forms := BuiltinForms(binDir)
-	for _, sc := range Select("sock") {
-		res := Compare(context.Background(), sc, Pairings(sc.Roles, forms))
-		if !res.Agree {
-			var b strings.Builder
-			Report(&b, []Result{res})
-			t.Errorf("%s:\n%s", sc.Name, b.String())
-		}
-	}
-}
-
 // cOnly runs a scenario with C in every role.
 func cOnly(t *testing.T, name string) Outcome {
 	t.Helper()
-	sc := sockScenario(name)
+	sc := scenario("sock", name)
 	c := BuiltinForms(binDir)[0]
 	p := make(Pairing, len(sc.Roles))
 	for i := range p {
@@ -173,7 +150,7 @@ func TestSockReportsCallErrno(t *testing.T) {
 		for name, want := range map[string]string{
 			"unix-no-server": "ENOENT", "tcp-no-server": "ECONNREFUSED", "unix-stale-socket": "EADDRINUSE",
 		} {
-			out, err := Execute(context.Background(), sockScenario(name), Pairing{f, f})
+			out, err := Execute(context.Background(), scenario("sock", name), Pairing{f, f})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -193,7 +170,7 @@ func TestSockWrongServerIsDifferent(t *testing.T) {
 		t.Fatal(err)
 	}
 	wrong := CommandForm("sock_server", []string{"/bin/sh", "-c", `"$0"; s=$?; echo extra; exit $s`, server})
-	res := Compare(context.Background(), sockScenario("unix-default"), []Pairing{{forms[0], forms[0]}, {wrong, forms[0]}})
+	res := Compare(context.Background(), scenario("sock", "unix-default"), []Pairing{{forms[0], forms[0]}, {wrong, forms[0]}})
 	if res.Agree || res.Runs[1].Verdict != VerdictDifferent || !strings.Contains(res.Runs[1].Diff, "extra") {
 		t.Errorf("a server that prints more agrees with C: verdict %q, diff %q", res.Runs[1].Verdict, res.Runs[1].Diff)
 	}
@@ -203,7 +180,7 @@ func TestSockWrongServerIsDifferent(t *testing.T) {
 // server left is reported, and gone with the run's directory afterwards.
 func TestSockSocketRemovedAfterKill(t *testing.T) {
 	c := BuiltinForms(binDir)[0]
-	sc := sockScenario("unix-server-killed")
+	sc := scenario("sock", "unix-server-killed")
 	var dir string
 	sc.Probes = append(sc.Probes, Probe{Name: "dir", Find: func(r *Run) []string { dir = r.Dir; return nil }})
 	out, err := Execute(context.Background(), sc, Pairing{c})
@@ -218,25 +195,9 @@ func TestSockSocketRemovedAfterKill(t *testing.T) {
 	}
 }
 
-// TestSockCallScripts runs every socket script on cipc and goipc.
-func TestSockCallScripts(t *testing.T) {
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob("../testdata/calls/sock_*.calls")
-	if len(files) < 6 {
-		t.Fatalf("found %d sock call scripts, want at least 6", len(files))
-	}
-	for _, f := range files {
-		res := RunScript(context.Background(), self, f)
-		if !res.Agree {
-			var b strings.Builder
-			ReportScripts(&b, []ScriptResult{res})
-			t.Errorf("%s:\n%s", f, b.String())
-		}
-		if !strings.Contains(res.Transcripts[SideGo], " = ") {
-			t.Errorf("%s: empty transcript", f)
-		}
-	}
-}
+// TestSockParity runs every sock scenario under every pairing of the C, cgo and Go
+// forms.
+func TestSockParity(t *testing.T) { checkParity(t, "sock") }
+
+// TestSockCallScripts runs every sock call script on cipc and goipc.
+func TestSockCallScripts(t *testing.T) { checkScripts(t, "sock", 6) }
