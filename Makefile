@@ -56,3 +56,23 @@ check: build
 
 clean:
 	rm -rf $(BIN)
+
+# ---- Benchmarks: c_reference/bench in C (bin/bench/ipcbench), its cgo form
+# (cipc/cmd/ipcbench -> bin/cgo/ipcbench) and pure-Go form
+# (goipc/cmd/ipcbench -> bin/go/ipcbench), run side by side by
+# `ipcparity bench` (package bench). Both processes of every run are pinned
+# to CPU 0 unless BENCH_FLAGS says otherwise (--cpu N, --cpu -1: unpinned;
+# --reps N; --json; mechanisms: pipe fifo mq unix tcp shm call).
+BENCH_C     := $(wildcard c_reference/bench/*.c)
+BENCH_FLAGS ?= --cpu 0
+
+.PHONY: bench-c
+
+bench-c: $(BIN)/bench/ipcbench
+
+$(BIN)/bench/ipcbench: $(BENCH_C) c_reference/bench/bench.h
+	@mkdir -p $(@D)
+	$(CC) $(CWARN) -O2 -o $@ $(BENCH_C) $(LDLIBS)
+
+bench: build bench-c
+	$(BIN)/ipcparity bench $(BENCH_FLAGS)

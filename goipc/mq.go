@@ -174,6 +174,7 @@ func MqTimedsend(mqd int, msg []byte, prio uint, abstime *unix.Timespec) error {
 	if uint64(prio) > math.MaxUint32 {
 		return unix.EINVAL
 	}
+	yieldSometimes()
 	_, _, e := unix.Syscall6(unix.SYS_MQ_TIMEDSEND, uintptr(int32(mqd)), uintptr(mqBuf(msg)), uintptr(len(msg)),
 		uintptr(prio), uintptr(unsafe.Pointer(abstime)), 0)
 	runtime.KeepAlive(msg)
@@ -203,6 +204,7 @@ func MqTimedreceive(mqd int, buf []byte, prio *uint, abstime *unix.Timespec) (in
 	if prio != nil {
 		pp = &p
 	}
+	yieldSometimes()
 	n, _, e := unix.Syscall6(unix.SYS_MQ_TIMEDRECEIVE, uintptr(int32(mqd)), uintptr(mqBuf(buf)), uintptr(len(buf)),
 		uintptr(unsafe.Pointer(pp)), uintptr(unsafe.Pointer(abstime)), 0)
 	runtime.KeepAlive(buf)

@@ -34,6 +34,7 @@ func Pipe2(p []int, flags int) error {
 // Read reads up to len(p) bytes from fd, as read(2), and returns the count;
 // 0 means end of file.
 func Read(fd int, p []byte) (int, error) {
+	yieldSometimes()
 	n, err := unix.Read(fd, p)
 	if err != nil {
 		return -1, err
@@ -49,6 +50,7 @@ func Read(fd int, p []byte) (int, error) {
 // as a C program would, on any other descriptor Write returns EPIPE and the
 // process goes on.
 func Write(fd int, p []byte) (int, error) {
+	yieldSometimes()
 	n, err := unix.Write(fd, p)
 	if err == unix.EPIPE && (fd == 1 || fd == 2) {
 		// os.File applies Go's rule: a write to 1 or 2 that fails with

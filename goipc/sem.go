@@ -556,14 +556,16 @@ func futexAbstimedWait(p *newSem, abstime *unix.Timespec) unix.Errno {
 		return unix.ETIMEDOUT
 	}
 	op := (futexWaitBitset | futexClockRealtime | futexPrivateFlag) ^ int(p.private)
+	yieldSometimes()
 	_, _, e := unix.Syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(&p.data)), uintptr(op), 0,
 		uintptr(unsafe.Pointer(abstime)), 0, futexBitsetAny)
 	runtime.KeepAlive(abstime)
 	return e
 }
 
-// futexWakeOne is glibc's futex_wake(&value, 1, private).
+// futexWakeOne is glibc's futex_wake(&value, 1, private). A wake never
+// blocks: a raw system call, without the runtime's syscall bookkeeping.
 func futexWakeOne(p *newSem, private int32) {
 	op := (futexWake | futexPrivateFlag) ^ int(private)
-	unix.Syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(&p.data)), uintptr(op), 1, 0, 0, 0)
+	unix.RawSyscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(&p.data)), uintptr(op), 1, 0, 0, 0)
 }

@@ -121,6 +121,7 @@ func Shutdown(fd, how int) error {
 // gone it fails with EPIPE; without MSG_NOSIGNAL a SIGPIPE comes with it
 // (see Write for what a Go process does with that).
 func Send(fd int, p []byte, flags int) (int, error) {
+	yieldSometimes()
 	n, _, e := unix.Syscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(bytePtr(p)), uintptr(len(p)), uintptr(flags), 0, 0)
 	if e != 0 {
 		return -1, e
@@ -133,6 +134,7 @@ func Send(fd int, p []byte, flags int) (int, error) {
 // recv(2), which glibc carries out as recvfrom with no address; 0 means
 // the peer has shut down its sending side.
 func Recv(fd int, p []byte, flags int) (int, error) {
+	yieldSometimes()
 	n, _, e := unix.Syscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(bytePtr(p)), uintptr(len(p)), uintptr(flags), 0, 0)
 	if e != 0 {
 		return -1, e

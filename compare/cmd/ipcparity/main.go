@@ -6,6 +6,7 @@
 //	ipcparity check [--json] [PROGRAM...]
 //	ipcparity verify [--json] PROGRAM -- COMMAND [ARGS]
 //	ipcparity calls [--json] FILE...
+//	ipcparity bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]
 //
 // check runs every scenario of the named programs or mechanisms (all when
 // none is named) under every pairing of forms, then every call script in
@@ -38,6 +39,7 @@ const usage = `usage:
   ipcparity check [--json] [PROGRAM...]
   ipcparity verify [--json] PROGRAM -- COMMAND [ARGS]
   ipcparity calls [--json] FILE...
+  ipcparity bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]
 options (before the command's arguments):
   --bin DIR     where the c, cgo and go binaries are (default: ipcparity's own directory)
   --calls DIR   the call scripts that check runs (default: testdata/calls beside --bin)
@@ -134,6 +136,8 @@ func dispatch(args []string, stdout, stderr io.Writer) (int, error) {
 			return 0, usageError("calls needs at least one FILE")
 		}
 		return calls(ctx, o, rest, stdout)
+	case "bench":
+		return benchCmd(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0, nil

@@ -1,0 +1,398 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/ipcparity/ipcparity/goipc"
+)
+
+// fakeEnv makes the test binary a fake ipcbench: it prints a fixed result
+// for the bench's kind, leaves objects behind or hangs, as the value says.
+const fakeEnv = "BENCH_TEST_FAKE"
+
+func TestMain(m *testing.M) {
+	if mode, ok := os.LookupEnv(fakeEnv); ok {
+		os.Exit(fake(mode, os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// fake is a stand-in for ipcbench BENCH ITERS SIZE CPU DIR TOKEN.
+func fake(mode string, args []string) int {
+	if len(args) != 6 {
+		return 2
+	}
+	dir, token := args[4], args[5]
+	switch mode {
+	case "litter":
+		// Everything a run may leave: a file in its directory, a
+		// shared-memory object, a queue.
+		os.WriteFile(filepath.Join(dir, "up"), nil, 0600)
+		os.WriteFile("/dev/shm/"+token+".shm", nil, 0600)
+		if fd, err := goipc.MqOpen("/"+token+".up", unix.O_CREAT|unix.O_RDWR, 0600, nil); err == nil {
+			goipc.MqClose(fd)
+		}
+	case "hang":
+		time.Sleep(time.Minute)
+	case "fail":
+		fmt.Fprintln(os.Stderr, "mq_open: Permission denied")
+		return 1
+	}
+	switch {
+	case strings.HasSuffix(args[0], "-lat"):
+		fmt.Println("n=10 p50_ns=5000 p99_ns=7000 min_ns=4000 max_ns=9000")
+	case args[0] == "call" || strings.HasPrefix(args[0], "syscall"):
+		fmt.Println("calls=1000 ns=2000")
+	default:
+		fmt.Println("bytes=1000000 ns=250000")
+	}
+	return 0
+}
+
+func TestMedian(t *testing.T) {
+	for _, c := range []struct {
+		in   []float64
+		want float64
+	}{
+		{nil, 0},
+		{[]float64{3}, 3},
+		{[]float64{3, 1, 2}, 2},
+		{[]float64{4, 1, 3, 2}, 2.5},
+	} {
+		if got := Median(c.in); got != c.want {
+			t.Errorf("Median(%v) = %v, want %v", c.in, got, c.want)
+		}
+	}
+	in := []float64{3, 1, 2}
+	Median(in)
+	if in[0] != 3 {
+		t.Errorf("Median sorted its argument: %v", in)
+	}
+}
+
+func TestStat(t *testing.T) {
+	s := NewStat([]float64{90, 100, 110})
+	if s.Median != 100 || s.Min != 90 || s.Max != 110 || math.Abs(s.Spread-0.1) > 1e-12 {
+		t.Errorf("NewStat = %+v, want median 100, min 90, max 110, spread 0.1", s)
+	}
+}
+
+func TestRatiosAndTargets(t *testing.T) {
+	lat := Spec{Name: "x-lat", Mechanism: "x", Kind: Latency, Target: TargetP50, P99Target: TargetP99}
+	figs := figures(lat, map[string]map[string][]float64{
+		"p50": {FormC: {1000, 1000, 1000}, FormCgo: {1100}, FormGo: {1040, 1060, 1050}},
+		"p99": {FormC: {2000}, FormGo: {3200}},
+	})
+	if len(figs) != 2 {
+		t.Fatalf("%d figures, want 2", len(figs))
+	}
+	p50, p99 := figs[0], figs[1]
+	if r := p50.Ratios["go/c"]; math.Abs(r-1.05) > 1e-12 {
+		t.Errorf("p50 go/c = %v, want 1.05", r)
+	}
+	if r := p50.Ratios["cgo/c"]; math.Abs(r-1.1) > 1e-12 {
+		t.Errorf("p50 cgo/c = %v, want 1.1", r)
+	}
+	if p50.Met == nil || !*p50.Met {
+		t.Errorf("p50 at 1.05 of C: target %v should be met", p50.Target)
+	}
+	if p99.Met == nil || *p99.Met {
+		t.Errorf("p99 at 1.6 of C: target %v should be missed", p99.Target)
+	}
+	if _, ok := p99.Ratios["cgo/c"]; ok {
+		t.Errorf("p99 has a cgo/c ratio without cgo values")
+	}
+
+	tput := Spec{Name: "x-tput", Kind: Throughput, Target: TargetThroughput}
+	f := figures(tput, map[string]map[string][]float64{"rate": {FormC: {100}, FormGo: {94}}})[0]
+	if f.Met == nil || *f.Met || f.Unit != "B/s" {
+		t.Errorf("throughput at 0.94 of C: %+v, want a missed target ≥0.95 in B/s", f)
+	}
+	f = figures(tput, map[string]map[string][]float64{"rate": {FormGo: {94}}})[0]
+	if f.Met != nil || len(f.Ratios) != 0 {
+		t.Errorf("without C: %+v, want no ratio and no verdict", f)
+	}
+	call := Spec{Name: "call", Kind: CallCost}
+	if f := figures(call, map[string]map[string][]float64{"call": {FormC: {2}, FormGo: {3}}})[0]; f.Target != nil || f.Ratios["go/c"] != 1.5 {
+		t.Errorf("call: %+v, want ratio 1.5 and no target", f)
+	}
+}
+
+func TestParseResult(t *testing.T) {
+	v, err := ParseResult(Latency, "n=10 p50_ns=5000 p99_ns=7000 min_ns=1 max_ns=9\n")
+	if err != nil || v["p50"] != 5000 || v["p99"] != 7000 {
+		t.Errorf("latency: %v, %v", v, err)
+	}
+	v, err = ParseResult(Throughput, "bytes=1000 ns=500\n")
+	if err != nil || v["rate"] != 2e9 {
+		t.Errorf("throughput: %v, %v; want rate 2e9 B/s", v, err)
+	}
+	v, err = ParseResult(CallCost, "calls=1000 ns=2500\n")
+	if err != nil || v["call"] != 2.5 {
+		t.Errorf("call: %v, %v; want 2.5 ns", v, err)
+	}
+	for _, bad := range []string{"", "bytes=1000", "bytes=1000 ns=0", "bytes=x ns=1", "garbage"} {
+		if _, err := ParseResult(Throughput, bad); err == nil {
+			t.Errorf("ParseResult(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestOrder(t *testing.T) {
+	forms := []Form{{Name: "c"}, {Name: "cgo"}, {Name: "go"}}
+	first := map[string]bool{}
+	for rep := 0; rep < 3; rep++ {
+		o := Order(forms, rep)
+		first[o[0].Name] = true
+		if len(o) != 3 {
+			t.Fatalf("Order gave %v", o)
+		}
+	}
+	if len(first) != 3 {
+		t.Errorf("three repetitions start with %v, want each form once", first)
+	}
+}
+
+func TestSelect(t *testing.T) {
+	all, bad := Select()
+	if bad != "" || len(all) != len(Specs) {
+		t.Errorf("Select() = %d specs, %q", len(all), bad)
+	}
+	shm, _ := Select("shm")
+	for _, s := range shm {
+		if s.Mechanism != "shm" {
+			t.Errorf("Select(shm) gave %s", s.Name)
+		}
+	}
+	if len(shm) == 0 {
+		t.Error("Select(shm) gave nothing")
+	}
+	if one, _ := Select("pipe-lat"); len(one) != 1 {
+		t.Errorf("Select(pipe-lat) = %d specs", len(one))
+	}
+	if _, bad := Select("pipe", "smoke"); bad != "smoke" {
+		t.Errorf("Select(pipe, smoke) reported %q unknown", bad)
+	}
+	seen := map[string]bool{}
+	for _, m := range Mechanisms() {
+		if seen[m] {
+			t.Errorf("mechanism %s listed twice", m)
+		}
+		seen[m] = true
+	}
+	for _, m := range []string{"pipe", "fifo", "mq", "unix", "tcp", "shm", "call"} {
+		if !seen[m] {
+			t.Errorf("no bench for %s", m)
+		}
+	}
+}
+
+func TestFormatValue(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		unit string
+		want string
+	}{
+		{512, "ns", "512.0 ns"},
+		{5120, "ns", "5.12 µs"},
+		{2.5e6, "ns", "2.50 ms"},
+		{1.96e6, "B/s", "1.96 MB/s"},
+		{4.2e9, "B/s", "4.20 GB/s"},
+		{900, "B/s", "0.9 kB/s"},
+	} {
+		if got := FormatValue(c.v, c.unit); got != c.want {
+			t.Errorf("FormatValue(%v, %s) = %q, want %q", c.v, c.unit, got, c.want)
+		}
+	}
+}
+
+// fakeForms are three forms that are all this test binary as a fake.
+func fakeForms(t *testing.T, mode string) []Form {
+	t.Setenv(fakeEnv, mode)
+	t.Setenv("GORACE", "atexit_sleep_ms=0") // a race-enabled fake exits at once
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []Form{{FormC, self}, {FormCgo, self}, {FormGo, self}}
+}
+
+func TestRun(t *testing.T) {
+	specs, _ := Select("pipe", "call")
+	rep, err := Run(context.Background(), Options{Forms: fakeForms(t, "ok"), CPU: 0, Reps: 3, Quick: true, Specs: specs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 0 {
+		t.Errorf("errors: %v", rep.Errors)
+	}
+	// pipe-lat gives two figures, the others one each.
+	if want := len(specs) + 1; len(rep.Figures) != want {
+		t.Fatalf("%d figures, want %d", len(rep.Figures), want)
+	}
+	for _, f := range rep.Figures {
+		for _, form := range []string{FormC, FormCgo, FormGo} {
+			st := f.Forms[form]
+			if len(st.Values) != 3 || st.Median <= 0 {
+				t.Errorf("%s %s %s: %+v, want 3 positive values", f.Bench, f.Figure, form, st)
+			}
+		}
+		if f.Ratios["go/c"] != 1 {
+			t.Errorf("%s %s: go/c = %v, want 1 (the same fake)", f.Bench, f.Figure, f.Ratios["go/c"])
+		}
+	}
+	var text bytes.Buffer
+	rep.Text(&text)
+	for _, want := range []string{"pinned to CPU 0", "pipe", "one-byte copy loop", "go/c", "≤1.05 ok"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, text.String())
+		}
+	}
+	var js bytes.Buffer
+	if err := rep.JSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	var back Report
+	if err := json.Unmarshal(js.Bytes(), &back); err != nil || len(back.Figures) != len(rep.Figures) {
+		t.Errorf("JSON does not read back: %v", err)
+	}
+}
+
+func TestRunMissingForm(t *testing.T) {
+	forms := fakeForms(t, "ok")
+	forms[1].Path = filepath.Join(t.TempDir(), "missing")
+	specs, _ := Select("pipe-tput")
+	rep, err := Run(context.Background(), Options{Forms: forms, CPU: -1, Reps: 1, Quick: true, Specs: specs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Forms) != 2 || len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0], "cgo form left out") {
+		t.Errorf("forms %v, errors %v: want c and go, and the cgo form reported missing", rep.Forms, rep.Errors)
+	}
+	if !strings.Contains(rep.Placement, "unpinned") {
+		t.Errorf("placement %q for --cpu -1", rep.Placement)
+	}
+}
+
+func TestRunOnceCleansUp(t *testing.T) {
+	forms := fakeForms(t, "litter")
+	s, _ := Select("mq-lat")
+	before, _ := filepath.Glob(filepath.Join(os.TempDir(), tokenPrefix+"*"))
+	if _, err := RunOnce(context.Background(), forms[0], s[0], 1, -1, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	token := fmt.Sprintf("%s%d_%d", tokenPrefix, os.Getpid(), runSeq.Load())
+	if _, err := os.Stat("/dev/shm/" + token + ".shm"); !os.IsNotExist(err) {
+		t.Errorf("/dev/shm/%s.shm left behind (%v)", token, err)
+	}
+	if fd, err := goipc.MqOpen("/"+token+".up", unix.O_RDONLY, 0, nil); err != unix.ENOENT {
+		goipc.MqClose(fd)
+		goipc.MqUnlink("/" + token + ".up")
+		t.Errorf("queue /%s.up left behind (%v)", token, err)
+	}
+	after, _ := filepath.Glob(filepath.Join(os.TempDir(), tokenPrefix+"*"))
+	if len(after) != len(before) {
+		t.Errorf("run directories before %v, after %v", before, after)
+	}
+}
+
+func TestRunOnceFails(t *testing.T) {
+	s, _ := Select("pipe-tput")
+	forms := fakeForms(t, "fail")
+	_, err := RunOnce(context.Background(), forms[0], s[0], 1, -1, 10*time.Second)
+	if err == nil || !strings.Contains(err.Error(), "Permission denied") {
+		t.Errorf("failing run: %v, want its stderr in the error", err)
+	}
+	forms = fakeForms(t, "hang")
+	start := time.Now()
+	_, err = RunOnce(context.Background(), forms[0], s[0], 1, -1, 200*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "no result within") {
+		t.Errorf("hanging run: %v, want a timeout", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the hanging run took %v to be killed", d)
+	}
+}
+
+func TestPinProcess(t *testing.T) {
+	var old unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &old); err != nil {
+		t.Fatal(err)
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	if err := PinProcess(-1); err != nil {
+		t.Errorf("PinProcess(-1) = %v, want no pinning and no error", err)
+	}
+	if err := PinProcess(0); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		// Every thread back to the old mask.
+		entries, _ := os.ReadDir("/proc/self/task")
+		for _, e := range entries {
+			if tid, err := strconv.Atoi(e.Name()); err == nil {
+				unix.SchedSetaffinity(tid, &old)
+			}
+		}
+	}()
+	if n := runtime.GOMAXPROCS(0); n != 1 {
+		t.Errorf("GOMAXPROCS = %d after pinning, want 1", n)
+	}
+	entries, _ := os.ReadDir("/proc/self/task")
+	for _, e := range entries {
+		tid, _ := strconv.Atoi(e.Name())
+		var set unix.CPUSet
+		if err := unix.SchedGetaffinity(tid, &set); err != nil {
+			continue // gone meanwhile
+		}
+		if set.Count() != 1 || !set.IsSet(0) {
+			t.Errorf("thread %d may run on %d CPUs, want CPU 0 only", tid, set.Count())
+		}
+	}
+}
+
+func TestSweep(t *testing.T) {
+	// A pid that is surely gone: a child that has been waited for.
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Skip(err)
+	}
+	token := fmt.Sprintf("%s%d_1", tokenPrefix, cmd.Process.Pid)
+	dir, err := os.MkdirTemp("", token+"_")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shm := "/dev/shm/" + token + ".shm"
+	if err := os.WriteFile(shm, nil, 0600); err != nil {
+		t.Fatal(err)
+	}
+	mine := fmt.Sprintf("/dev/shm/%s%d_999.shm", tokenPrefix, os.Getpid())
+	if err := os.WriteFile(mine, nil, 0600); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(mine)
+	Sweep()
+	for _, p := range []string{dir, shm} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			os.RemoveAll(p)
+			t.Errorf("%s of a dead harness not swept (%v)", p, err)
+		}
+	}
+	if _, err := os.Stat(mine); err != nil {
+		t.Errorf("Sweep removed %s of this live process: %v", mine, err)
+	}
+}

@@ -1,0 +1,118 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+// FormatValue prints v of unit as the table does: ns as ns, µs or ms, B/s
+// as kB/s, MB/s or GB/s (powers of 1000).
+func FormatValue(v float64, unit string) string {
+	switch unit {
+	case "ns", "ns/call":
+		switch {
+		case v < 1e3:
+			return fmt.Sprintf("%.1f ns", v)
+		case v < 1e6:
+			return fmt.Sprintf("%.2f µs", v/1e3)
+		}
+		return fmt.Sprintf("%.2f ms", v/1e6)
+	case "B/s":
+		switch {
+		case v >= 1e9:
+			return fmt.Sprintf("%.2f GB/s", v/1e9)
+		case v >= 1e6:
+			return fmt.Sprintf("%.2f MB/s", v/1e6)
+		}
+		return fmt.Sprintf("%.1f kB/s", v/1e3)
+	}
+	return fmt.Sprintf("%g %s", v, unit)
+}
+
+func formatStat(s Stat, unit string) string {
+	return fmt.Sprintf("%s ±%.0f%%", FormatValue(s.Median, unit), s.Spread*100)
+}
+
+// Text writes the report as a table: a line per figure, the median and
+// spread of each form, the ratios of the medians to C's, and the target of
+// the Go/C ratio.
+func (r *Report) Text(w io.Writer) {
+	fmt.Fprintf(w, "ipcbench: %s.\n", r.Placement)
+	runs := "runs"
+	if r.Reps == 1 {
+		runs = "run"
+	}
+	fmt.Fprintf(w, "%d %s of every form per figure, in rotated order; median ± half the range.", r.Reps, runs)
+	if r.Quick {
+		fmt.Fprint(w, " QUICK: tiny counts, the figures mean nothing.")
+	}
+	fmt.Fprint(w, "\n\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprint(tw, "mechanism\tfigure")
+	for _, f := range r.Forms {
+		fmt.Fprintf(tw, "\t%s", f)
+	}
+	for _, f := range r.Forms {
+		if f != FormC {
+			fmt.Fprintf(tw, "\t%s/%s", f, FormC)
+		}
+	}
+	fmt.Fprint(tw, "\tGo target\t\n")
+	met, targets := 0, 0
+	for _, fg := range r.Figures {
+		label := fg.About
+		if fg.Figure == "p50" || fg.Figure == "p99" {
+			label += " " + fg.Figure
+		}
+		fmt.Fprintf(tw, "%s\t%s", fg.Mechanism, label)
+		for _, f := range r.Forms {
+			if st, ok := fg.Forms[f]; ok {
+				fmt.Fprintf(tw, "\t%s", formatStat(st, fg.Unit))
+			} else {
+				fmt.Fprint(tw, "\t-")
+			}
+		}
+		for _, f := range r.Forms {
+			if f == FormC {
+				continue
+			}
+			if ratio, ok := fg.Ratios[f+"/"+FormC]; ok {
+				fmt.Fprintf(tw, "\t%.3f", ratio)
+			} else {
+				fmt.Fprint(tw, "\t-")
+			}
+		}
+		switch {
+		case fg.Target == nil:
+			fmt.Fprint(tw, "\t")
+		case fg.Met == nil:
+			fmt.Fprintf(tw, "\t%s", fg.Target)
+		case *fg.Met:
+			met++
+			targets++
+			fmt.Fprintf(tw, "\t%s ok", fg.Target)
+		default:
+			targets++
+			fmt.Fprintf(tw, "\t%s MISSED", fg.Target)
+		}
+		fmt.Fprint(tw, "\t\n")
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d of %d Go targets met", met, targets)
+	if r.CPU < 0 {
+		fmt.Fprint(w, " (the targets are for both processes on one CPU)")
+	}
+	fmt.Fprintln(w, ".")
+	for _, e := range r.Errors {
+		fmt.Fprintf(w, "error: %s\n", e)
+	}
+}
+
+// JSON writes the report as one JSON object.
+func (r *Report) JSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}

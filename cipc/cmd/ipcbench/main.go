@@ -1,0 +1,82 @@
+// Command ipcbench is the cgo form of the benchmarks in c_reference/bench:
+// a Go process that runs the very same C functions through cgo (the C
+// files are compiled into this package by #include, never copied). Its
+// command line and output are those of the C form:
+//
+//	ipcbench BENCH ITERS SIZE CPU DIR TOKEN
+//
+// Every bench runs its loops in C, as in the C binary; the difference is
+// the process around them (the Go runtime's threads and signals). One
+// bench is Go's own: "call" here times one cgo call of the C function
+// bench_nop, where the C form times a C call of it and the Go form a Go
+// call.
+package main
+
+/*
+#cgo CFLAGS: -O2
+#cgo LDFLAGS: -lrt -pthread
+#include <stdlib.h>
+#include "../../../c_reference/bench/bench.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+	"unsafe"
+
+	"github.com/ipcparity/ipcparity/bench"
+)
+
+func main() {
+	os.Exit(run(os.Args))
+}
+
+func run(args []string) int {
+	if len(args) == 7 {
+		// The Go threads too: the C pins only the thread it runs on.
+		if cpu, err := strconv.Atoi(args[4]); err == nil {
+			if err := bench.PinProcess(cpu); err != nil {
+				fmt.Fprintf(os.Stderr, "sched_setaffinity: %v\n", err)
+				return 1
+			}
+		}
+		if args[1] == "call" {
+			return cgoCall(args)
+		}
+	}
+	argv := C.malloc(C.size_t(len(args)+1) * C.size_t(unsafe.Sizeof(uintptr(0))))
+	defer C.free(argv)
+	v := unsafe.Slice((**C.char)(argv), len(args)+1)
+	for i, a := range args {
+		v[i] = C.CString(a)
+		defer C.free(unsafe.Pointer(v[i]))
+	}
+	v[len(args)] = nil
+	return int(C.ipcbench_main(C.int(len(args)), (**C.char)(argv)))
+}
+
+var callSink C.int
+
+// cgoCall is bench_call with the C function called through cgo.
+func cgoCall(args []string) int {
+	iters, err := strconv.Atoi(args[2])
+	if err != nil || iters <= 0 {
+		fmt.Fprintln(os.Stderr, "ipcbench: ITERS must be positive")
+		return 2
+	}
+	x := C.int(0)
+	for i := 0; i < int(C.bench_warmup(C.long(iters))); i++ {
+		x = C.bench_nop(x)
+	}
+	t0 := time.Now()
+	for i := 0; i < iters; i++ {
+		x = C.bench_nop(x)
+	}
+	ns := time.Since(t0).Nanoseconds()
+	callSink = x
+	fmt.Printf("calls=%d ns=%d\n", iters, ns)
+	return 0
+}
