@@ -326,7 +326,9 @@ func (r *Run) start(st Step) (*process, error) {
 		Dir:   r.Dir,
 		Env:   r.env(st.Env),
 		Files: []*os.File{stdin, stdout, ewr, rwr},
-		Sys:   &syscall.SysProcAttr{Setpgid: true},
+		// Pdeathsig: should the runner itself be killed, its processes
+		// die with it instead of waiting forever on a peer.
+		Sys: &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL},
 	}
 	umask := 0o022
 	if r.Scenario.Umask != nil {
