@@ -129,6 +129,40 @@ func (c *Call) evalInt(e *Expr) (int64, error) {
 	return 0, fmt.Errorf("%s: expected a number", e.Src)
 }
 
+// Ints checks that the call has n arguments and evaluates each as an
+// integer, as Int does.
+func (c *Call) Ints(n int) ([]int, error) {
+	if err := c.Arity(n); err != nil {
+		return nil, err
+	}
+	v := make([]int, n)
+	for i := range v {
+		x, err := c.Int(i)
+		if err != nil {
+			return nil, err
+		}
+		v[i] = int(x)
+	}
+	return v, nil
+}
+
+// status is the result of a call that returns 0, or -1 and an errno.
+func status(err error) (int64, error) {
+	if err != nil {
+		return -1, err
+	}
+	return 0, nil
+}
+
+// count is the result of a call that returns a count or a descriptor, or
+// -1 and an errno.
+func count(n int, err error) (int64, error) {
+	if err != nil {
+		return -1, err
+	}
+	return int64(n), nil
+}
+
 // Bytes evaluates argument i as a string; $RUN inside it becomes the run's
 // token.
 func (c *Call) Bytes(i int) ([]byte, error) {

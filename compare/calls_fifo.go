@@ -61,10 +61,7 @@ func init() {
 		if err != nil {
 			return 0, err
 		}
-		if err := api.Mkfifo(path, uint32(mode)); err != nil {
-			return -1, err
-		}
-		return 0, nil
+		return status(api.Mkfifo(path, uint32(mode)))
 	}
 	// open("PATH", FLAGS) or open("PATH", FLAGS, MODE): the new descriptor.
 	callTable["open"] = func(c *Call) (int64, error) {
@@ -89,11 +86,7 @@ func init() {
 				return 0, err
 			}
 		}
-		fd, oerr := api.Open(path, int(flags), uint32(mode))
-		if oerr != nil {
-			return -1, oerr
-		}
-		return int64(fd), nil
+		return count(api.Open(path, int(flags), uint32(mode)))
 	}
 	// unlink("PATH")
 	callTable["unlink"] = func(c *Call) (int64, error) {
@@ -108,10 +101,7 @@ func init() {
 		if err != nil {
 			return 0, err
 		}
-		if err := api.Unlink(path); err != nil {
-			return -1, err
-		}
-		return 0, nil
+		return status(api.Unlink(path))
 	}
 	// umask(MASK): the previous mask, shown in octal.
 	callTable["umask"] = func(c *Call) (int64, error) {

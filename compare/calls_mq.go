@@ -352,11 +352,7 @@ func init() {
 				return 0, err
 			}
 		}
-		mqd, oerr := api.Open(name, int(oflag), uint32(mode), attr)
-		if oerr != nil {
-			return -1, oerr
-		}
-		return int64(mqd), nil
+		return count(api.Open(name, int(oflag), uint32(mode), attr))
 	}
 	// mq_close(MQD)
 	callTable["mq_close"] = func(c *Call) (int64, error) {
@@ -364,17 +360,11 @@ func init() {
 		if err != nil {
 			return 0, err
 		}
-		if err := c.Arity(1); err != nil {
-			return 0, err
-		}
-		mqd, err := c.Int(0)
+		a, err := c.Ints(1)
 		if err != nil {
 			return 0, err
 		}
-		if err := api.Close(int(mqd)); err != nil {
-			return -1, err
-		}
-		return 0, nil
+		return status(api.Close(a[0]))
 	}
 	// mq_unlink(NAME)
 	callTable["mq_unlink"] = func(c *Call) (int64, error) {
@@ -389,10 +379,7 @@ func init() {
 		if err != nil {
 			return 0, err
 		}
-		if err := api.Unlink(name); err != nil {
-			return -1, err
-		}
-		return 0, nil
+		return status(api.Unlink(name))
 	}
 	// mq_send(MQD, "msg", COUNT, PRIO)
 	callTable["mq_send"] = func(c *Call) (int64, error) { return mqSend(c, false) }
@@ -430,10 +417,7 @@ func init() {
 				signal.Notify(make(chan os.Signal, 1), unix.Signal(sev.Signo))
 			}
 		}
-		if err := api.Notify(int(mqd), sev); err != nil {
-			return -1, err
-		}
-		return 0, nil
+		return status(api.Notify(int(mqd), sev))
 	}
 
 	scriptProbes = append(scriptProbes, mqScriptProbe)

@@ -144,11 +144,7 @@ func init() {
 		if n < 0 || n > int64(len(data)) {
 			return 0, fmt.Errorf("write count %d is not within the %d bytes given", n, len(data))
 		}
-		got, werr := api.Write(int(fd), data[:n])
-		if werr != nil {
-			return -1, werr
-		}
-		return int64(got), nil
+		return count(api.Write(int(fd), data[:n]))
 	}
 	// close(FD)
 	callTable["close"] = func(c *Call) (int64, error) {
@@ -156,17 +152,11 @@ func init() {
 		if err != nil {
 			return 0, err
 		}
-		if err := c.Arity(1); err != nil {
-			return 0, err
-		}
-		fd, err := c.Int(0)
+		a, err := c.Ints(1)
 		if err != nil {
 			return 0, err
 		}
-		if err := api.Close(int(fd)); err != nil {
-			return -1, err
-		}
-		return 0, nil
+		return status(api.Close(a[0]))
 	}
 	// fcntl(FD, CMD) or fcntl(FD, CMD, ARG) for integer arguments.
 	callTable["fcntl"] = func(c *Call) (int64, error) {
@@ -191,10 +181,6 @@ func init() {
 				return 0, err
 			}
 		}
-		r, ferr := api.FcntlInt(int(fd), int(cmd), int(arg))
-		if ferr != nil {
-			return -1, ferr
-		}
-		return int64(r), nil
+		return count(api.FcntlInt(int(fd), int(cmd), int(arg)))
 	}
 }

@@ -230,11 +230,7 @@ func init() {
 		if err != nil {
 			return 0, err
 		}
-		fd, oerr := api.ShmOpen(name, int(oflag), uint32(mode))
-		if oerr != nil {
-			return -1, oerr
-		}
-		return int64(fd), nil
+		return count(api.ShmOpen(name, int(oflag), uint32(mode)))
 	}
 	// shm_unlink(NAME)
 	callTable["shm_unlink"] = func(c *Call) (int64, error) {
@@ -249,10 +245,7 @@ func init() {
 		if err != nil {
 			return 0, err
 		}
-		if err := api.ShmUnlink(name); err != nil {
-			return -1, err
-		}
-		return 0, nil
+		return status(api.ShmUnlink(name))
 	}
 	// ftruncate(FD, LENGTH)
 	callTable["ftruncate"] = func(c *Call) (int64, error) {
@@ -260,21 +253,11 @@ func init() {
 		if err != nil {
 			return 0, err
 		}
-		if err := c.Arity(2); err != nil {
-			return 0, err
-		}
-		fd, err := c.Int(0)
+		a, err := c.Ints(2)
 		if err != nil {
 			return 0, err
 		}
-		length, err := c.Int(1)
-		if err != nil {
-			return 0, err
-		}
-		if err := api.Ftruncate(int(fd), length); err != nil {
-			return -1, err
-		}
-		return 0, nil
+		return status(api.Ftruncate(a[0], int64(a[1])))
 	}
 	// mmap(NULL, LENGTH, PROT, FLAGS, FD, OFFSET): the mapping, shown as
 	// <mapping LENGTH>.
@@ -327,10 +310,7 @@ func init() {
 		if n < 0 || n > int64(len(m)) {
 			return 0, fmt.Errorf("munmap length %d is not within the mapping's %d bytes", n, len(m))
 		}
-		if err := api.Munmap(m[:n]); err != nil {
-			return -1, err
-		}
-		return 0, nil
+		return status(api.Munmap(m[:n]))
 	}
 	// sem_open(NAME, OFLAG) or sem_open(NAME, OFLAG, MODE, VALUE): the
 	// semaphore, shown as <sem N>.
@@ -392,10 +372,7 @@ func init() {
 		if err != nil {
 			return 0, err
 		}
-		if err := api.SemUnlink(name); err != nil {
-			return -1, err
-		}
-		return 0, nil
+		return status(api.SemUnlink(name))
 	}
 	// sem_post($s), sem_wait($s), sem_trywait($s)
 	callTable["sem_post"] = semCall(semHandle.Post)

@@ -311,20 +311,11 @@ func init() {
 		if err != nil {
 			return 0, err
 		}
-		if err := c.Arity(3); err != nil {
+		a, err := c.Ints(3)
+		if err != nil {
 			return 0, err
 		}
-		var a [3]int64
-		for i := range a {
-			if a[i], err = c.Int(i); err != nil {
-				return 0, err
-			}
-		}
-		fd, serr := api.Socket(int(a[0]), int(a[1]), int(a[2]))
-		if serr != nil {
-			return -1, serr
-		}
-		return int64(fd), nil
+		return count(api.Socket(a[0], a[1], a[2]))
 	}
 	// bind(FD, ADDRESS, LEN) and connect(FD, ADDRESS, LEN)
 	for name, pick := range map[string]func(sockAPI) func(int, unix.Sockaddr) error{
@@ -362,21 +353,11 @@ func init() {
 		if err != nil {
 			return 0, err
 		}
-		if err := c.Arity(2); err != nil {
-			return 0, err
-		}
-		fd, err := sockFd(c, 0)
+		a, err := c.Ints(2)
 		if err != nil {
 			return 0, err
 		}
-		backlog, err := c.Int(1)
-		if err != nil {
-			return 0, err
-		}
-		if err := api.Listen(fd, int(backlog)); err != nil {
-			return -1, err
-		}
-		return 0, nil
+		return status(api.Listen(a[0], a[1]))
 	}
 	// accept(FD, NULL, NULL) or accept(FD, ADDRESS, addrlen): the new
 	// descriptor; ADDRESS shows the peer's address.
@@ -435,21 +416,11 @@ func init() {
 		if err != nil {
 			return 0, err
 		}
-		if err := c.Arity(2); err != nil {
-			return 0, err
-		}
-		fd, err := sockFd(c, 0)
+		a, err := c.Ints(2)
 		if err != nil {
 			return 0, err
 		}
-		how, err := c.Int(1)
-		if err != nil {
-			return 0, err
-		}
-		if err := api.Shutdown(fd, int(how)); err != nil {
-			return -1, err
-		}
-		return 0, nil
+		return status(api.Shutdown(a[0], a[1]))
 	}
 	// send(FD, "data", COUNT, FLAGS): COUNT bytes of the data (at most its
 	// length).
@@ -480,11 +451,7 @@ func init() {
 		if err != nil {
 			return 0, err
 		}
-		got, serr := api.Send(fd, data[:n], int(flags))
-		if serr != nil {
-			return -1, serr
-		}
-		return int64(got), nil
+		return count(api.Send(fd, data[:n], int(flags)))
 	}
 	// recv(FD, buf, COUNT, FLAGS): the transcript shows what was received
 	// in place of buf.
@@ -545,10 +512,7 @@ func init() {
 		if n, err := c.Int(4); err != nil || n != 4 {
 			return 0, fmt.Errorf("setsockopt takes an int: its size is 4")
 		}
-		if err := api.SetsockoptInt(int(a[0]), int(a[1]), int(a[2]), int(value)); err != nil {
-			return -1, err
-		}
-		return 0, nil
+		return status(api.SetsockoptInt(int(a[0]), int(a[1]), int(a[2]), int(value)))
 	}
 	// poll([{fd=FD, events=EVENTS}, ...], NFDS, TIMEOUT): the number of
 	// entries with events; the transcript adds them after the result.
