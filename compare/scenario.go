@@ -3,6 +3,7 @@ package compare
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 )
@@ -129,8 +130,25 @@ var scenarios []Scenario
 // from an init function.
 func register(s ...Scenario) { scenarios = append(scenarios, s...) }
 
-// Scenarios returns the catalogue, in the order the mechanisms registered.
-func Scenarios() []Scenario { return append([]Scenario(nil), scenarios...) }
+// mechanismOrder is the order of the notes: pipe, FIFO, message queue,
+// shared memory, sockets.
+var mechanismOrder = []string{"pipe", "fifo", "mq", "shm", "sock"}
+
+// Scenarios returns the catalogue, mechanism by mechanism in the order of
+// the notes, each mechanism's scenarios in the order it registered them.
+func Scenarios() []Scenario {
+	out := append([]Scenario(nil), scenarios...)
+	rank := func(m string) int {
+		for i, x := range mechanismOrder {
+			if x == m {
+				return i
+			}
+		}
+		return len(mechanismOrder)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return rank(out[i].Mechanism) < rank(out[j].Mechanism) })
+	return out
+}
 
 // Select returns the scenarios whose mechanism or one of whose programs is
 // among names; no names selects all.
@@ -139,7 +157,7 @@ func Select(names ...string) []Scenario {
 		return Scenarios()
 	}
 	var out []Scenario
-	for _, s := range scenarios {
+	for _, s := range Scenarios() {
 		for _, n := range names {
 			if s.Mechanism == n || contains(s.Roles, n) {
 				out = append(out, s)
