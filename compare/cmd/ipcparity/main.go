@@ -5,7 +5,7 @@
 //	ipcparity run --form c|cgo|go PROGRAM [ARGS]
 //	ipcparity check [--json] [PROGRAM...]
 //	ipcparity verify [--json] PROGRAM -- COMMAND [ARGS]
-//	ipcparity calls [--json] FILE...
+//	ipcparity calls [--json] [--transcript] FILE...
 //	ipcparity bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]
 //
 // check runs every scenario of the named programs or mechanisms (all when
@@ -38,12 +38,13 @@ const usage = `usage:
   ipcparity run --form c|cgo|go PROGRAM [ARGS]
   ipcparity check [--json] [PROGRAM...]
   ipcparity verify [--json] PROGRAM -- COMMAND [ARGS]
-  ipcparity calls [--json] FILE...
+  ipcparity calls [--json] [--transcript] FILE...
   ipcparity bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]
 options (before the command's arguments):
   --bin DIR     where the c, cgo and go binaries are (default: ipcparity's own directory)
   --calls DIR   the call scripts that check runs (default: testdata/calls beside --bin)
   --json        write the results as JSON
+  --transcript  calls: print each script's transcript too
 `
 
 func main() {
@@ -72,7 +73,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 type options struct {
 	bin, calls, form string
-	json             bool
+	json, transcript bool
 }
 
 func parse(name string, args []string, withForm bool) (*options, []string, error) {
@@ -83,6 +84,7 @@ func parse(name string, args []string, withForm bool) (*options, []string, error
 	fs.StringVar(&o.bin, "bin", filepath.Dir(self), "")
 	fs.StringVar(&o.calls, "calls", "", "")
 	fs.BoolVar(&o.json, "json", false, "")
+	fs.BoolVar(&o.transcript, "transcript", false, "")
 	if withForm {
 		fs.StringVar(&o.form, "form", "", "")
 	}
@@ -380,12 +382,28 @@ func calls(ctx context.Context, o *options, files []string, stdout io.Writer) (i
 			return 0, err
 		}
 	} else {
+		if o.transcript {
+			for _, r := range scripts {
+				printTranscripts(stdout, r)
+			}
+		}
 		compare.ReportScripts(stdout, scripts)
 	}
 	if !ok {
 		return 1, nil
 	}
 	return 0, nil
+}
+
+// printTranscripts shows what a script did: once when cipc and goipc
+// printed the same, else each side's.
+func printTranscripts(w io.Writer, r compare.ScriptResult) {
+	c, g := r.Transcripts[compare.SideC], r.Transcripts[compare.SideGo]
+	if c == g {
+		fmt.Fprintf(w, "# %s: cipc and goipc\n%s\n", r.File, c)
+		return
+	}
+	fmt.Fprintf(w, "# %s: cipc\n%s\n# %s: goipc\n%s\n", r.File, c, r.File, g)
 }
 
 // relative shortens path to a path from the working directory when it is
