@@ -46,11 +46,14 @@ compare: build
 test: build
 	$(GO) test -race ./...
 
+# gofmt, vet, the C with -Werror (by build), goipc without cgo, the other
+# systems' stubs, the tests with the race detector, then the parity run.
 check: build
 	@echo '== gofmt'; out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
 	@echo '== go vet'; $(GO) vet ./...
 	@echo '== goipc without cgo'; CGO_ENABLED=0 $(GO) build ./goipc/... ./internal/... ./cipc
+	@echo '== other systems build and say Linux only'; GOOS=darwin $(GO) build ./... && GOOS=freebsd $(GO) build ./...
 	@echo '== go test -race'; $(GO) test -race -count=1 ./...
 	@echo '== parity'; $(BIN)/ipcparity check
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package bench is the benchmark harness of ipcparity: it runs the C
 // (bin/bench/ipcbench), cgo (bin/cgo/ipcbench) and pure-Go
 // (bin/go/ipcbench) forms of every bench in c_reference/bench side by side,

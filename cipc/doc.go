@@ -5,6 +5,6 @@
 //
 // Errors are unix.Errno values taken from C's errno.
 //
-// The package needs cgo. Built with CGO_ENABLED=0 it holds only Available,
-// which is false, and ErrNoCgo.
+// The package needs cgo and Linux. Built with CGO_ENABLED=0, or for another
+// system, it holds only Available, which is false, and ErrNoCgo.
 package cipc

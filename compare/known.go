@@ -1,3 +1,5 @@
+//go:build linux
+
 package compare
 
 // A KnownDifference is a way in which a form truly differs from C, with its

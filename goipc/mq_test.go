@@ -1,3 +1,5 @@
+//go:build linux
+
 package goipc_test
 
 // The table of cases below, from side to notifySignal, is the same code as

@@ -1,3 +1,5 @@
+//go:build linux
+
 package goipc_test
 
 // cipc/sem_test.go compares these calls with glibc's, through cgo, and runs

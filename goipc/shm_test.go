@@ -1,3 +1,5 @@
+//go:build linux
+
 package goipc_test
 
 // cipc/shm_test.go runs these cases, and more, against glibc through cgo

@@ -1,3 +1,5 @@
+//go:build cgo && linux
+
 // Command fifo_reader is the cgo form of fifo_reader in c_reference/fifo.c: a Go
 // process that calls the C program through package cipc.
 package main

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command ipcbench is the cgo form of the benchmarks in c_reference/bench:
 // a Go process that runs the very same C functions through cgo (the C
 // files are compiled into this package by #include, never copied). Its

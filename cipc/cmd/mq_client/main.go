@@ -1,3 +1,5 @@
+//go:build cgo && linux
+
 // Command mq_client is the cgo form of mq_client in c_reference/mq.c: a Go
 // process that calls the C program through package cipc.
 package main

@@ -1,3 +1,5 @@
+//go:build cgo && linux
+
 // Command pipe is the cgo form of c_reference/pipe.c: a Go process that
 // calls the C program through package cipc.
 package main

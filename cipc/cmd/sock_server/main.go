@@ -1,3 +1,5 @@
+//go:build cgo && linux
+
 // Command sock_server is the cgo form of sock_server in c_reference/sock.c: a Go
 // process that calls the C program through package cipc.
 package main

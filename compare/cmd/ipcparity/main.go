@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command ipcparity runs the C reference programs and their cgo and pure-Go
 // forms on identical inputs and reports every difference.
 //

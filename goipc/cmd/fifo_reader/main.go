@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command fifo_reader is the pure-Go form of fifo_reader in c_reference/fifo.c.
 package main
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command fifo_writer is the pure-Go form of fifo_writer in c_reference/fifo.c.
 package main
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command ipcbench is the pure-Go form of the benchmarks in
 // c_reference/bench: every bench there, loop for loop, on the primitives of
 // package goipc. The harness (ipcparity bench, package bench) runs it beside

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command mq_client is the pure-Go form of mq_client in c_reference/mq.c.
 package main
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command mq_server is the pure-Go form of mq_server in c_reference/mq.c.
 package main
 

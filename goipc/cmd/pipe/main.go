@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command pipe is the pure-Go form of c_reference/pipe.c.
 package main
 

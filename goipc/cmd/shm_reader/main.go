@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command shm_reader is the pure-Go form of shm_reader in c_reference/shm.c.
 package main
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command shm_writer is the pure-Go form of shm_writer in c_reference/shm.c.
 package main
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command sock_client is the pure-Go form of sock_client in c_reference/sock.c.
 package main
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command sock_server is the pure-Go form of sock_server in c_reference/sock.c.
 package main
 

@@ -1,0 +1,15 @@
+//go:build !cgo || !linux
+
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/ipcparity/ipcparity/cipc"
+)
+
+func main() {
+	fmt.Fprintln(os.Stderr, "pipe:", cipc.ErrNoCgo)
+	os.Exit(2)
+}

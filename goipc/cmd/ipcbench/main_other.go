@@ -1,0 +1,14 @@
+//go:build !linux
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+)
+
+func main() {
+	fmt.Fprintln(os.Stderr, "ipcbench: Linux only: not supported on", runtime.GOOS)
+	os.Exit(2)
+}
