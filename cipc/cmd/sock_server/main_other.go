@@ -3,13 +3,8 @@
 package main
 
 import (
-	"fmt"
-	"os"
-
 	"github.com/ipcparity/ipcparity/cipc"
+	"github.com/ipcparity/ipcparity/internal/report"
 )
 
-func main() {
-	fmt.Fprintln(os.Stderr, "sock_server:", cipc.ErrNoCgo)
-	os.Exit(2)
-}
+func main() { report.Unsupported("sock_server", cipc.ErrNoCgo) }

@@ -3,12 +3,8 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"runtime"
+	"github.com/ipcparity/ipcparity/goipc"
+	"github.com/ipcparity/ipcparity/internal/report"
 )
 
-func main() {
-	fmt.Fprintln(os.Stderr, "fifo_reader: Linux only: not supported on", runtime.GOOS)
-	os.Exit(2)
-}
+func main() { report.Unsupported("fifo_reader", goipc.ErrNotSupported) }

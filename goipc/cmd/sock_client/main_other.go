@@ -3,12 +3,8 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"runtime"
+	"github.com/ipcparity/ipcparity/goipc"
+	"github.com/ipcparity/ipcparity/internal/report"
 )
 
-func main() {
-	fmt.Fprintln(os.Stderr, "sock_client: Linux only: not supported on", runtime.GOOS)
-	os.Exit(2)
-}
+func main() { report.Unsupported("sock_client", goipc.ErrNotSupported) }
