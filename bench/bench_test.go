@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ipcparity/ipcparity/goipc"
+	"github.com/ipcparity/ipcparity/internal/runtoken"
 )
 
 // fakeEnv makes the test binary a fake ipcbench: it prints a fixed result
@@ -297,7 +298,10 @@ func TestRunOnceCleansUp(t *testing.T) {
 	if _, err := RunOnce(context.Background(), forms[0], s[0], 1, -1, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	token := fmt.Sprintf("%s%d_%d", tokenPrefix, os.Getpid(), runSeq.Load())
+	token := runtoken.Last()
+	if !strings.HasPrefix(token, tokenPrefix) {
+		t.Fatalf("the run made no token of its own: %q", token)
+	}
 	if _, err := os.Stat("/dev/shm/" + token + ".shm"); !os.IsNotExist(err) {
 		t.Errorf("/dev/shm/%s.shm left behind (%v)", token, err)
 	}

@@ -13,13 +13,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/ipcparity/ipcparity/goipc"
+	"github.com/ipcparity/ipcparity/internal/runtoken"
 )
 
 // The forms, as in package compare.
@@ -169,8 +169,6 @@ func (o *Options) deadline() time.Duration {
 	return time.Minute
 }
 
-var runSeq atomic.Int64
-
 // tokenPrefix starts every run's token and directory.
 const tokenPrefix = "ipcbench"
 
@@ -180,7 +178,7 @@ const tokenPrefix = "ipcbench"
 // The values are p50 and p99 in ns (latency), rate in B/s (throughput) or
 // call in ns (call cost).
 func RunOnce(ctx context.Context, f Form, s Spec, iters, cpu int, deadline time.Duration) (map[string]float64, error) {
-	token := fmt.Sprintf("%s%d_%d", tokenPrefix, os.Getpid(), runSeq.Add(1))
+	token := runtoken.New(tokenPrefix)
 	dir, err := os.MkdirTemp("", token+"_")
 	if err != nil {
 		return nil, err
@@ -224,12 +222,7 @@ func cleanup(dir, token string) {
 	os.RemoveAll(dir)
 	goipc.MqUnlink("/" + token + ".up")
 	goipc.MqUnlink("/" + token + ".down")
-	entries, _ := os.ReadDir("/dev/shm")
-	for _, e := range entries {
-		if strings.Contains(e.Name(), token) {
-			os.Remove(filepath.Join("/dev/shm", e.Name()))
-		}
-	}
+	runtoken.RemoveShm(token)
 }
 
 // Sweep removes the run directories and /dev/shm entries that runs of a
@@ -237,33 +230,7 @@ func cleanup(dir, token string) {
 // token holds the harness's pid. Queues cannot be listed without
 // /dev/mqueue mounted; a killed harness may leave the two of the run it
 // was in.
-func Sweep() {
-	dead := func(name string) bool {
-		i := strings.Index(name, tokenPrefix)
-		if i < 0 {
-			return false
-		}
-		rest := name[i+len(tokenPrefix):]
-		end := strings.IndexByte(rest, '_')
-		if end <= 0 {
-			return false
-		}
-		pid, err := strconv.Atoi(rest[:end])
-		if err != nil || pid == os.Getpid() {
-			return false
-		}
-		return unix.Kill(pid, 0) == unix.ESRCH
-	}
-	for _, dir := range []string{"/dev/shm", os.TempDir()} {
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if (dir != "/dev/shm" && !strings.HasPrefix(e.Name(), tokenPrefix)) || !dead(e.Name()) {
-				continue
-			}
-			os.RemoveAll(filepath.Join(dir, e.Name()))
-		}
-	}
-}
+func Sweep() { runtoken.Sweep(tokenPrefix) }
 
 // ParseResult reads ipcbench's line of key=value pairs into the values of
 // a spec of kind k.

@@ -15,13 +15,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/ipcparity/ipcparity/goipc"
+	"github.com/ipcparity/ipcparity/internal/runtoken"
 )
 
 // A Run is one execution of a scenario under one pairing: its own
@@ -80,7 +80,6 @@ func (b *lockedBuffer) String() string {
 }
 
 var (
-	runSeq      atomic.Int64
 	umaskMu     sync.Mutex
 	subreaperMu sync.Once
 )
@@ -100,7 +99,7 @@ func Execute(ctx context.Context, sc Scenario, pairing Pairing) (Outcome, error)
 		unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 	})
 	r := &Run{Scenario: sc, Pairing: pairing}
-	r.Token = fmt.Sprintf("%s%d_%d", runPrefix, os.Getpid(), runSeq.Add(1))
+	r.Token = runtoken.New(runPrefix)
 	dir, err := os.MkdirTemp("", r.Token+"-")
 	if err != nil {
 		return Outcome{}, err
@@ -567,48 +566,16 @@ func (r *Run) cleanup() {
 			pr.Clean(r)
 		}
 	}
-	removeShm(r.Token)
+	runtoken.RemoveShm(r.Token)
 	os.RemoveAll(r.Dir)
-}
-
-func removeShm(token string) {
-	entries, _ := os.ReadDir("/dev/shm")
-	for _, e := range entries {
-		if strings.Contains(e.Name(), token) {
-			os.Remove(filepath.Join("/dev/shm", e.Name()))
-		}
-	}
 }
 
 // Sweep removes what runs of an ipcparity that has since died (killed
 // before it could clean up) left in /dev/shm and in the temporary
 // directory. Live runs are left alone.
 func Sweep() {
-	dead := func(name string) bool {
-		i := strings.Index(name, runPrefix)
-		if i < 0 {
-			return false
-		}
-		rest := name[i+len(runPrefix):]
-		end := strings.IndexByte(rest, '_')
-		if end <= 0 {
-			return false
-		}
-		pid, err := strconv.Atoi(rest[:end])
-		if err != nil || pid == os.Getpid() {
-			return false
-		}
-		return unix.Kill(pid, 0) == unix.ESRCH
-	}
-	for _, dir := range []string{"/dev/shm", os.TempDir()} {
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if (dir != "/dev/shm" && !strings.HasPrefix(e.Name(), runPrefix)) || !dead(e.Name()) {
-				continue
-			}
-			os.RemoveAll(filepath.Join(dir, e.Name()))
-		}
-	}
+	runtoken.Sweep(runPrefix)
+	dead := func(name string) bool { return runtoken.Dead(runPrefix, name) }
 	for _, f := range sweepers {
 		f(dead)
 	}

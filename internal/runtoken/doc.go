@@ -1,0 +1,2 @@
+// Package runtoken is Linux only; elsewhere it is empty.
+package runtoken
