@@ -148,6 +148,27 @@ func (c *Call) Ints(n int) ([]int, error) {
 	return v, nil
 }
 
+// sided adds to the call table a call of one mechanism, whose interpreter
+// gets the primitives of the side the script runs on.
+func sided[API any](sides map[string]API, name string, call func(c *Call, api API) (int64, error)) {
+	callTable[name] = func(c *Call) (int64, error) {
+		api, err := side(sides, c)
+		if err != nil {
+			return 0, err
+		}
+		return call(c, api)
+	}
+}
+
+// side returns the primitives of the side c runs on.
+func side[API any](sides map[string]API, c *Call) (API, error) {
+	api, ok := sides[c.Side]
+	if !ok {
+		return api, fmt.Errorf("side %s is not available in this build", c.Side)
+	}
+	return api, nil
+}
+
 // status is the result of a call that returns 0, or -1 and an errno.
 func status(err error) (int64, error) {
 	if err != nil {

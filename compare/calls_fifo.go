@@ -25,14 +25,6 @@ var fifoSides = map[string]fifoAPI{
 	SideGo: {goipc.Mkfifo, goipc.Open, goipc.Unlink, goipc.Umask},
 }
 
-func fifoSide(c *Call) (fifoAPI, error) {
-	api, ok := fifoSides[c.Side]
-	if !ok {
-		return api, fmt.Errorf("side %s is not available in this build", c.Side)
-	}
-	return api, nil
-}
-
 // octal shows a mode as strace does: 0644, 022, 0.
 func octal(v int64) string { return fmt.Sprintf("%#o", v) }
 
@@ -47,11 +39,7 @@ func init() {
 	}
 
 	// mkfifo("PATH", MODE)
-	callTable["mkfifo"] = func(c *Call) (int64, error) {
-		api, err := fifoSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(fifoSides, "mkfifo", func(c *Call, api fifoAPI) (int64, error) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
@@ -64,13 +52,9 @@ func init() {
 			return 0, err
 		}
 		return status(api.Mkfifo(path, uint32(mode)))
-	}
+	})
 	// open("PATH", FLAGS) or open("PATH", FLAGS, MODE): the new descriptor.
-	callTable["open"] = func(c *Call) (int64, error) {
-		api, err := fifoSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(fifoSides, "open", func(c *Call, api fifoAPI) (int64, error) {
 		if c.NArgs() != 2 && c.NArgs() != 3 {
 			return 0, fmt.Errorf("open takes 2 or 3 arguments")
 		}
@@ -89,13 +73,9 @@ func init() {
 			}
 		}
 		return count(api.Open(path, int(flags), uint32(mode)))
-	}
+	})
 	// unlink("PATH")
-	callTable["unlink"] = func(c *Call) (int64, error) {
-		api, err := fifoSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(fifoSides, "unlink", func(c *Call, api fifoAPI) (int64, error) {
 		if err := c.Arity(1); err != nil {
 			return 0, err
 		}
@@ -104,13 +84,9 @@ func init() {
 			return 0, err
 		}
 		return status(api.Unlink(path))
-	}
+	})
 	// umask(MASK): the previous mask, shown in octal.
-	callTable["umask"] = func(c *Call) (int64, error) {
-		api, err := fifoSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(fifoSides, "umask", func(c *Call, api fifoAPI) (int64, error) {
 		if err := c.Arity(1); err != nil {
 			return 0, err
 		}
@@ -121,7 +97,7 @@ func init() {
 		old := int64(api.Umask(int(mask)))
 		c.Ret = octal(old)
 		return old, nil
-	}
+	})
 	// mode("PATH"): not a libc call but an observation that the interpreter
 	// makes alike on both sides, with lstat(2). Its value, which an
 	// expectation checks, is the permission bits (st_mode & 07777); the

@@ -73,14 +73,6 @@ var mqSides = map[string]mqAPI{
 	},
 }
 
-func mqSide(c *Call) (mqAPI, error) {
-	api, ok := mqSides[c.Side]
-	if !ok {
-		return api, fmt.Errorf("side %s is not available in this build", c.Side)
-	}
-	return api, nil
-}
-
 // mqAttrFields are the fields of struct mq_attr, in its order.
 var mqAttrFields = []string{"mq_flags", "mq_maxmsg", "mq_msgsize", "mq_curmsgs"}
 
@@ -176,7 +168,7 @@ func mqMessage(c *Call, i int) ([]byte, error) {
 // mqTransfer checks the number of arguments of a send or a receive (one
 // more when timed) and returns the side and the queue descriptor.
 func mqTransfer(c *Call, timed bool) (mqAPI, int64, error) {
-	api, err := mqSide(c)
+	api, err := side(mqSides, c)
 	if err != nil {
 		return api, 0, err
 	}
@@ -275,7 +267,7 @@ func mqSend(c *Call, timed bool) (int64, error) {
 // mq_setattr(MQD, NEWATTR, oldattr): in glibc both are the mq_getsetattr
 // system call.
 func mqGetsetattr(c *Call, set bool) (int64, error) {
-	api, err := mqSide(c)
+	api, err := side(mqSides, c)
 	if err != nil {
 		return 0, err
 	}
@@ -328,11 +320,7 @@ func init() {
 
 	// mq_open(NAME, OFLAG) or mq_open(NAME, OFLAG, MODE, ATTR): binds the
 	// queue descriptor.
-	callTable["mq_open"] = func(c *Call) (int64, error) {
-		api, err := mqSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(mqSides, "mq_open", func(c *Call, api mqAPI) (int64, error) {
 		if c.NArgs() != 2 && c.NArgs() != 4 {
 			return 0, fmt.Errorf("mq_open takes 2 or 4 arguments, not %d", c.NArgs())
 		}
@@ -355,25 +343,17 @@ func init() {
 			}
 		}
 		return count(api.Open(name, int(oflag), uint32(mode), attr))
-	}
+	})
 	// mq_close(MQD)
-	callTable["mq_close"] = func(c *Call) (int64, error) {
-		api, err := mqSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(mqSides, "mq_close", func(c *Call, api mqAPI) (int64, error) {
 		a, err := c.Ints(1)
 		if err != nil {
 			return 0, err
 		}
 		return status(api.Close(a[0]))
-	}
+	})
 	// mq_unlink(NAME)
-	callTable["mq_unlink"] = func(c *Call) (int64, error) {
-		api, err := mqSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(mqSides, "mq_unlink", func(c *Call, api mqAPI) (int64, error) {
 		if err := c.Arity(1); err != nil {
 			return 0, err
 		}
@@ -382,7 +362,7 @@ func init() {
 			return 0, err
 		}
 		return status(api.Unlink(name))
-	}
+	})
 	// mq_send(MQD, "msg", COUNT, PRIO)
 	callTable["mq_send"] = func(c *Call) (int64, error) { return mqSend(c, false) }
 	// mq_timedsend(MQD, "msg", COUNT, PRIO, DEADLINE)
@@ -396,11 +376,7 @@ func init() {
 	// mq_setattr(MQD, NEWATTR|NULL, oldattr|NULL)
 	callTable["mq_setattr"] = func(c *Call) (int64, error) { return mqGetsetattr(c, true) }
 	// mq_notify(MQD, {sigev_notify=..., sigev_signo=...}|NULL)
-	callTable["mq_notify"] = func(c *Call) (int64, error) {
-		api, err := mqSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(mqSides, "mq_notify", func(c *Call, api mqAPI) (int64, error) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
@@ -420,7 +396,7 @@ func init() {
 			}
 		}
 		return status(api.Notify(int(mqd), sev))
-	}
+	})
 
 	scriptProbes = append(scriptProbes, mqScriptProbe)
 }

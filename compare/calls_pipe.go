@@ -26,14 +26,6 @@ var pipeSides = map[string]pipeAPI{
 	SideGo: {goipc.Pipe, goipc.Pipe2, goipc.Read, goipc.Write, goipc.Close, goipc.FcntlInt},
 }
 
-func pipeSide(c *Call) (pipeAPI, error) {
-	api, ok := pipeSides[c.Side]
-	if !ok {
-		return api, fmt.Errorf("side %s is not available in this build", c.Side)
-	}
-	return api, nil
-}
-
 func init() {
 	for name, v := range map[string]int64{
 		"O_RDONLY": unix.O_RDONLY, "O_WRONLY": unix.O_WRONLY, "O_RDWR": unix.O_RDWR,
@@ -48,11 +40,7 @@ func init() {
 	}
 
 	// pipe([$r, $w]): binds the two ends.
-	callTable["pipe"] = func(c *Call) (int64, error) {
-		api, err := pipeSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(pipeSides, "pipe", func(c *Call, api pipeAPI) (int64, error) {
 		if err := c.Arity(1); err != nil {
 			return 0, err
 		}
@@ -67,13 +55,9 @@ func init() {
 		c.Bind(names[0], int64(p[0]))
 		c.Bind(names[1], int64(p[1]))
 		return 0, nil
-	}
+	})
 	// pipe2([$r, $w], FLAGS)
-	callTable["pipe2"] = func(c *Call) (int64, error) {
-		api, err := pipeSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(pipeSides, "pipe2", func(c *Call, api pipeAPI) (int64, error) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
@@ -92,14 +76,10 @@ func init() {
 		c.Bind(names[0], int64(p[0]))
 		c.Bind(names[1], int64(p[1]))
 		return 0, nil
-	}
+	})
 	// read(FD, buf, COUNT): the transcript shows what was read in place of
 	// buf.
-	callTable["read"] = func(c *Call) (int64, error) {
-		api, err := pipeSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(pipeSides, "read", func(c *Call, api pipeAPI) (int64, error) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
@@ -121,13 +101,9 @@ func init() {
 		}
 		c.Show(1, Quote(buf[:got]))
 		return int64(got), nil
-	}
+	})
 	// write(FD, "data", COUNT): COUNT bytes of the data (at most its length).
-	callTable["write"] = func(c *Call) (int64, error) {
-		api, err := pipeSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(pipeSides, "write", func(c *Call, api pipeAPI) (int64, error) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
@@ -147,25 +123,17 @@ func init() {
 			return 0, fmt.Errorf("write count %d is not within the %d bytes given", n, len(data))
 		}
 		return count(api.Write(int(fd), data[:n]))
-	}
+	})
 	// close(FD)
-	callTable["close"] = func(c *Call) (int64, error) {
-		api, err := pipeSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(pipeSides, "close", func(c *Call, api pipeAPI) (int64, error) {
 		a, err := c.Ints(1)
 		if err != nil {
 			return 0, err
 		}
 		return status(api.Close(a[0]))
-	}
+	})
 	// fcntl(FD, CMD) or fcntl(FD, CMD, ARG) for integer arguments.
-	callTable["fcntl"] = func(c *Call) (int64, error) {
-		api, err := pipeSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(pipeSides, "fcntl", func(c *Call, api pipeAPI) (int64, error) {
 		if c.NArgs() != 2 && c.NArgs() != 3 {
 			return 0, fmt.Errorf("fcntl takes 2 or 3 arguments")
 		}
@@ -184,5 +152,5 @@ func init() {
 			}
 		}
 		return count(api.FcntlInt(int(fd), int(cmd), int(arg)))
-	}
+	})
 }

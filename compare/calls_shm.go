@@ -114,14 +114,6 @@ var shmSides = map[string]shmAPI{
 	},
 }
 
-func shmSide(c *Call) (shmAPI, error) {
-	api, ok := shmSides[c.Side]
-	if !ok {
-		return api, fmt.Errorf("side %s is not available in this build", c.Side)
-	}
-	return api, nil
-}
-
 // shmSemsVar is where a script's variables keep the semaphores sem_open
 // gave, in order, for their numbers (<sem N>); no script can name it.
 const shmSemsVar = " sems"
@@ -184,7 +176,7 @@ func semValue(c *Call, i int) (uint, error) {
 // semCall carries out a call whose one argument is a semaphore.
 func semCall(op func(s semHandle) error) callFunc {
 	return func(c *Call) (int64, error) {
-		api, err := shmSide(c)
+		api, err := side(shmSides, c)
 		if err != nil {
 			return 0, err
 		}
@@ -212,11 +204,7 @@ func init() {
 	}
 
 	// shm_open(NAME, OFLAG, MODE): the descriptor.
-	callTable["shm_open"] = func(c *Call) (int64, error) {
-		api, err := shmSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(shmSides, "shm_open", func(c *Call, api shmAPI) (int64, error) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
@@ -233,13 +221,9 @@ func init() {
 			return 0, err
 		}
 		return count(api.ShmOpen(name, int(oflag), uint32(mode)))
-	}
+	})
 	// shm_unlink(NAME)
-	callTable["shm_unlink"] = func(c *Call) (int64, error) {
-		api, err := shmSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(shmSides, "shm_unlink", func(c *Call, api shmAPI) (int64, error) {
 		if err := c.Arity(1); err != nil {
 			return 0, err
 		}
@@ -248,26 +232,18 @@ func init() {
 			return 0, err
 		}
 		return status(api.ShmUnlink(name))
-	}
+	})
 	// ftruncate(FD, LENGTH)
-	callTable["ftruncate"] = func(c *Call) (int64, error) {
-		api, err := shmSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(shmSides, "ftruncate", func(c *Call, api shmAPI) (int64, error) {
 		a, err := c.Ints(2)
 		if err != nil {
 			return 0, err
 		}
 		return status(api.Ftruncate(a[0], int64(a[1])))
-	}
+	})
 	// mmap(NULL, LENGTH, PROT, FLAGS, FD, OFFSET): the mapping, shown as
 	// <mapping LENGTH>.
-	callTable["mmap"] = func(c *Call) (int64, error) {
-		api, err := shmSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(shmSides, "mmap", func(c *Call, api shmAPI) (int64, error) {
 		if err := c.Arity(6); err != nil {
 			return 0, err
 		}
@@ -276,6 +252,7 @@ func init() {
 		}
 		var v [5]int64
 		for k := range v {
+			var err error
 			if v[k], err = c.Int(k + 1); err != nil {
 				return 0, err
 			}
@@ -291,13 +268,9 @@ func init() {
 		c.Ret = "<mapping " + strconv.FormatInt(length, 10) + ">"
 		c.Bound = m
 		return 0, nil
-	}
+	})
 	// munmap($m, LENGTH): the first LENGTH bytes of the mapping $m.
-	callTable["munmap"] = func(c *Call) (int64, error) {
-		api, err := shmSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(shmSides, "munmap", func(c *Call, api shmAPI) (int64, error) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
@@ -313,14 +286,10 @@ func init() {
 			return 0, fmt.Errorf("munmap length %d is not within the mapping's %d bytes", n, len(m))
 		}
 		return status(api.Munmap(m[:n]))
-	}
+	})
 	// sem_open(NAME, OFLAG) or sem_open(NAME, OFLAG, MODE, VALUE): the
 	// semaphore, shown as <sem N>.
-	callTable["sem_open"] = func(c *Call) (int64, error) {
-		api, err := shmSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(shmSides, "sem_open", func(c *Call, api shmAPI) (int64, error) {
 		if c.NArgs() != 2 && c.NArgs() != 4 {
 			return 0, fmt.Errorf("sem_open takes 2 or 4 arguments, not %d", c.NArgs())
 		}
@@ -352,21 +321,13 @@ func init() {
 		c.Ret = "<sem " + strconv.Itoa(semNumber(c, s)) + ">"
 		c.Bound = s
 		return 0, nil
-	}
+	})
 	// sem_close($s)
-	callTable["sem_close"] = func(c *Call) (int64, error) {
-		api, err := shmSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(shmSides, "sem_close", func(c *Call, api shmAPI) (int64, error) {
 		return semCall(api.SemClose)(c)
-	}
+	})
 	// sem_unlink(NAME)
-	callTable["sem_unlink"] = func(c *Call) (int64, error) {
-		api, err := shmSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(shmSides, "sem_unlink", func(c *Call, api shmAPI) (int64, error) {
 		if err := c.Arity(1); err != nil {
 			return 0, err
 		}
@@ -375,17 +336,13 @@ func init() {
 			return 0, err
 		}
 		return status(api.SemUnlink(name))
-	}
+	})
 	// sem_post($s), sem_wait($s), sem_trywait($s)
 	callTable["sem_post"] = semCall(semHandle.Post)
 	callTable["sem_wait"] = semCall(semHandle.Wait)
 	callTable["sem_trywait"] = semCall(semHandle.Trywait)
 	// sem_timedwait($s, DEADLINE)
-	callTable["sem_timedwait"] = func(c *Call) (int64, error) {
-		api, err := shmSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(shmSides, "sem_timedwait", func(c *Call, api shmAPI) (int64, error) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
@@ -404,13 +361,9 @@ func init() {
 			return -1, err
 		}
 		return 0, nil
-	}
+	})
 	// sem_getvalue($s, sval): the value shows in place of sval.
-	callTable["sem_getvalue"] = func(c *Call) (int64, error) {
-		api, err := shmSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(shmSides, "sem_getvalue", func(c *Call, api shmAPI) (int64, error) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
@@ -430,13 +383,9 @@ func init() {
 		}
 		c.Show(1, "["+strconv.Itoa(v)+"]")
 		return 0, nil
-	}
+	})
 	// sem_init($m, PSHARED, VALUE): a semaphore at the start of mapping $m.
-	callTable["sem_init"] = func(c *Call) (int64, error) {
-		api, err := shmSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(shmSides, "sem_init", func(c *Call, api shmAPI) (int64, error) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
@@ -456,13 +405,9 @@ func init() {
 			return -1, err
 		}
 		return 0, nil
-	}
+	})
 	// sem_destroy($m)
-	callTable["sem_destroy"] = func(c *Call) (int64, error) {
-		api, err := shmSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(shmSides, "sem_destroy", func(c *Call, api shmAPI) (int64, error) {
 		return semCall(api.SemDestroy)(c)
-	}
+	})
 }

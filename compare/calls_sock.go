@@ -85,14 +85,6 @@ var sockSides = map[string]sockAPI{
 	},
 }
 
-func sockSide(c *Call) (sockAPI, error) {
-	api, ok := sockSides[c.Side]
-	if !ok {
-		return api, fmt.Errorf("side %s is not available in this build", c.Side)
-	}
-	return api, nil
-}
-
 // pollBits names the poll event bits in the order strace shows them;
 // others show in hexadecimal.
 var pollBits = []struct {
@@ -308,24 +300,20 @@ func init() {
 	}
 
 	// socket(DOMAIN, TYPE, PROTOCOL): the new descriptor.
-	callTable["socket"] = func(c *Call) (int64, error) {
-		api, err := sockSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(sockSides, "socket", func(c *Call, api sockAPI) (int64, error) {
 		a, err := c.Ints(3)
 		if err != nil {
 			return 0, err
 		}
 		return count(api.Socket(a[0], a[1], a[2]))
-	}
+	})
 	// bind(FD, ADDRESS, LEN) and connect(FD, ADDRESS, LEN)
 	for name, pick := range map[string]func(sockAPI) func(int, unix.Sockaddr) error{
 		"bind":    func(a sockAPI) func(int, unix.Sockaddr) error { return a.Bind },
 		"connect": func(a sockAPI) func(int, unix.Sockaddr) error { return a.Connect },
 	} {
 		callTable[name] = func(c *Call) (int64, error) {
-			api, err := sockSide(c)
+			api, err := side(sockSides, c)
 			if err != nil {
 				return 0, err
 			}
@@ -350,24 +338,16 @@ func init() {
 		}
 	}
 	// listen(FD, BACKLOG)
-	callTable["listen"] = func(c *Call) (int64, error) {
-		api, err := sockSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(sockSides, "listen", func(c *Call, api sockAPI) (int64, error) {
 		a, err := c.Ints(2)
 		if err != nil {
 			return 0, err
 		}
 		return status(api.Listen(a[0], a[1]))
-	}
+	})
 	// accept(FD, NULL, NULL) or accept(FD, ADDRESS, addrlen): the new
 	// descriptor; ADDRESS shows the peer's address.
-	callTable["accept"] = func(c *Call) (int64, error) {
-		api, err := sockSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(sockSides, "accept", func(c *Call, api sockAPI) (int64, error) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
@@ -388,14 +368,10 @@ func init() {
 			}
 		}
 		return int64(nfd), nil
-	}
+	})
 	// getsockname(FD, ADDRESS, addrlen): ADDRESS shows the socket's own
 	// address.
-	callTable["getsockname"] = func(c *Call) (int64, error) {
-		api, err := sockSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(sockSides, "getsockname", func(c *Call, api sockAPI) (int64, error) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
@@ -411,26 +387,18 @@ func init() {
 			return 0, err
 		}
 		return 0, nil
-	}
+	})
 	// shutdown(FD, HOW)
-	callTable["shutdown"] = func(c *Call) (int64, error) {
-		api, err := sockSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(sockSides, "shutdown", func(c *Call, api sockAPI) (int64, error) {
 		a, err := c.Ints(2)
 		if err != nil {
 			return 0, err
 		}
 		return status(api.Shutdown(a[0], a[1]))
-	}
+	})
 	// send(FD, "data", COUNT, FLAGS): COUNT bytes of the data (at most its
 	// length).
-	callTable["send"] = func(c *Call) (int64, error) {
-		api, err := sockSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(sockSides, "send", func(c *Call, api sockAPI) (int64, error) {
 		if err := c.Arity(4); err != nil {
 			return 0, err
 		}
@@ -454,14 +422,10 @@ func init() {
 			return 0, err
 		}
 		return count(api.Send(fd, data[:n], int(flags)))
-	}
+	})
 	// recv(FD, buf, COUNT, FLAGS): the transcript shows what was received
 	// in place of buf.
-	callTable["recv"] = func(c *Call) (int64, error) {
-		api, err := sockSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(sockSides, "recv", func(c *Call, api sockAPI) (int64, error) {
 		if err := c.Arity(4); err != nil {
 			return 0, err
 		}
@@ -487,13 +451,10 @@ func init() {
 		}
 		c.Show(1, Quote(buf[:got]))
 		return int64(got), nil
-	}
+	})
 	// setsockopt(FD, LEVEL, OPTNAME, [VALUE], 4)
-	callTable["setsockopt"] = func(c *Call) (int64, error) {
-		api, err := sockSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(sockSides, "setsockopt", func(c *Call, api sockAPI) (int64, error) {
+		var err error
 		if err := c.Arity(5); err != nil {
 			return 0, err
 		}
@@ -515,14 +476,10 @@ func init() {
 			return 0, fmt.Errorf("setsockopt takes an int: its size is 4")
 		}
 		return status(api.SetsockoptInt(int(a[0]), int(a[1]), int(a[2]), int(value)))
-	}
+	})
 	// poll([{fd=FD, events=EVENTS}, ...], NFDS, TIMEOUT): the number of
 	// entries with events; the transcript adds them after the result.
-	callTable["poll"] = func(c *Call) (int64, error) {
-		api, err := sockSide(c)
-		if err != nil {
-			return 0, err
-		}
+	sided(sockSides, "poll", func(c *Call, api sockAPI) (int64, error) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
@@ -575,5 +532,5 @@ func init() {
 			c.Ret = fmt.Sprintf("%d ([%s])", n, strings.Join(ready, ", "))
 		}
 		return int64(n), nil
-	}
+	})
 }
