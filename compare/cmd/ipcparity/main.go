@@ -6,7 +6,7 @@
 //	ipcparity list
 //	ipcparity run --form c|cgo|go PROGRAM [ARGS]
 //	ipcparity check [--json] [PROGRAM...]
-//	ipcparity verify [--json] PROGRAM -- COMMAND [ARGS]
+//	ipcparity verify [--json] [--errno] PROGRAM -- COMMAND [ARGS]
 //	ipcparity calls [--json] [--transcript] FILE...
 //	ipcparity bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]
 //
@@ -39,7 +39,7 @@ const usage = `usage:
   ipcparity list
   ipcparity run --form c|cgo|go PROGRAM [ARGS]
   ipcparity check [--json] [PROGRAM...]
-  ipcparity verify [--json] PROGRAM -- COMMAND [ARGS]
+  ipcparity verify [--json] [--errno] PROGRAM -- COMMAND [ARGS]
   ipcparity calls [--json] [--transcript] FILE...
   ipcparity bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]
 options (before the command's arguments):
@@ -47,6 +47,7 @@ options (before the command's arguments):
   --calls DIR   the call scripts that check runs (default: testdata/calls beside --bin)
   --json        write the results as JSON
   --transcript  calls: print each script's transcript too
+  --errno       verify: the command reports errno on IPCPARITY_REPORT_FD; compare it too
 `
 
 func main() {
@@ -76,6 +77,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 type options struct {
 	bin, calls, form string
 	json, transcript bool
+	errno            bool
 }
 
 func parse(name string, args []string, withForm bool) (*options, []string, error) {
@@ -87,6 +89,7 @@ func parse(name string, args []string, withForm bool) (*options, []string, error
 	fs.StringVar(&o.calls, "calls", "", "")
 	fs.BoolVar(&o.json, "json", false, "")
 	fs.BoolVar(&o.transcript, "transcript", false, "")
+	fs.BoolVar(&o.errno, "errno", false, "")
 	if withForm {
 		fs.StringVar(&o.form, "form", "", "")
 	}
@@ -340,6 +343,7 @@ func verify(ctx context.Context, o *options, args []string, stdout io.Writer) (i
 		}
 	}
 	user := compare.CommandForm(program, command)
+	user.ReportsErrno = o.errno
 	var results []compare.Result
 	for _, sc := range compare.Select(program) {
 		ref := make(compare.Pairing, len(sc.Roles))
