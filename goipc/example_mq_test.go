@@ -153,3 +153,89 @@ func ExampleMqServerMain() {
 	// 0 <nil>
 	// true
 }
+
+// A receive with a deadline gives up with ETIMEDOUT; a deadline with a bad
+// tv_nsec is EINVAL.
+func ExampleMqTimedreceive() {
+	name := fmt.Sprintf("/goipc-example-timed-%d", os.Getpid())
+	mqd, err := goipc.MqOpen(name, unix.O_CREAT|unix.O_RDWR, 0600, &goipc.MqAttr{Maxmsg: 1, Msgsize: 16})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.MqUnlink(name)
+	defer goipc.MqClose(mqd)
+
+	var now unix.Timespec
+	unix.ClockGettime(unix.CLOCK_REALTIME, &now)
+	deadline := unix.NsecToTimespec(now.Nano() + 10e6) // 10 ms from now
+	_, err = goipc.MqTimedreceive(mqd, make([]byte, 16), nil, &deadline)
+	fmt.Println(err == unix.ETIMEDOUT)
+	bad := unix.Timespec{Sec: now.Sec, Nsec: 1e9}
+	_, err = goipc.MqTimedreceive(mqd, make([]byte, 16), nil, &bad)
+	fmt.Println(err == unix.EINVAL)
+	// Output:
+	// true
+	// true
+}
+
+// mq_setattr changes O_NONBLOCK and nothing else, and gives the old
+// attributes.
+func ExampleMqSetattr() {
+	name := fmt.Sprintf("/goipc-example-setattr-%d", os.Getpid())
+	mqd, err := goipc.MqOpen(name, unix.O_CREAT|unix.O_RDWR, 0600, &goipc.MqAttr{Maxmsg: 2, Msgsize: 16})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.MqUnlink(name)
+	defer goipc.MqClose(mqd)
+
+	var old goipc.MqAttr
+	goipc.MqSetattr(mqd, &goipc.MqAttr{Flags: unix.O_NONBLOCK, Maxmsg: 99}, &old)
+	fmt.Println(old.Flags == 0, old.Maxmsg)
+	_, err = goipc.MqReceive(mqd, make([]byte, 16), nil)
+	fmt.Println(errors.Is(err, unix.EAGAIN))
+	// Output:
+	// true 2
+	// true
+}
+
+// One process at a time may ask to be told of a message on an empty queue.
+func ExampleMqNotify() {
+	name := fmt.Sprintf("/goipc-example-notify-%d", os.Getpid())
+	mqd, err := goipc.MqOpen(name, unix.O_CREAT|unix.O_RDWR, 0600, &goipc.MqAttr{Maxmsg: 2, Msgsize: 16})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.MqUnlink(name)
+	defer goipc.MqClose(mqd)
+
+	fmt.Println(goipc.MqNotify(mqd, &goipc.Sigevent{Notify: goipc.SIGEV_NONE}))
+	fmt.Println(goipc.MqNotify(mqd, &goipc.Sigevent{Notify: goipc.SIGEV_NONE}) == unix.EBUSY)
+	fmt.Println(goipc.MqNotify(mqd, nil)) // unregister
+	// Output:
+	// <nil>
+	// true
+	// <nil>
+}
+
+// mq_unlink removes the name; a queue still open stays usable until it is
+// closed.
+func ExampleMqUnlink() {
+	name := fmt.Sprintf("/goipc-example-unlink-%d", os.Getpid())
+	mqd, err := goipc.MqOpen(name, unix.O_CREAT|unix.O_RDWR, 0600, &goipc.MqAttr{Maxmsg: 2, Msgsize: 16})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.MqClose(mqd)
+	fmt.Println(goipc.MqUnlink(name))
+	fmt.Println(goipc.MqUnlink(name) == unix.ENOENT)
+	fmt.Println(goipc.MqSend(mqd, []byte("still here"), 0))
+	// Output:
+	// <nil>
+	// true
+	// <nil>
+}

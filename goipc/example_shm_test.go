@@ -88,3 +88,66 @@ func ExampleSemOpen() {
 	// file in /dev/shm
 	// File exists
 }
+
+// shm_open and shm_unlink refuse the same bad names with different errnos,
+// as glibc does.
+func ExampleShmUnlink() {
+	fmt.Println(goipc.ShmUnlink("/no/slashes") == unix.ENOENT)
+	_, err := goipc.ShmOpen("/no/slashes", unix.O_RDONLY, 0)
+	fmt.Println(err == unix.EINVAL)
+	fmt.Println(goipc.ShmUnlink(fmt.Sprintf("/goipc-example-missing-%d", os.Getpid())) == unix.ENOENT)
+	// Output:
+	// true
+	// true
+	// true
+}
+
+// A process-shared semaphore lives in a shared mapping, where any process
+// that maps the object (C or Go) can wait on it and post it.
+func ExampleSemInit() {
+	name := fmt.Sprintf("/goipc-example-seminit-%d", os.Getpid())
+	fd, err := goipc.ShmOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.ShmUnlink(name)
+	defer goipc.Close(fd)
+	goipc.Ftruncate(fd, goipc.SizeofSem)
+	mem, err := goipc.Mmap(fd, 0, goipc.SizeofSem, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.Munmap(mem)
+
+	sem, err := goipc.SemInit(mem, true, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.SemDestroy(sem)
+	fmt.Println(sem.Wait())
+	fmt.Println(sem.Trywait() == unix.EAGAIN)
+	sem.Post()
+	v, _ := sem.Getvalue()
+	fmt.Println(v)
+	// Output:
+	// <nil>
+	// true
+	// 1
+}
+
+// Munmap takes the slice Mmap gave; an empty one is EINVAL.
+func ExampleMunmap() {
+	mem, err := goipc.Mmap(-1, 0, 4096, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(goipc.Munmap(mem))
+	fmt.Println(goipc.Munmap(nil) == unix.EINVAL)
+	// Output:
+	// <nil>
+	// true
+}
