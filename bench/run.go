@@ -184,6 +184,7 @@ func RunOnce(ctx context.Context, f Form, s Spec, iters, cpu int, deadline time.
 		return nil, err
 	}
 	defer cleanup(dir, token)
+	runtoken.Remember(token, "/"+token+".up", "/"+token+".down")
 
 	ctx, cancel := context.WithTimeout(ctx, deadline)
 	defer cancel()
@@ -223,14 +224,14 @@ func cleanup(dir, token string) {
 	goipc.MqUnlink("/" + token + ".up")
 	goipc.MqUnlink("/" + token + ".down")
 	runtoken.RemoveShm(token)
+	runtoken.Forget(token)
 }
 
-// Sweep removes the run directories and /dev/shm entries that runs of a
-// harness that is gone (killed before its cleanup) left behind: their
-// token holds the harness's pid. Queues cannot be listed without
-// /dev/mqueue mounted; a killed harness may leave the two of the run it
-// was in.
-func Sweep() { runtoken.Sweep(tokenPrefix) }
+// Sweep removes the run directories, /dev/shm entries and queues that runs
+// of a harness that is gone (killed before its cleanup) left behind: their
+// token holds the harness's pid, and a note names the queues, which cannot
+// be listed without /dev/mqueue mounted.
+func Sweep() { runtoken.Sweep(tokenPrefix, func(name string) { goipc.MqUnlink(name) }) }
 
 // ParseResult reads ipcbench's line of key=value pairs into the values of
 // a spec of kind k.

@@ -256,9 +256,11 @@ var mqProbe = Probe{
 const mqueueDir = "/dev/mqueue"
 
 // sweepMqueues removes the queues that runs of a dead ipcparity left, when
-// the queue file system is mounted and lists them; without it, queues of a
-// killed ipcparity stay until the next reboot (each run's own probe removes
-// its queue on every way out that the runner lives through).
+// the queue file system is mounted and lists them. Without it Sweep still
+// removes each run's IPC_NAME queue from the note the run left
+// (runtoken.Remember); what a call script named otherwise stays until the
+// next reboot. Each run's own probe removes its queue on every way out that
+// the runner lives through.
 func sweepMqueues(dead func(name string) bool) {
 	entries, err := os.ReadDir(mqueueDir)
 	if err != nil {

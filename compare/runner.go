@@ -108,6 +108,11 @@ func Execute(ctx context.Context, sc Scenario, pairing Pairing) (Outcome, error)
 	defer r.cleanup()
 	if sc.IPCName != "" {
 		r.IPCName = strings.ReplaceAll(sc.IPCName, "$RUN", r.Token)
+		// A queue cannot be found by listing a directory: note its name
+		// for Sweep, should this process be killed before cleanup.
+		if strings.HasPrefix(r.IPCName, "/") {
+			runtoken.Remember(r.Token, r.IPCName)
+		}
 	}
 	deadline := sc.Deadline
 	if deadline == 0 {
@@ -568,13 +573,14 @@ func (r *Run) cleanup() {
 	}
 	runtoken.RemoveShm(r.Token)
 	os.RemoveAll(r.Dir)
+	runtoken.Forget(r.Token)
 }
 
 // Sweep removes what runs of an ipcparity that has since died (killed
 // before it could clean up) left in /dev/shm and in the temporary
 // directory. Live runs are left alone.
 func Sweep() {
-	runtoken.Sweep(runPrefix)
+	runtoken.Sweep(runPrefix, func(name string) { goipc.MqUnlink(name) })
 	dead := func(name string) bool { return runtoken.Dead(runPrefix, name) }
 	for _, f := range sweepers {
 		f(dead)

@@ -57,17 +57,39 @@ func Dead(prefix, name string) bool {
 	return unix.Kill(pid, 0) == unix.ESRCH
 }
 
-// Sweep removes the entries of /dev/shm that hold a dead token of prefix,
-// and the directories of the temporary directory whose names start with
-// one.
-func Sweep(prefix string) {
+// Remember notes, in a file of the temporary directory named after token,
+// the names of objects outside any directory (message queues) that the run
+// of token may create, so that Sweep can remove them should the process die
+// before its own cleanup.
+func Remember(token string, names ...string) error {
+	return os.WriteFile(notePath(token), []byte(strings.Join(names, "\n")+"\n"), 0o600)
+}
+
+// Forget removes the note of Remember, once the run has cleaned up.
+func Forget(token string) { os.Remove(notePath(token)) }
+
+func notePath(token string) string { return filepath.Join(os.TempDir(), token+".names") }
+
+// Sweep removes what processes that have died left under prefix: the
+// entries of /dev/shm that hold one of their tokens, and the entries of the
+// temporary directory whose names start with one (run directories, notes).
+// For each name a note remembers, it first calls unlink.
+func Sweep(prefix string, unlink func(name string)) {
 	for _, dir := range []string{"/dev/shm", os.TempDir()} {
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
 			if (dir != "/dev/shm" && !strings.HasPrefix(e.Name(), prefix)) || !Dead(prefix, e.Name()) {
 				continue
 			}
-			os.RemoveAll(filepath.Join(dir, e.Name()))
+			path := filepath.Join(dir, e.Name())
+			if dir != "/dev/shm" && strings.HasSuffix(e.Name(), ".names") && unlink != nil {
+				if note, err := os.ReadFile(path); err == nil {
+					for _, name := range strings.Fields(string(note)) {
+						unlink(name)
+					}
+				}
+			}
+			os.RemoveAll(path)
 		}
 	}
 }
