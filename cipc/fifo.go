@@ -9,14 +9,17 @@ package cipc
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
-#include "../c_reference/programs.h"
 
 // open is variadic, which cgo cannot call.
 static int cipc_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
 */
 import "C"
 
-import "unsafe"
+import (
+	"unsafe"
+
+	creference "github.com/ipcparity/ipcparity/c_reference"
+)
 
 // Mkfifo calls mkfifo(3) in glibc: it creates a FIFO at path with
 // permission bits mode &^ umask.
@@ -59,10 +62,10 @@ func Umask(mask int) int {
 
 // FifoReaderMain runs fifo_reader_main of c_reference/fifo.c.
 func FifoReaderMain(args []string) (int, error) {
-	return runC((*[0]byte)(C.fifo_reader_main), args)
+	return runC(creference.FifoReaderMain, args)
 }
 
 // FifoWriterMain runs fifo_writer_main of c_reference/fifo.c.
 func FifoWriterMain(args []string) (int, error) {
-	return runC((*[0]byte)(C.fifo_writer_main), args)
+	return runC(creference.FifoWriterMain, args)
 }

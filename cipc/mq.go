@@ -34,6 +34,7 @@ static int cipc_mq_notify(mqd_t mqd, int has, int notify, int signo, uintptr_t v
 import "C"
 
 import (
+	creference "github.com/ipcparity/ipcparity/c_reference"
 	"math"
 	"strings"
 	"unsafe"
@@ -267,4 +268,17 @@ func cTimespec(t *unix.Timespec) *C.struct_timespec {
 	c.tv_sec = C.time_t(t.Sec)
 	c.tv_nsec = C.long(t.Nsec)
 	return &c
+}
+
+// MqServerMain runs mq_server_main of c_reference/mq.c: it creates the
+// queue IPC_NAME (default "/csba1316"), prints every message it receives
+// and ends after the message "quit", removing the queue.
+func MqServerMain(args []string) (int, error) {
+	return runC(creference.MqServerMain, args)
+}
+
+// MqClientMain runs mq_client_main of c_reference/mq.c: it sends args[1],
+// cut to 63 bytes, as one 64-byte message to the queue IPC_NAME.
+func MqClientMain(args []string) (int, error) {
+	return runC(creference.MqClientMain, args)
 }

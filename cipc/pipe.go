@@ -7,7 +7,6 @@ package cipc
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
-#include "../c_reference/programs.h"
 
 static int cipc_pipe(int *fds) { return pipe(fds); }
 static int cipc_pipe2(int *fds, int flags) { return pipe2(fds, flags); }
@@ -16,6 +15,7 @@ static int cipc_fcntl_int(int fd, int cmd, int arg) { return fcntl(fd, cmd, arg)
 import "C"
 
 import (
+	creference "github.com/ipcparity/ipcparity/c_reference"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -89,7 +89,7 @@ func FcntlInt(fd int, cmd int, arg int) (int, error) {
 // PipeMain runs pipe_main of c_reference/pipe.c. Its forked child never
 // returns into Go: it flushes stdio and leaves with _exit.
 func PipeMain(args []string) (int, error) {
-	return runC((*[0]byte)(C.pipe_main), args)
+	return runC(creference.PipeMain, args)
 }
 
 // bufPtr is the address of p's first byte, or nil for an empty p.

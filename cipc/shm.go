@@ -21,6 +21,7 @@ static void *cipc_mmap(int fd, off_t offset, size_t length, int prot, int flags)
 import "C"
 
 import (
+	creference "github.com/ipcparity/ipcparity/c_reference"
 	"strings"
 	"unsafe"
 
@@ -90,4 +91,20 @@ func Munmap(b []byte) error {
 		return err
 	}
 	return nil
+}
+
+// ShmWriterMain runs shm_writer_main of c_reference/shm.c: it creates the
+// semaphore and then the 100-byte shared-memory object IPC_NAME (default
+// "/shared_memory"), copies args[1] (default "Hello World", cut to 99 bytes)
+// and its NUL into it, prints a ready line, and removes both once a reader
+// has posted the semaphore.
+func ShmWriterMain(args []string) (int, error) {
+	return runC(creference.ShmWriterMain, args)
+}
+
+// ShmReaderMain runs shm_reader_main of c_reference/shm.c: it copies the
+// 100 bytes of the object IPC_NAME out, posts the semaphore of the same
+// name, and prints the text up to its NUL.
+func ShmReaderMain(args []string) (int, error) {
+	return runC(creference.ShmReaderMain, args)
 }

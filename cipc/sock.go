@@ -11,7 +11,6 @@ package cipc
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/un.h>
-#include "../c_reference/programs.h"
 
 // The address structures as C programs fill them: zeroed, then the family,
 // the path or the port (in network byte order) and the IPv4 address.
@@ -35,6 +34,7 @@ static int cipc_setsockopt_int(int fd, int level, int opt, int value) {
 import "C"
 
 import (
+	creference "github.com/ipcparity/ipcparity/c_reference"
 	"strings"
 	"unsafe"
 
@@ -225,10 +225,10 @@ func sockaddrFromRaw(raw []byte, n int) unix.Sockaddr {
 
 // SockServerMain runs sock_server_main of c_reference/sock.c.
 func SockServerMain(args []string) (int, error) {
-	return runC((*[0]byte)(C.sock_server_main), args)
+	return runC(creference.SockServerMain, args)
 }
 
 // SockClientMain runs sock_client_main of c_reference/sock.c.
 func SockClientMain(args []string) (int, error) {
-	return runC((*[0]byte)(C.sock_client_main), args)
+	return runC(creference.SockClientMain, args)
 }

@@ -10,4 +10,6 @@
 // The programs (PipeMain and the others) take a C-style argument vector,
 // args[0] included, and return the exit status together with the error of
 // the call that made them fail.
+//
+// Linux only: every other file of the package is built for Linux alone.
 package goipc

@@ -29,10 +29,3 @@ func Exit(status int, err error) {
 	}
 	os.Exit(status)
 }
-
-// Unsupported tells on stderr why program cannot run here (a system other
-// than Linux, or a build without cgo) and exits 2.
-func Unsupported(program string, why error) {
-	fmt.Fprintf(os.Stderr, "%s: %v\n", program, why)
-	os.Exit(2)
-}

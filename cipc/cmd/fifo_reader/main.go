@@ -1,4 +1,4 @@
-//go:build cgo && linux
+//go:build linux
 
 // Command fifo_reader is the cgo form of fifo_reader in c_reference/fifo.c: a Go
 // process that calls the C program through package cipc.

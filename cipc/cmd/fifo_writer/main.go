@@ -1,4 +1,4 @@
-//go:build cgo && linux
+//go:build linux
 
 // Command fifo_writer is the cgo form of fifo_writer in c_reference/fifo.c: a Go
 // process that calls the C program through package cipc.

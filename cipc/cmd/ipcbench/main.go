@@ -1,8 +1,8 @@
 //go:build linux
 
 // Command ipcbench is the cgo form of the benchmarks in c_reference/bench:
-// a Go process that runs the very same C functions through cgo (the C
-// files are compiled into this package by #include, never copied). Its
+// a Go process that runs the very same C functions through cgo (package
+// cbench compiles them where they live, in c_reference/bench). Its
 // command line and output are those of the C form:
 //
 //	ipcbench BENCH ITERS SIZE CPU DIR TOKEN
@@ -14,22 +14,14 @@
 // call.
 package main
 
-/*
-#cgo CFLAGS: -O2
-#cgo LDFLAGS: -lrt -pthread
-#include <stdlib.h>
-#include "../../../c_reference/bench/bench.h"
-*/
-import "C"
-
 import (
 	"fmt"
 	"os"
 	"strconv"
 	"time"
-	"unsafe"
 
 	"github.com/ipcparity/ipcparity/bench"
+	cbench "github.com/ipcparity/ipcparity/c_reference/bench"
 )
 
 func main() {
@@ -49,18 +41,10 @@ func run(args []string) int {
 			return cgoCall(args)
 		}
 	}
-	argv := C.malloc(C.size_t(len(args)+1) * C.size_t(unsafe.Sizeof(uintptr(0))))
-	defer C.free(argv)
-	v := unsafe.Slice((**C.char)(argv), len(args)+1)
-	for i, a := range args {
-		v[i] = C.CString(a)
-		defer C.free(unsafe.Pointer(v[i]))
-	}
-	v[len(args)] = nil
-	return int(C.ipcbench_main(C.int(len(args)), (**C.char)(argv)))
+	return cbench.Main(args)
 }
 
-var callSink C.int
+var callSink int32
 
 // cgoCall is bench_call with the C function called through cgo.
 func cgoCall(args []string) int {
@@ -69,13 +53,13 @@ func cgoCall(args []string) int {
 		fmt.Fprintln(os.Stderr, "ipcbench: ITERS must be positive")
 		return 2
 	}
-	x := C.int(0)
-	for i := 0; i < int(C.bench_warmup(C.long(iters))); i++ {
-		x = C.bench_nop(x)
+	x := int32(0)
+	for i := 0; i < cbench.Warmup(iters); i++ {
+		x = cbench.Nop(x)
 	}
 	t0 := time.Now()
 	for i := 0; i < iters; i++ {
-		x = C.bench_nop(x)
+		x = cbench.Nop(x)
 	}
 	ns := time.Since(t0).Nanoseconds()
 	callSink = x

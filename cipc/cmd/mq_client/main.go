@@ -1,4 +1,4 @@
-//go:build cgo && linux
+//go:build linux
 
 // Command mq_client is the cgo form of mq_client in c_reference/mq.c: a Go
 // process that calls the C program through package cipc.

@@ -1,4 +1,4 @@
-//go:build cgo && linux
+//go:build linux
 
 // Command mq_server is the cgo form of mq_server in c_reference/mq.c: a Go
 // process that calls the C program through package cipc.

@@ -1,4 +1,4 @@
-//go:build cgo && linux
+//go:build linux
 
 // Command pipe is the cgo form of c_reference/pipe.c: a Go process that
 // calls the C program through package cipc.

@@ -1,4 +1,4 @@
-//go:build cgo && linux
+//go:build linux
 
 // Command shm_writer is the cgo form of shm_writer in c_reference/shm.c: a Go
 // process that calls the C program through package cipc.

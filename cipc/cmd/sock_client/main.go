@@ -1,4 +1,4 @@
-//go:build cgo && linux
+//go:build linux
 
 // Command sock_client is the cgo form of sock_client in c_reference/sock.c: a Go
 // process that calls the C program through package cipc.

@@ -1,4 +1,4 @@
-//go:build cgo && linux
+//go:build linux
 
 // Command sock_server is the cgo form of sock_server in c_reference/sock.c: a Go
 // process that calls the C program through package cipc.
