@@ -9,35 +9,37 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ipcparity/ipcparity/compare/runner"
 )
 
 // TestFifoReference checks what the C reference does, as the notes say,
 // so that a parity check cannot pass on an outcome that is wrong for all.
 func TestFifoReference(t *testing.T) {
-	c := BuiltinForms(binDir)[0]
-	reader := Proc{Role: "fifo_reader", Stdout: "Hello World\n"}
-	writer := Proc{Role: "fifo_writer"}
+	c := runner.BuiltinForms(binDir)[0]
+	reader := runner.Proc{Role: "fifo_reader", Stdout: "Hello World\n"}
+	writer := runner.Proc{Role: "fifo_writer"}
 	for _, tc := range []struct {
 		name string
-		want Outcome
+		want runner.Outcome
 	}{
-		{"default", Outcome{Procs: []Proc{reader, writer}, Leftovers: []string{"seen: fifo named_pipe mode 0644"}}},
-		{"umask-077", Outcome{Procs: []Proc{reader, writer}, Leftovers: []string{"seen: fifo named_pipe mode 0600"}}},
-		{"ipc-name", Outcome{
-			Procs:     []Proc{{Role: "fifo_reader", Stdout: "named by IPC_NAME\n"}, writer},
+		{"default", runner.Outcome{Procs: []runner.Proc{reader, writer}, Leftovers: []string{"seen: fifo named_pipe mode 0644"}}},
+		{"umask-077", runner.Outcome{Procs: []runner.Proc{reader, writer}, Leftovers: []string{"seen: fifo named_pipe mode 0600"}}},
+		{"ipc-name", runner.Outcome{
+			Procs:     []runner.Proc{{Role: "fifo_reader", Stdout: "named by IPC_NAME\n"}, writer},
 			Leftovers: []string{"seen: fifo $IPC_NAME mode 0644"},
 		}},
-		{"exists", Outcome{
-			Procs:     []Proc{{Role: "fifo_reader", Exit: 1, Errno: "EEXIST"}},
+		{"exists", runner.Outcome{
+			Procs:     []runner.Proc{{Role: "fifo_reader", Exit: 1, Errno: "EEXIST"}},
 			Leftovers: []string{"fifo named_pipe"},
 		}},
-		{"writer-no-fifo", Outcome{Procs: []Proc{{Role: "fifo_writer", Exit: 1, Errno: "ENOENT"}}, Leftovers: []string{}}},
-		{"reader-no-writer", Outcome{
-			Procs:     []Proc{{Role: "fifo_reader", Exit: -1, Timeout: true}},
+		{"writer-no-fifo", runner.Outcome{Procs: []runner.Proc{{Role: "fifo_writer", Exit: 1, Errno: "ENOENT"}}, Leftovers: []string{}}},
+		{"reader-no-writer", runner.Outcome{
+			Procs:     []runner.Proc{{Role: "fifo_reader", Exit: -1, Timeout: true}},
 			Leftovers: []string{"fifo named_pipe", "seen: fifo named_pipe mode 0644"},
 		}},
-		{"reader-gone-long", Outcome{
-			Procs: []Proc{
+		{"reader-gone-long", runner.Outcome{
+			Procs: []runner.Proc{
 				{Role: "fifo_reader", Exit: -1, Signal: "SIGPIPE"},
 				{Role: "fifo_writer", Exit: -1, Signal: "SIGPIPE"},
 			},
@@ -45,11 +47,11 @@ func TestFifoReference(t *testing.T) {
 		}},
 	} {
 		sc := scenario("fifo", tc.name)
-		var pairing Pairing
+		var pairing runner.Pairing
 		for range sc.Roles {
 			pairing = append(pairing, c)
 		}
-		got, err := Execute(context.Background(), sc, pairing)
+		got, err := runner.Execute(context.Background(), sc, pairing)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -62,17 +64,17 @@ func TestFifoReference(t *testing.T) {
 // TestFifoRunCleansUp checks that a reader killed at the deadline leaves
 // nothing once the run is over: its FIFO goes with the run's directory.
 func TestFifoRunCleansUp(t *testing.T) {
-	for _, f := range BuiltinForms(binDir) {
+	for _, f := range runner.BuiltinForms(binDir) {
 		sc := scenario("fifo", "reader-no-writer")
 		var dir, fifo string
-		sc.Probes = append(sc.Probes, Probe{Name: "the run's directory", Find: func(r *Run) []string {
+		sc.Probes = append(sc.Probes, runner.Probe{Name: "the run's directory", Find: func(r *runner.Run) []string {
 			dir, fifo = r.Dir, filepath.Join(r.Dir, "named_pipe")
 			if _, err := os.Lstat(fifo); err != nil {
 				t.Errorf("%s: the reader's FIFO is not there before the cleanup: %v", f.Name, err)
 			}
 			return nil
 		}})
-		if _, err := Execute(context.Background(), sc, Pairing{f}); err != nil {
+		if _, err := runner.Execute(context.Background(), sc, runner.Pairing{f}); err != nil {
 			t.Fatal(err)
 		}
 		if dir == "" {

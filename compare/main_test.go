@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ipcparity/ipcparity/compare/judge"
+	"github.com/ipcparity/ipcparity/compare/runner"
 )
 
 // binDir holds the binaries of `make build`, which TestMain brings up to
@@ -17,7 +20,6 @@ import (
 const binDir = "../bin"
 
 func TestMain(m *testing.M) {
-	CallsSideMain() // the test binary doubles as the call-script interpreter
 	if os.Getenv("IPCPARITY_SKIP_BUILD") == "" {
 		cmd := exec.Command("make", "-s", "-C", "..", "build")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
@@ -30,7 +32,7 @@ func TestMain(m *testing.M) {
 }
 
 // scenario returns the registered scenario mech/name.
-func scenario(mech, name string) Scenario {
+func scenario(mech, name string) runner.Scenario {
 	for _, sc := range Select(mech) {
 		if sc.Mechanism == mech && sc.Name == name {
 			return sc
@@ -43,42 +45,37 @@ func scenario(mech, name string) Scenario {
 // cgo and Go forms and fails with the report of each that disagrees.
 func checkParity(t *testing.T, mech string) {
 	t.Helper()
-	forms := BuiltinForms(binDir)
+	forms := runner.BuiltinForms(binDir)
 	scs := Select(mech)
 	if len(scs) == 0 {
 		t.Fatalf("no %s scenarios", mech)
 	}
 	for _, sc := range scs {
-		res := Compare(context.Background(), sc, Pairings(sc.Roles, forms))
+		res := judge.Compare(context.Background(), sc, runner.Pairings(sc.Roles, forms))
 		if !res.Agree {
 			var b strings.Builder
-			Report(&b, []Result{res})
+			judge.Report(&b, []judge.Result{res})
 			t.Errorf("%s:\n%s", sc.Name, b.String())
 		}
 	}
 }
 
 // checkScripts runs the call scripts testdata/calls/PREFIX_*.calls (at
-// least atLeast of them) on cipc and goipc, each side in a subprocess of
-// the test binary.
+// least atLeast of them) on cipc and goipc, each side run by its ipccalls.
 func checkScripts(t *testing.T, prefix string, atLeast int) {
 	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	files, _ := filepath.Glob("../testdata/calls/" + prefix + "_*.calls")
 	if len(files) < atLeast {
 		t.Fatalf("found %d %s call scripts, want at least %d", len(files), prefix, atLeast)
 	}
 	for _, f := range files {
-		res := RunScript(context.Background(), self, f)
+		res := RunScript(context.Background(), binDir, f)
 		if !res.Agree {
 			var b strings.Builder
-			ReportScripts(&b, []ScriptResult{res})
+			judge.ReportScripts(&b, []judge.ScriptResult{res})
 			t.Errorf("%s:\n%s", f, b.String())
 		}
-		if !strings.Contains(res.Transcripts[SideGo], " = ") {
+		if !strings.Contains(res.Transcripts[runner.SideGo], " = ") {
 			t.Errorf("%s: empty transcript", f)
 		}
 	}

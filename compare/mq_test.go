@@ -6,55 +6,60 @@ import (
 	"context"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
+
+	"github.com/ipcparity/ipcparity/compare/judge"
+	"github.com/ipcparity/ipcparity/compare/runner"
+	"github.com/ipcparity/ipcparity/compare/scenarios"
 )
 
 // TestMqReference checks what the C reference does, as the example says,
 // so that a parity check cannot pass on an outcome that is wrong for all.
 func TestMqReference(t *testing.T) {
-	c := BuiltinForms(binDir)[0]
+	c := runner.BuiltinForms(binDir)[0]
 	const ready = "server shuts down on message \"quit\"\n\n"
-	sent := func(n int, msg string) Proc {
-		return Proc{Role: "client " + string(rune('0'+n)), Stdout: Text("you sent: " + msg + "\n")}
+	sent := func(n int, msg string) runner.Proc {
+		return runner.Proc{Role: "client " + string(rune('0'+n)), Stdout: runner.Text("you sent: " + msg + "\n")}
 	}
 	for _, tc := range []struct {
 		name string
-		want Outcome
+		want runner.Outcome
 	}{
-		{"default", Outcome{
-			Procs:     []Proc{{Role: "mq_server", Stdout: ready + "Hello\nWorld\nquit\n"}, sent(1, "Hello"), sent(2, "World"), sent(3, "quit")},
+		{"default", runner.Outcome{
+			Procs:     []runner.Proc{{Role: "mq_server", Stdout: ready + "Hello\nWorld\nquit\n"}, sent(1, "Hello"), sent(2, "World"), sent(3, "quit")},
 			Leftovers: []string{},
 		}},
-		{"no-server", Outcome{
-			Procs:     []Proc{{Role: "client 1", Stderr: "mq_open(): No such file or directory\n", Exit: 1, Errno: "ENOENT"}},
+		{"no-server", runner.Outcome{
+			Procs:     []runner.Proc{{Role: "client 1", Stderr: "mq_open(): No such file or directory\n", Exit: 1, Errno: "ENOENT"}},
 			Leftovers: []string{},
 		}},
-		{"usage-two-args", Outcome{
-			Procs:     []Proc{{Role: "client 1", Stdout: "usage: ./client <message>\n", Exit: 1}},
+		{"usage-two-args", runner.Outcome{
+			Procs:     []runner.Proc{{Role: "client 1", Stdout: "usage: ./client <message>\n", Exit: 1}},
 			Leftovers: []string{},
 		}},
-		{"stale-queue", Outcome{
-			Procs:     []Proc{{Role: "mq_server", Stdout: ready + "urgent\nleft over\nhello\nquit\n"}, sent(1, "hello"), sent(2, "quit")},
+		{"stale-queue", runner.Outcome{
+			Procs:     []runner.Proc{{Role: "mq_server", Stdout: ready + "urgent\nleft over\nhello\nquit\n"}, sent(1, "hello"), sent(2, "quit")},
 			Leftovers: []string{},
 		}},
-		{"stale-queue-msgsize", Outcome{
-			Procs: []Proc{
+		{"stale-queue-msgsize", runner.Outcome{
+			Procs: []runner.Proc{
 				{Role: "mq_server", Stdout: ready, Stderr: "ERROR-> mq_recieve()\n: Message too long\n"},
 				{Role: "client 1", Stderr: "mq_open(): No such file or directory\n", Exit: 1, Errno: "ENOENT"},
 			},
 			Leftovers: []string{},
 		}},
-		{"server-killed", Outcome{
-			Procs:     []Proc{{Role: "mq_server", Stdout: ready, Exit: -1, Signal: "SIGKILL"}, sent(1, "hello"), sent(2, "world")},
+		{"server-killed", runner.Outcome{
+			Procs:     []runner.Proc{{Role: "mq_server", Stdout: ready, Exit: -1, Signal: "SIGKILL"}, sent(1, "hello"), sent(2, "world")},
 			Leftovers: []string{"mqueue $IPC_NAME"},
 		}},
 	} {
-		out, err := Execute(context.Background(), scenario("mq", tc.name), Pairing{c, c})
+		out, err := runner.Execute(context.Background(), scenario("mq", tc.name), runner.Pairing{c, c})
 		if err != nil {
 			t.Errorf("%s: %v", tc.name, err)
 			continue
@@ -65,7 +70,7 @@ func TestMqReference(t *testing.T) {
 	}
 
 	// The 63, 64 and 65 bytes: the server prints at most 63.
-	out, err := Execute(context.Background(), scenario("mq", "63-64-65"), Pairing{c, c})
+	out, err := runner.Execute(context.Background(), scenario("mq", "63-64-65"), runner.Pairing{c, c})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,18 +85,18 @@ func TestMqReference(t *testing.T) {
 // TestMqQueueRemovedAfterKill checks that a queue the killed server left
 // is reported and then removed by the runner.
 func TestMqQueueRemovedAfterKill(t *testing.T) {
-	c := BuiltinForms(binDir)[0]
+	c := runner.BuiltinForms(binDir)[0]
 	sc := scenario("mq", "server-killed")
 	var name string
-	sc.Probes = append(sc.Probes, Probe{Name: "name", Find: func(r *Run) []string { name = r.IPCName; return nil }})
-	out, err := Execute(context.Background(), sc, Pairing{c, c})
+	sc.Probes = append(sc.Probes, runner.Probe{Name: "name", Find: func(r *runner.Run) []string { name = r.IPCName; return nil }})
+	out, err := runner.Execute(context.Background(), sc, runner.Pairing{c, c})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !contains(out.Leftovers, "mqueue $IPC_NAME") {
+	if !slices.Contains(out.Leftovers, "mqueue $IPC_NAME") {
 		t.Errorf("leftovers %q do not show the queue", out.Leftovers)
 	}
-	if ok, err := mqExists(name); ok || err != nil {
+	if ok, err := scenarios.MqExists(name); ok || err != nil {
 		t.Errorf("queue %s still there after the run (%v)", name, err)
 	}
 }
@@ -99,14 +104,14 @@ func TestMqQueueRemovedAfterKill(t *testing.T) {
 // TestMqWrongClientIsDifferent crosses the C server with a client that
 // adds a byte to its message: the check must see it.
 func TestMqWrongClientIsDifferent(t *testing.T) {
-	forms := BuiltinForms(binDir)
+	forms := runner.BuiltinForms(binDir)
 	client, err := filepath.Abs(filepath.Join(binDir, "c", "mq_client"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	wrong := CommandForm("mq_client", []string{"/bin/sh", "-c", `exec "$0" "$1!"`, client})
-	res := Compare(context.Background(), scenario("mq", "default"), []Pairing{{forms[0], forms[0]}, {forms[0], wrong}})
-	if res.Agree || res.Runs[1].Verdict != VerdictDifferent || !strings.Contains(res.Runs[1].Diff, "Stdout") {
+	wrong := runner.CommandForm("mq_client", []string{"/bin/sh", "-c", `exec "$0" "$1!"`, client})
+	res := judge.Compare(context.Background(), scenario("mq", "default"), []runner.Pairing{{forms[0], forms[0]}, {forms[0], wrong}})
+	if res.Agree || res.Runs[1].Verdict != judge.VerdictDifferent || !strings.Contains(res.Runs[1].Diff, "Stdout") {
 		t.Errorf("a client that adds a byte agrees with C: verdict %q, diff %q", res.Runs[1].Verdict, res.Runs[1].Diff)
 	}
 }
@@ -121,20 +126,20 @@ func TestReadyInSyscall(t *testing.T) {
 	defer cmd.Process.Kill()
 	pid := cmd.Process.Pid
 	deadline := time.Now().Add(5 * time.Second)
-	for !asleepIn(pid, unix.SYS_CLOCK_NANOSLEEP) && !asleepIn(pid, unix.SYS_NANOSLEEP) {
+	for !runner.AsleepIn(pid, unix.SYS_CLOCK_NANOSLEEP) && !runner.AsleepIn(pid, unix.SYS_NANOSLEEP) {
 		if time.Now().After(deadline) {
 			t.Fatal("sleep(1) never seen asleep in clock_nanosleep or nanosleep")
 		}
 		time.Sleep(time.Millisecond)
 	}
-	if asleepIn(pid, unix.SYS_MQ_TIMEDSEND) {
+	if runner.AsleepIn(pid, unix.SYS_MQ_TIMEDSEND) {
 		t.Error("sleep(1) seen asleep in mq_timedsend")
 	}
 	if err := unix.Kill(pid, unix.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
 	for {
-		states := taskStates(pid)
+		states := runner.TaskStates(pid)
 		if len(states) > 0 && !strings.ContainsFunc(string(states), func(r rune) bool { return r != 'T' }) {
 			break
 		}

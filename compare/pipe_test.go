@@ -5,13 +5,15 @@ package compare
 import (
 	"context"
 	"testing"
+
+	"github.com/ipcparity/ipcparity/compare/runner"
 )
 
 func TestPipeReference(t *testing.T) {
 	// What the C reference does, as the notes say: the message and a
 	// newline, status 0, nothing left behind.
-	forms := BuiltinForms(binDir)
-	out, err := Execute(context.Background(), scenario("pipe", "default"), Pairing{forms[0]})
+	forms := runner.BuiltinForms(binDir)
+	out, err := runner.Execute(context.Background(), scenario("pipe", "default"), runner.Pairing{forms[0]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,3 +25,6 @@ func TestPipeReference(t *testing.T) {
 // TestPipeParity runs every pipe scenario under every pairing of the C, cgo and Go
 // forms.
 func TestPipeParity(t *testing.T) { checkParity(t, "pipe") }
+
+// TestPipeCallScripts runs every pipe call script on cipc and goipc.
+func TestPipeCallScripts(t *testing.T) { checkScripts(t, "pipe", 5) }

@@ -12,31 +12,34 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
+
+	"github.com/ipcparity/ipcparity/compare/judge"
+	"github.com/ipcparity/ipcparity/compare/runner"
 )
 
 // shForm stands in for a port of program: a shell command line.
-func shForm(program, script string) Form {
-	return CommandForm(program, []string{"/bin/sh", "-c", script, program})
+func shForm(program, script string) runner.Form {
+	return runner.CommandForm(program, []string{"/bin/sh", "-c", script, program})
 }
 
-func cForm(t *testing.T) Form {
+func cForm(t *testing.T) runner.Form {
 	t.Helper()
-	return BuiltinForms(binDir)[0]
+	return runner.BuiltinForms(binDir)[0]
 }
 
 func TestWrongProgramIsDifferent(t *testing.T) {
 	// The notes' message without its "!": a port that lost a byte.
 	wrong := shForm("pipe", `printf 'Hello World\n'`)
-	res := Compare(context.Background(), scenario("pipe", "default"), []Pairing{{cForm(t)}, {wrong}})
+	res := judge.Compare(context.Background(), scenario("pipe", "default"), []runner.Pairing{{cForm(t)}, {wrong}})
 	if res.Agree {
 		t.Fatalf("a program that prints %q agrees with C", "Hello World\n")
 	}
 	got := res.Runs[1]
-	if got.Verdict != VerdictDifferent || !strings.Contains(got.Diff, "Stdout") {
-		t.Errorf("verdict %q, diff %q: want %q with a Stdout diff", got.Verdict, got.Diff, VerdictDifferent)
+	if got.Verdict != judge.VerdictDifferent || !strings.Contains(got.Diff, "Stdout") {
+		t.Errorf("verdict %q, diff %q: want %q with a Stdout diff", got.Verdict, got.Diff, judge.VerdictDifferent)
 	}
-	want := Proc{Role: "pipe", Stdout: "Hello World!\n", Exit: 0}
-	if diff := cmp.Diff([]Proc{want}, res.Runs[0].Outcome.Procs); diff != "" {
+	want := runner.Proc{Role: "pipe", Stdout: "Hello World!\n", Exit: 0}
+	if diff := cmp.Diff([]runner.Proc{want}, res.Runs[0].Outcome.Procs); diff != "" {
 		t.Errorf("the C reference: mismatch (-want +got):\n%s", diff)
 	}
 }
@@ -47,7 +50,7 @@ func TestExitStatusAndSignalAreCompared(t *testing.T) {
 		`printf 'Hello World!\n'; kill -TERM $$`,
 		`printf 'Hello World!\n' >&2`,
 	} {
-		res := Compare(context.Background(), scenario("pipe", "default"), []Pairing{{cForm(t)}, {shForm("pipe", script)}})
+		res := judge.Compare(context.Background(), scenario("pipe", "default"), []runner.Pairing{{cForm(t)}, {shForm("pipe", script)}})
 		if res.Agree {
 			t.Errorf("%s: agrees with C", script)
 		}
@@ -62,12 +65,12 @@ func TestHangingProgramTimesOut(t *testing.T) {
 	hang := shForm("pipe", `sleep 30 & echo $! > child.pid; wait`)
 	start := time.Now()
 	var childPid int
-	sc.Probes = []Probe{{Name: "child", Find: func(r *Run) []string {
+	sc.Probes = []runner.Probe{{Name: "child", Find: func(r *runner.Run) []string {
 		b, _ := os.ReadFile(filepath.Join(r.Dir, "child.pid"))
 		childPid = atoi(strings.TrimSpace(string(b)))
 		return nil
 	}}}
-	out, err := Execute(context.Background(), sc, Pairing{hang})
+	out, err := runner.Execute(context.Background(), sc, runner.Pairing{hang})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,9 +92,9 @@ func TestLeftoversAreReportedAndCleaned(t *testing.T) {
 	var dir string
 	sc := scenario("pipe", "default")
 	sc.IPCName = "/$RUN"
-	sc.Probes = []Probe{{Name: "dir", Find: func(r *Run) []string { dir = r.Dir; return nil }}}
+	sc.Probes = []runner.Probe{{Name: "dir", Find: func(r *runner.Run) []string { dir = r.Dir; return nil }}}
 	leaky := shForm("pipe", `printf 'Hello World!\n'; touch stray; mkfifo named_pipe; : > /dev/shm/"${IPC_NAME#/}"; : > /dev/shm/sem."${IPC_NAME#/}"`)
-	out, err := Execute(context.Background(), sc, Pairing{leaky})
+	out, err := runner.Execute(context.Background(), sc, runner.Pairing{leaky})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +107,7 @@ func TestLeftoversAreReportedAndCleaned(t *testing.T) {
 	}
 	entries, _ := os.ReadDir("/dev/shm")
 	for _, e := range entries {
-		if strings.Contains(e.Name(), runPrefix+itoa(os.Getpid())+"_") {
+		if strings.Contains(e.Name(), runner.TokenPrefix+itoa(os.Getpid())+"_") {
 			t.Errorf("/dev/shm/%s is still there", e.Name())
 		}
 	}
@@ -112,7 +115,7 @@ func TestLeftoversAreReportedAndCleaned(t *testing.T) {
 
 func TestLeakedProcessIsReported(t *testing.T) {
 	leaky := shForm("pipe", `printf 'Hello World!\n'; sleep 30 >/dev/null 2>&1 &`)
-	out, err := Execute(context.Background(), scenario("pipe", "default"), Pairing{leaky})
+	out, err := runner.Execute(context.Background(), scenario("pipe", "default"), runner.Pairing{leaky})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,17 +126,17 @@ func TestLeakedProcessIsReported(t *testing.T) {
 
 func TestStdoutModes(t *testing.T) {
 	for _, tc := range []struct {
-		mode StdoutMode
-		want Proc
+		mode runner.StdoutMode
+		want runner.Proc
 	}{
 		// sh's printf to a closed descriptor 1 fails: sh says so.
-		{StdoutClosed, Proc{Role: "pipe", Stdout: "", Exit: 1}},
-		{StdoutBroken, Proc{Role: "pipe", Exit: -1, Signal: "SIGPIPE"}},
+		{runner.StdoutClosed, runner.Proc{Role: "pipe", Stdout: "", Exit: 1}},
+		{runner.StdoutBroken, runner.Proc{Role: "pipe", Exit: -1, Signal: "SIGPIPE"}},
 	} {
 		sc := scenario("pipe", "default")
-		sc.Steps = []Step{{Program: "pipe", Stdout: tc.mode}}
+		sc.Steps = []runner.Step{{Program: "pipe", Stdout: tc.mode}}
 		// /bin/echo is a separate process: its exit is what sh returns.
-		out, err := Execute(context.Background(), sc, Pairing{shForm("pipe", `exec /bin/echo hello`)})
+		out, err := runner.Execute(context.Background(), sc, runner.Pairing{shForm("pipe", `exec /bin/echo hello`)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +152,7 @@ func TestErrnoSideChannel(t *testing.T) {
 	// A port that reports ENOENT on the side channel, as the Go forms do.
 	reporter := shForm("pipe", `echo '{"errno":2}' >&3; exit 1`)
 	reporter.ReportsErrno = true
-	out, err := Execute(context.Background(), scenario("pipe", "default"), Pairing{reporter})
+	out, err := runner.Execute(context.Background(), scenario("pipe", "default"), runner.Pairing{reporter})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,37 +163,37 @@ func TestErrnoSideChannel(t *testing.T) {
 
 func TestKnownDifferenceMustBeExact(t *testing.T) {
 	sc := scenario("pipe", "stdout-broken-long")
-	forms := BuiltinForms(binDir)
-	ref := Outcome{Procs: []Proc{{Role: "pipe", Exit: -1, Signal: "SIGPIPE"}}, Leftovers: []string{}}
+	forms := runner.BuiltinForms(binDir)
+	ref := runner.Outcome{Procs: []runner.Proc{{Role: "pipe", Exit: -1, Signal: "SIGPIPE"}}, Leftovers: []string{}}
 	// What Go gives: the difference the list names.
-	goOut := Outcome{Procs: []Proc{{Role: "pipe", Exit: 0}}, Leftovers: []string{}}
-	if v, id, _ := judge(sc, Pairing{forms[2]}, ref, goOut); v != VerdictKnown || id != "sigpipe-other-fd" {
+	goOut := runner.Outcome{Procs: []runner.Proc{{Role: "pipe", Exit: 0}}, Leftovers: []string{}}
+	if v, id, _ := judge.Verdict(sc, runner.Pairing{forms[2]}, ref, goOut); v != judge.VerdictKnown || id != "sigpipe-other-fd" {
 		t.Errorf("Go's outcome: verdict %q %q, want known sigpipe-other-fd", v, id)
 	}
 	// Anything else still differs.
-	other := Outcome{Procs: []Proc{{Role: "pipe", Exit: 1}}, Leftovers: []string{}}
-	if v, _, _ := judge(sc, Pairing{forms[2]}, ref, other); v != VerdictDifferent {
+	other := runner.Outcome{Procs: []runner.Proc{{Role: "pipe", Exit: 1}}, Leftovers: []string{}}
+	if v, _, _ := judge.Verdict(sc, runner.Pairing{forms[2]}, ref, other); v != judge.VerdictDifferent {
 		t.Errorf("exit 1: verdict %q, want different", v)
 	}
 	// A listed difference that does not show means the list is stale.
-	if v, _, _ := judge(sc, Pairing{forms[2]}, ref, ref); v != VerdictDifferent {
+	if v, _, _ := judge.Verdict(sc, runner.Pairing{forms[2]}, ref, ref); v != judge.VerdictDifferent {
 		t.Errorf("no difference where one is required: verdict %q, want different", v)
 	}
 	// The native C form is not excused.
-	if v, _, _ := judge(sc, Pairing{forms[0]}, ref, goOut); v != VerdictDifferent {
+	if v, _, _ := judge.Verdict(sc, runner.Pairing{forms[0]}, ref, goOut); v != judge.VerdictDifferent {
 		t.Errorf("c form with Go's outcome: verdict %q, want different", v)
 	}
 }
 
 func TestTextJSONKeepsBytes(t *testing.T) {
-	b, err := Text("caf\xe9").MarshalJSON()
+	b, err := runner.Text("caf\xe9").MarshalJSON()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := string(b), `{"base64":"Y2Fm6Q=="}`; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
-	if b, _ := Text("ok\n").MarshalJSON(); string(b) != `"ok\n"` {
+	if b, _ := runner.Text("ok\n").MarshalJSON(); string(b) != `"ok\n"` {
 		t.Errorf("got %s", b)
 	}
 }
@@ -227,7 +230,7 @@ func TestEscapedHolderDoesNotHang(t *testing.T) {
 	sc.Deadline = 500 * time.Millisecond
 	escape := shForm("pipe", `printf 'Hello World!\n'; setsid sleep 3 &`)
 	start := time.Now()
-	if _, err := Execute(context.Background(), sc, Pairing{escape}); err != nil {
+	if _, err := runner.Execute(context.Background(), sc, runner.Pairing{escape}); err != nil {
 		t.Fatal(err)
 	}
 	if elapsed := time.Since(start); elapsed > 2*time.Second {
@@ -240,11 +243,11 @@ func TestRunnerLeaksNoDescriptors(t *testing.T) {
 		entries, _ := os.ReadDir("/proc/self/fd")
 		return len(entries)
 	}
-	forms := BuiltinForms(binDir)
-	Execute(context.Background(), scenario("pipe", "default"), Pairing{forms[0]}) // warm up the poller
+	forms := runner.BuiltinForms(binDir)
+	runner.Execute(context.Background(), scenario("pipe", "default"), runner.Pairing{forms[0]}) // warm up the poller
 	before := count()
 	for i := 0; i < 5; i++ {
-		if _, err := Execute(context.Background(), scenario("pipe", "default"), Pairing{forms[0]}); err != nil {
+		if _, err := runner.Execute(context.Background(), scenario("pipe", "default"), runner.Pairing{forms[0]}); err != nil {
 			t.Fatal(err)
 		}
 	}

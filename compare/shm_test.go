@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ipcparity/ipcparity/compare/runner"
 )
 
 // TestShmReference checks what the C programs do, as the spec says: the
@@ -15,37 +17,37 @@ import (
 // nothing is left; a writer killed while it waits in sem_wait leaves the
 // object and the semaphore.
 func TestShmReference(t *testing.T) {
-	c := BuiltinForms(binDir)[0]
+	c := runner.BuiltinForms(binDir)[0]
 	for _, tc := range []struct {
 		scenario string
-		want     Outcome
+		want     runner.Outcome
 	}{
-		{"default", Outcome{Procs: []Proc{
+		{"default", runner.Outcome{Procs: []runner.Proc{
 			{Role: "shm_writer", Stdout: "waiting for a reader\n"},
 			{Role: "shm_reader", Stdout: "Hello World\n"},
 		}, Leftovers: []string{}}},
-		{"101", Outcome{Procs: []Proc{
+		{"101", runner.Outcome{Procs: []runner.Proc{
 			{Role: "shm_writer", Stdout: "waiting for a reader\n"},
-			{Role: "shm_reader", Stdout: Text(strings.Repeat("c", 98) + "C\n")},
+			{Role: "shm_reader", Stdout: runner.Text(strings.Repeat("c", 98) + "C\n")},
 		}, Leftovers: []string{}}},
-		{"reader-no-writer", Outcome{Procs: []Proc{
+		{"reader-no-writer", runner.Outcome{Procs: []runner.Proc{
 			{Role: "shm_reader", Exit: 1, Errno: "ENOENT"},
 		}, Leftovers: []string{}}},
-		{"writer-killed", Outcome{Procs: []Proc{
+		{"writer-killed", runner.Outcome{Procs: []runner.Proc{
 			{Role: "shm_writer", Stdout: "waiting for a reader\n", Exit: -1, Signal: "SIGKILL"},
 		}, Leftovers: []string{"seen: shm_writer asleep in sem_wait on sem $IPC_NAME", "sem $IPC_NAME", "shm $IPC_NAME"}}},
 	} {
-		var sc Scenario
+		var sc runner.Scenario
 		for _, s := range Select("shm") {
 			if s.Name == tc.scenario {
 				sc = s
 			}
 		}
-		pairing := make(Pairing, len(sc.Roles))
+		pairing := make(runner.Pairing, len(sc.Roles))
 		for i := range pairing {
 			pairing[i] = c
 		}
-		got, err := Execute(context.Background(), sc, pairing)
+		got, err := runner.Execute(context.Background(), sc, pairing)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.scenario, err)
 		}

@@ -6,34 +6,38 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/ipcparity/ipcparity/compare/judge"
+	"github.com/ipcparity/ipcparity/compare/runner"
 )
 
 // cOnly runs a scenario with C in every role.
-func cOnly(t *testing.T, name string) Outcome {
+func cOnly(t *testing.T, name string) runner.Outcome {
 	t.Helper()
 	sc := scenario("sock", name)
-	c := BuiltinForms(binDir)[0]
-	p := make(Pairing, len(sc.Roles))
+	c := runner.BuiltinForms(binDir)[0]
+	p := make(runner.Pairing, len(sc.Roles))
 	for i := range p {
 		p[i] = c
 	}
-	out, err := Execute(context.Background(), sc, p)
+	out, err := runner.Execute(context.Background(), sc, p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return out
 }
 
-func procOf(out Outcome, role string) Proc {
+func procOf(out runner.Outcome, role string) runner.Proc {
 	for _, p := range out.Procs {
 		if p.Role == role {
 			return p
 		}
 	}
-	return Proc{Role: role + " (missing)", Exit: -2}
+	return runner.Proc{Role: role + " (missing)", Exit: -2}
 }
 
 const sockReady = "server shuts down on message \"quit\"\n\n"
@@ -43,10 +47,10 @@ const sockReady = "server shuts down on message \"quit\"\n\n"
 func TestSockReference(t *testing.T) {
 	for _, tr := range []string{"unix", "tcp"} {
 		out := cOnly(t, tr+"-default")
-		if got, want := procOf(out, "server").Stdout, Text(sockReady+"hello\nHello World!\na b  c\td\nquit\n"); got != want {
+		if got, want := procOf(out, "server").Stdout, runner.Text(sockReady+"hello\nHello World!\na b  c\td\nquit\n"); got != want {
 			t.Errorf("%s-default: server printed %q, want %q", tr, got, want)
 		}
-		if got, want := procOf(out, "client 1").Stdout, Text("you sent: hello\nserver answered: received \"hello\"\n"); got != want {
+		if got, want := procOf(out, "client 1").Stdout, runner.Text("you sent: hello\nserver answered: received \"hello\"\n"); got != want {
 			t.Errorf("%s-default: client printed %q, want %q", tr, got, want)
 		}
 		for _, p := range out.Procs {
@@ -72,7 +76,7 @@ func TestSockReference(t *testing.T) {
 
 		out = cOnly(t, tr+"-message-sizes")
 		want := sockReady + strings.Repeat("a", 63) + "\n" + strings.Repeat("b", 63) + "\n" + strings.Repeat("L", 63) + "\nquit\n"
-		if got := procOf(out, "server").Stdout; got != Text(want) {
+		if got := procOf(out, "server").Stdout; got != runner.Text(want) {
 			t.Errorf("%s-message-sizes: server printed %q", tr, got)
 		}
 
@@ -80,7 +84,7 @@ func TestSockReference(t *testing.T) {
 		if got := procOf(out, "silent").Stdout; got != "you sent: \nserver closed the connection without an answer\n" {
 			t.Errorf("%s-silent-client: the silent client printed %q", tr, got)
 		}
-		if got := procOf(out, "server").Stdout; got != Text(sockReady+"before\nafter\nquit\n") {
+		if got := procOf(out, "server").Stdout; got != runner.Text(sockReady+"before\nafter\nquit\n") {
 			t.Errorf("%s-silent-client: server printed %q", tr, got)
 		}
 	}
@@ -91,7 +95,7 @@ func TestSockReference(t *testing.T) {
 		"unix-stale-socket-client": "connect(): Connection refused\n",
 	} {
 		p := procOf(cOnly(t, name), "client")
-		if p.Stderr != Text(stderr) || p.Exit != 1 || p.Stdout != "" {
+		if p.Stderr != runner.Text(stderr) || p.Exit != 1 || p.Stdout != "" {
 			t.Errorf("%s: %+v", name, p)
 		}
 	}
@@ -138,7 +142,7 @@ func TestSockReference(t *testing.T) {
 		if p.Role == "IPC_NAME=unix:" {
 			want = "IPC_NAME: No such file or directory\n"
 		}
-		if p.Stderr != Text(want) || p.Exit != 1 {
+		if p.Stderr != runner.Text(want) || p.Exit != 1 {
 			t.Errorf("bad-ipc-name: %+v", p)
 		}
 	}
@@ -148,11 +152,11 @@ func TestSockReference(t *testing.T) {
 // call that failed, the one the perror line names, and not the EINVAL that
 // glibc's perror leaves on a write-only stderr (the runner's is read-write).
 func TestSockReportsCallErrno(t *testing.T) {
-	for _, f := range BuiltinForms(binDir) {
+	for _, f := range runner.BuiltinForms(binDir) {
 		for name, want := range map[string]string{
 			"unix-no-server": "ENOENT", "tcp-no-server": "ECONNREFUSED", "unix-stale-socket": "EADDRINUSE",
 		} {
-			out, err := Execute(context.Background(), scenario("sock", name), Pairing{f, f})
+			out, err := runner.Execute(context.Background(), scenario("sock", name), runner.Pairing{f, f})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -166,14 +170,14 @@ func TestSockReportsCallErrno(t *testing.T) {
 // TestSockWrongServerIsDifferent crosses C clients with a server that
 // prints one line more when it ends: the check must see it.
 func TestSockWrongServerIsDifferent(t *testing.T) {
-	forms := BuiltinForms(binDir)
+	forms := runner.BuiltinForms(binDir)
 	server, err := filepath.Abs(filepath.Join(binDir, "c", "sock_server"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	wrong := CommandForm("sock_server", []string{"/bin/sh", "-c", `"$0"; s=$?; echo extra; exit $s`, server})
-	res := Compare(context.Background(), scenario("sock", "unix-default"), []Pairing{{forms[0], forms[0]}, {wrong, forms[0]}})
-	if res.Agree || res.Runs[1].Verdict != VerdictDifferent || !strings.Contains(res.Runs[1].Diff, "extra") {
+	wrong := runner.CommandForm("sock_server", []string{"/bin/sh", "-c", `"$0"; s=$?; echo extra; exit $s`, server})
+	res := judge.Compare(context.Background(), scenario("sock", "unix-default"), []runner.Pairing{{forms[0], forms[0]}, {wrong, forms[0]}})
+	if res.Agree || res.Runs[1].Verdict != judge.VerdictDifferent || !strings.Contains(res.Runs[1].Diff, "extra") {
 		t.Errorf("a server that prints more agrees with C: verdict %q, diff %q", res.Runs[1].Verdict, res.Runs[1].Diff)
 	}
 }
@@ -181,15 +185,15 @@ func TestSockWrongServerIsDifferent(t *testing.T) {
 // TestSockSocketRemovedAfterKill checks that the socket file a killed
 // server left is reported, and gone with the run's directory afterwards.
 func TestSockSocketRemovedAfterKill(t *testing.T) {
-	c := BuiltinForms(binDir)[0]
+	c := runner.BuiltinForms(binDir)[0]
 	sc := scenario("sock", "unix-server-killed")
 	var dir string
-	sc.Probes = append(sc.Probes, Probe{Name: "dir", Find: func(r *Run) []string { dir = r.Dir; return nil }})
-	out, err := Execute(context.Background(), sc, Pairing{c})
+	sc.Probes = append(sc.Probes, runner.Probe{Name: "dir", Find: func(r *runner.Run) []string { dir = r.Dir; return nil }})
+	out, err := runner.Execute(context.Background(), sc, runner.Pairing{c})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !contains(out.Leftovers, "socket server_socket") {
+	if !slices.Contains(out.Leftovers, "socket server_socket") {
 		t.Errorf("leftovers %q do not show the socket", out.Leftovers)
 	}
 	if _, err := os.Lstat(filepath.Join(dir, "server_socket")); !os.IsNotExist(err) {

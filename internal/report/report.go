@@ -29,3 +29,11 @@ func Exit(status int, err error) {
 	}
 	os.Exit(status)
 }
+
+// ErrnoName is the symbolic name of e ("ENOENT"), or "errno N".
+func ErrnoName(e unix.Errno) string {
+	if n := unix.ErrnoName(e); n != "" {
+		return n
+	}
+	return "errno " + strconv.Itoa(int(e))
+}

@@ -33,6 +33,10 @@ import (
 	"syscall"
 
 	"github.com/ipcparity/ipcparity/compare"
+	"github.com/ipcparity/ipcparity/compare/judge"
+	"github.com/ipcparity/ipcparity/compare/runner"
+	"github.com/ipcparity/ipcparity/compare/scenarios"
+	"github.com/ipcparity/ipcparity/internal/report"
 )
 
 const usage = `usage:
@@ -51,7 +55,6 @@ options (before the command's arguments):
 `
 
 func main() {
-	compare.CallsSideMain()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -108,7 +111,7 @@ func dispatch(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	compare.Sweep()
+	runner.Sweep(scenarios.SweepMqueues)
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "list":
@@ -187,12 +190,12 @@ func list(w io.Writer) (int, error) {
 		fmt.Fprintf(w, "  %-22s %s\n", sc.Name, sc.About)
 	}
 	fmt.Fprintf(w, "\nknown differences between C and Go:\n")
-	for _, kd := range compare.KnownDifferences {
+	for _, kd := range judge.KnownDifferences {
 		seen := ""
 		if kd.Expect == nil {
 			seen = "; no outcome shows it"
 		}
-		fmt.Fprintf(w, "  %s (forms %s; %s%s):\n      %s\n", kd.ID, strings.Join(kd.Forms, ", "), strings.Join(kd.Scenarios, ", "), seen, strings.ReplaceAll(compare.Wrap(kd.Reason, 72), "\n", "\n      "))
+		fmt.Fprintf(w, "  %s (forms %s; %s%s):\n      %s\n", kd.ID, strings.Join(kd.Forms, ", "), strings.Join(kd.Scenarios, ", "), seen, strings.ReplaceAll(judge.Wrap(kd.Reason, 72), "\n", "\n      "))
 	}
 	return 0, nil
 }
@@ -210,8 +213,8 @@ func runOne(ctx context.Context, o *options, args []string, stdout, stderr io.Wr
 	if !contains(programs(), args[0]) {
 		return 0, usageError(fmt.Sprintf("unknown program %q (programs: %s)", args[0], strings.Join(programs(), " ")))
 	}
-	var form *compare.Form
-	for _, f := range compare.BuiltinForms(o.bin) {
+	var form *runner.Form
+	for _, f := range runner.BuiltinForms(o.bin) {
 		if f.Name == o.form {
 			form = &f
 		}
@@ -237,7 +240,7 @@ func runOne(ctx context.Context, o *options, args []string, stdout, stderr io.Wr
 		rd.Close()
 		return 0, err
 	}
-	report, _ := io.ReadAll(rd)
+	side, _ := io.ReadAll(rd)
 	rd.Close()
 	err = cmd.Wait()
 	code := cmd.ProcessState.ExitCode()
@@ -247,8 +250,8 @@ func runOne(ctx context.Context, o *options, args []string, stdout, stderr io.Wr
 	}
 	if err != nil && code != 0 {
 		msg := fmt.Sprintf("ipcparity: %s (%s) exited %d", args[0], o.form, code)
-		if e := compare.ParseErrno(string(report)); e != 0 {
-			msg += fmt.Sprintf(", errno %s (%s)", compare.ErrnoName(e), compare.Strerror(e))
+		if e := runner.ParseErrno(string(side)); e != 0 {
+			msg += ", errno " + report.ErrnoName(e)
 		}
 		fmt.Fprintln(stderr, msg)
 	}
@@ -261,38 +264,34 @@ func check(ctx context.Context, o *options, names []string, stdout io.Writer) (i
 			return 0, usageError(fmt.Sprintf("unknown program %q (programs: %s; mechanisms: %s)", n, strings.Join(programs(), " "), strings.Join(mechanisms(), " ")))
 		}
 	}
-	forms := compare.BuiltinForms(o.bin)
-	var results []compare.Result
+	forms := runner.BuiltinForms(o.bin)
+	var results []judge.Result
 	for _, sc := range compare.Select(names...) {
-		results = append(results, compare.Compare(ctx, sc, compare.Pairings(sc.Roles, forms)))
+		results = append(results, judge.Compare(ctx, sc, runner.Pairings(sc.Roles, forms)))
 		if ctx.Err() != nil {
 			return 1, ctx.Err()
 		}
 	}
 	// The call scripts of the selected mechanisms: pipe*.calls for pipe.
-	var scripts []compare.ScriptResult
+	var scripts []judge.ScriptResult
 	files, _ := filepath.Glob(filepath.Join(o.calls, "*.calls"))
 	sort.Strings(files)
-	self, err := os.Executable()
-	if err != nil {
-		return 0, err
-	}
 	for _, f := range files {
 		if len(names) > 0 && !selected(filepath.Base(f), names) {
 			continue
 		}
-		scripts = append(scripts, compare.RunScript(ctx, self, relative(f)))
+		scripts = append(scripts, compare.RunScript(ctx, o.bin, relative(f)))
 	}
-	ok := compare.AllAgree(results) && scriptsAgree(scripts)
+	ok := judge.AllAgree(results) && scriptsAgree(scripts)
 	if o.json {
 		if err := writeJSON(stdout, results, scripts, ok); err != nil {
 			return 0, err
 		}
 	} else {
-		compare.Report(stdout, results)
+		judge.Report(stdout, results)
 		if len(scripts) > 0 {
 			fmt.Fprintln(stdout)
-			compare.ReportScripts(stdout, scripts)
+			judge.ReportScripts(stdout, scripts)
 		}
 	}
 	if !ok {
@@ -336,33 +335,33 @@ func verify(ctx context.Context, o *options, args []string, stdout io.Writer) (i
 	} else if abs, err := filepath.Abs(command[0]); err == nil {
 		command[0] = abs
 	}
-	var c compare.Form
-	for _, f := range compare.BuiltinForms(o.bin) {
-		if f.Name == compare.FormC {
+	var c runner.Form
+	for _, f := range runner.BuiltinForms(o.bin) {
+		if f.Name == runner.FormC {
 			c = f
 		}
 	}
-	user := compare.CommandForm(program, command)
+	user := runner.CommandForm(program, command)
 	user.ReportsErrno = o.errno
-	var results []compare.Result
+	var results []judge.Result
 	for _, sc := range compare.Select(program) {
-		ref := make(compare.Pairing, len(sc.Roles))
-		mine := make(compare.Pairing, len(sc.Roles))
+		ref := make(runner.Pairing, len(sc.Roles))
+		mine := make(runner.Pairing, len(sc.Roles))
 		for i, r := range sc.Roles {
 			ref[i], mine[i] = c, c
 			if r == program {
 				mine[i] = user
 			}
 		}
-		results = append(results, compare.Compare(ctx, sc, []compare.Pairing{ref, mine}))
+		results = append(results, judge.Compare(ctx, sc, []runner.Pairing{ref, mine}))
 	}
-	ok := compare.AllAgree(results)
+	ok := judge.AllAgree(results)
 	if o.json {
 		if err := writeJSON(stdout, results, nil, ok); err != nil {
 			return 0, err
 		}
 	} else {
-		compare.Report(stdout, results)
+		judge.Report(stdout, results)
 	}
 	if !ok {
 		return 1, nil
@@ -371,16 +370,12 @@ func verify(ctx context.Context, o *options, args []string, stdout io.Writer) (i
 }
 
 func calls(ctx context.Context, o *options, files []string, stdout io.Writer) (int, error) {
-	self, err := os.Executable()
-	if err != nil {
-		return 0, err
-	}
-	var scripts []compare.ScriptResult
+	var scripts []judge.ScriptResult
 	for _, f := range files {
 		if _, err := os.Stat(f); err != nil {
 			return 0, err
 		}
-		scripts = append(scripts, compare.RunScript(ctx, self, f))
+		scripts = append(scripts, compare.RunScript(ctx, o.bin, f))
 	}
 	ok := scriptsAgree(scripts)
 	if o.json {
@@ -393,7 +388,7 @@ func calls(ctx context.Context, o *options, files []string, stdout io.Writer) (i
 				printTranscripts(stdout, r)
 			}
 		}
-		compare.ReportScripts(stdout, scripts)
+		judge.ReportScripts(stdout, scripts)
 	}
 	if !ok {
 		return 1, nil
@@ -403,8 +398,8 @@ func calls(ctx context.Context, o *options, files []string, stdout io.Writer) (i
 
 // printTranscripts shows what a script did: once when cipc and goipc
 // printed the same, else each side's.
-func printTranscripts(w io.Writer, r compare.ScriptResult) {
-	c, g := r.Transcripts[compare.SideC], r.Transcripts[compare.SideGo]
+func printTranscripts(w io.Writer, r judge.ScriptResult) {
+	c, g := r.Transcripts[runner.SideC], r.Transcripts[runner.SideGo]
 	if c == g {
 		fmt.Fprintf(w, "# %s: cipc and goipc\n%s\n", r.File, c)
 		return
@@ -425,7 +420,7 @@ func relative(path string) string {
 	return path
 }
 
-func scriptsAgree(s []compare.ScriptResult) bool {
+func scriptsAgree(s []judge.ScriptResult) bool {
 	for _, r := range s {
 		if !r.Agree {
 			return false
@@ -434,8 +429,8 @@ func scriptsAgree(s []compare.ScriptResult) bool {
 	return true
 }
 
-func writeJSON(w io.Writer, results []compare.Result, scripts []compare.ScriptResult, agree bool) error {
-	return compare.WriteJSON(w, results, scripts, agree)
+func writeJSON(w io.Writer, results []judge.Result, scripts []judge.ScriptResult, agree bool) error {
+	return judge.WriteJSON(w, results, scripts, agree)
 }
 
 func contains(list []string, s string) bool {

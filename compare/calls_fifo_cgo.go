@@ -1,9 +1,0 @@
-//go:build linux
-
-package compare
-
-import "github.com/ipcparity/ipcparity/cipc"
-
-func init() {
-	fifoSides[SideC] = fifoAPI{cipc.Mkfifo, cipc.Open, cipc.Unlink, cipc.Umask}
-}

@@ -1,0 +1,158 @@
+//go:build linux
+
+package callscript
+
+import (
+	"fmt"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/ipcparity/ipcparity/goipc"
+)
+
+// fifoAPI is the FIFO primitives of one side; cipc and goipc have the same
+// signatures. read, write and close are the pipe's (pipeAPI).
+type fifoAPI struct {
+	Mkfifo func(path string, mode uint32) error
+	Open   func(path string, flags int, mode uint32) (int, error)
+	Unlink func(path string) error
+	Umask  func(mask int) int
+}
+
+// fifoSides holds each side's primitives; cipc's is added where cgo is.
+var fifoSides = map[string]fifoAPI{
+	SideGo: {goipc.Mkfifo, goipc.Open, goipc.Unlink, goipc.Umask},
+}
+
+// octal shows a mode as strace does: 0644, 022, 0.
+func octal(v int64) string { return fmt.Sprintf("%#o", v) }
+
+// FIFO is the table of the fifo calls.
+var FIFO = newTable(func(t *Table) {
+	for name, v := range map[string]int64{
+		"S_IRWXU": unix.S_IRWXU, "S_IRUSR": unix.S_IRUSR, "S_IWUSR": unix.S_IWUSR, "S_IXUSR": unix.S_IXUSR,
+		"S_IRWXG": unix.S_IRWXG, "S_IRGRP": unix.S_IRGRP, "S_IWGRP": unix.S_IWGRP, "S_IXGRP": unix.S_IXGRP,
+		"S_IRWXO": unix.S_IRWXO, "S_IROTH": unix.S_IROTH, "S_IWOTH": unix.S_IWOTH, "S_IXOTH": unix.S_IXOTH,
+		"S_ISUID": unix.S_ISUID, "S_ISGID": unix.S_ISGID, "S_ISVTX": unix.S_ISVTX,
+	} {
+		t.symbols[name] = v
+	}
+
+	// mkfifo("PATH", MODE)
+	sided(t, fifoSides, "mkfifo", func(c *Call, api fifoAPI) (int64, error) {
+		if err := c.Arity(2); err != nil {
+			return 0, err
+		}
+		path, err := c.String(0)
+		if err != nil {
+			return 0, err
+		}
+		mode, err := c.Int(1)
+		if err != nil {
+			return 0, err
+		}
+		return status(api.Mkfifo(path, uint32(mode)))
+	})
+	// open("PATH", FLAGS) or open("PATH", FLAGS, MODE): the new descriptor.
+	sided(t, fifoSides, "open", func(c *Call, api fifoAPI) (int64, error) {
+		if c.NArgs() != 2 && c.NArgs() != 3 {
+			return 0, fmt.Errorf("open takes 2 or 3 arguments")
+		}
+		path, err := c.String(0)
+		if err != nil {
+			return 0, err
+		}
+		flags, err := c.Int(1)
+		if err != nil {
+			return 0, err
+		}
+		var mode int64
+		if c.NArgs() == 3 {
+			if mode, err = c.Int(2); err != nil {
+				return 0, err
+			}
+		}
+		return count(api.Open(path, int(flags), uint32(mode)))
+	})
+	// unlink("PATH")
+	sided(t, fifoSides, "unlink", func(c *Call, api fifoAPI) (int64, error) {
+		if err := c.Arity(1); err != nil {
+			return 0, err
+		}
+		path, err := c.String(0)
+		if err != nil {
+			return 0, err
+		}
+		return status(api.Unlink(path))
+	})
+	// umask(MASK): the previous mask, shown in octal.
+	sided(t, fifoSides, "umask", func(c *Call, api fifoAPI) (int64, error) {
+		if err := c.Arity(1); err != nil {
+			return 0, err
+		}
+		mask, err := c.Int(0)
+		if err != nil {
+			return 0, err
+		}
+		old := int64(api.Umask(int(mask)))
+		c.Ret = octal(old)
+		return old, nil
+	})
+	// mode("PATH"): not a libc call but an observation that the interpreter
+	// makes alike on both sides, with lstat(2). Its value, which an
+	// expectation checks, is the permission bits (st_mode & 07777); the
+	// transcript shows the file type and the special bits too, as strace
+	// does: a script line mode("p$RUN") = 0640 prints
+	// mode("p$RUN") = S_IFIFO|0640.
+	t.calls["mode"] = func(c *Call) (int64, error) {
+		if err := c.Arity(1); err != nil {
+			return 0, err
+		}
+		path, err := c.String(0)
+		if err != nil {
+			return 0, err
+		}
+		var st unix.Stat_t
+		if err := unix.Lstat(path, &st); err != nil {
+			return -1, err
+		}
+		c.Ret = showMode(st.Mode)
+		return int64(st.Mode & 0o7777), nil
+	}
+})
+
+// showMode shows a st_mode as strace does: S_IFIFO|S_ISVTX|0755.
+func showMode(mode uint32) string {
+	parts := []string{fileType(mode)}
+	for _, b := range []struct {
+		bit  uint32
+		name string
+	}{{unix.S_ISUID, "S_ISUID"}, {unix.S_ISGID, "S_ISGID"}, {unix.S_ISVTX, "S_ISVTX"}} {
+		if mode&b.bit != 0 {
+			parts = append(parts, b.name)
+		}
+	}
+	return strings.Join(append(parts, fmt.Sprintf("%#03o", mode&0o777)), "|")
+}
+
+// fileType names the type bits of a st_mode as strace does.
+func fileType(mode uint32) string {
+	switch mode & unix.S_IFMT {
+	case unix.S_IFIFO:
+		return "S_IFIFO"
+	case unix.S_IFREG:
+		return "S_IFREG"
+	case unix.S_IFDIR:
+		return "S_IFDIR"
+	case unix.S_IFLNK:
+		return "S_IFLNK"
+	case unix.S_IFSOCK:
+		return "S_IFSOCK"
+	case unix.S_IFCHR:
+		return "S_IFCHR"
+	case unix.S_IFBLK:
+		return "S_IFBLK"
+	}
+	return fmt.Sprintf("%#o", mode&unix.S_IFMT)
+}

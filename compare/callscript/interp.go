@@ -1,0 +1,458 @@
+//go:build linux
+
+package callscript
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/ipcparity/ipcparity/goipc"
+	"github.com/ipcparity/ipcparity/internal/report"
+)
+
+// The two sides a call script runs on.
+const (
+	SideC  = "cipc"
+	SideGo = "goipc"
+)
+
+// A callFunc carries out one call on the side c.Side and returns its result
+// as the C function would: the value, or the errno it failed with.
+type callFunc func(c *Call) (int64, error)
+
+// A Table is the calls of one mechanism that a script may use, each with
+// its interpreter, and the constants they take.
+type Table struct {
+	calls   map[string]callFunc
+	symbols map[string]int64
+}
+
+func newTable(fill func(t *Table)) Table {
+	t := Table{calls: map[string]callFunc{}, symbols: map[string]int64{}}
+	fill(&t)
+	return t
+}
+
+// Calls returns the names of the table's calls, sorted.
+func (t Table) Calls() []string {
+	names := make([]string, 0, len(t.calls))
+	for n := range t.calls {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// A Lang is what scripts may use: the calls and constants of several
+// tables (package compare's list of mechanisms names one per mechanism).
+type Lang struct{ Table }
+
+// NewLang joins tables; a call or constant defined twice with different
+// values is an error.
+func NewLang(tables ...Table) (*Lang, error) {
+	l := &Lang{Table{calls: map[string]callFunc{}, symbols: map[string]int64{}}}
+	for _, t := range tables {
+		for n, f := range t.calls {
+			if _, dup := l.calls[n]; dup {
+				return nil, fmt.Errorf("call %s is defined twice", n)
+			}
+			l.calls[n] = f
+		}
+		for n, v := range t.symbols {
+			if old, dup := l.symbols[n]; dup && old != v {
+				return nil, fmt.Errorf("constant %s is defined twice, as %d and %d", n, old, v)
+			}
+			l.symbols[n] = v
+		}
+	}
+	return l, nil
+}
+
+// errnoByName is the errno named name, as unix.ErrnoName names it, or 0.
+func errnoByName(name string) unix.Errno {
+	for e := unix.Errno(1); e < 4096; e++ {
+		if unix.ErrnoName(e) == name {
+			return e
+		}
+	}
+	return 0
+}
+
+// Call is one call being carried out: its arguments, the variables of the
+// script, and how the transcript shows each argument.
+type Call struct {
+	lang *Lang
+	Side string
+	Line *ScriptLine
+	vars map[string]any
+	run  string
+	// shown is each argument as the transcript shows it.
+	shown []string
+	// Ret, when set by the call, replaces the number after = in the
+	// transcript (for results that are addresses, say).
+	Ret string
+	// Bound is what a "= $var" binds when the call set it, instead of the
+	// returned number (a mapping, a semaphore).
+	Bound any
+}
+
+// NArgs is the number of arguments given.
+func (c *Call) NArgs() int { return len(c.Line.Args) }
+
+func (c *Call) arg(i int) (*Expr, error) {
+	if i >= len(c.Line.Args) {
+		return nil, fmt.Errorf("%s takes at least %d arguments", c.Line.Call, i+1)
+	}
+	return c.Line.Args[i], nil
+}
+
+// Arity checks the number of arguments.
+func (c *Call) Arity(n int) error {
+	if len(c.Line.Args) != n {
+		return fmt.Errorf("%s takes %d arguments, not %d", c.Line.Call, n, len(c.Line.Args))
+	}
+	return nil
+}
+
+// Int evaluates argument i as an integer: a number, constants joined by |,
+// or a bound variable.
+func (c *Call) Int(i int) (int64, error) {
+	e, err := c.arg(i)
+	if err != nil {
+		return 0, err
+	}
+	return c.evalInt(e)
+}
+
+func (c *Call) evalInt(e *Expr) (int64, error) {
+	switch e.Kind {
+	case ExprInt:
+		return e.Int, nil
+	case ExprName:
+		return c.lang.symbols[e.Name], nil
+	case ExprOr:
+		var v int64
+		for _, el := range e.Elems {
+			x, err := c.evalInt(el)
+			if err != nil {
+				return 0, err
+			}
+			v |= x
+		}
+		return v, nil
+	case ExprVar:
+		v, ok := c.vars[e.Name]
+		if !ok {
+			return 0, fmt.Errorf("$%s is not bound", e.Name)
+		}
+		n, ok := v.(int64)
+		if !ok {
+			return 0, fmt.Errorf("$%s is not a number", e.Name)
+		}
+		return n, nil
+	case ExprNull:
+		return 0, nil
+	}
+	return 0, fmt.Errorf("%s: expected a number", e.Src)
+}
+
+// Ints checks that the call has n arguments and evaluates each as an
+// integer, as Int does.
+func (c *Call) Ints(n int) ([]int, error) {
+	if err := c.Arity(n); err != nil {
+		return nil, err
+	}
+	v := make([]int, n)
+	for i := range v {
+		x, err := c.Int(i)
+		if err != nil {
+			return nil, err
+		}
+		v[i] = int(x)
+	}
+	return v, nil
+}
+
+// sided adds to the call table a call of one mechanism, whose interpreter
+// gets the primitives of the side the script runs on.
+func sided[API any](t *Table, sides map[string]API, name string, call func(c *Call, api API) (int64, error)) {
+	t.calls[name] = func(c *Call) (int64, error) {
+		api, err := side(sides, c)
+		if err != nil {
+			return 0, err
+		}
+		return call(c, api)
+	}
+}
+
+// side returns the primitives of the side c runs on.
+func side[API any](sides map[string]API, c *Call) (API, error) {
+	api, ok := sides[c.Side]
+	if !ok {
+		return api, fmt.Errorf("side %s is not available in this build", c.Side)
+	}
+	return api, nil
+}
+
+// status is the result of a call that returns 0, or -1 and an errno.
+func status(err error) (int64, error) {
+	if err != nil {
+		return -1, err
+	}
+	return 0, nil
+}
+
+// count is the result of a call that returns a count or a descriptor, or
+// -1 and an errno.
+func count(n int, err error) (int64, error) {
+	if err != nil {
+		return -1, err
+	}
+	return int64(n), nil
+}
+
+// Bytes evaluates argument i as a string; $RUN inside it becomes the run's
+// token.
+func (c *Call) Bytes(i int) ([]byte, error) {
+	e, err := c.arg(i)
+	if err != nil {
+		return nil, err
+	}
+	if e.Kind != ExprString {
+		return nil, fmt.Errorf("%s: expected a string", e.Src)
+	}
+	s := strings.ReplaceAll(e.Str, "$RUN", c.run)
+	if e.Rep > 0 {
+		s = strings.Repeat(s, int(e.Rep))
+	}
+	return []byte(s), nil
+}
+
+// String is Bytes as a string.
+func (c *Call) String(i int) (string, error) {
+	b, err := c.Bytes(i)
+	return string(b), err
+}
+
+// IsNull reports whether argument i is NULL.
+func (c *Call) IsNull(i int) bool {
+	e, err := c.arg(i)
+	return err == nil && e.Kind == ExprNull
+}
+
+// Handle returns the value bound to the variable in argument i (a mapping,
+// a semaphore).
+func (c *Call) Handle(i int) (any, error) {
+	e, err := c.arg(i)
+	if err != nil {
+		return nil, err
+	}
+	if e.Kind != ExprVar {
+		return nil, fmt.Errorf("%s: expected a variable", e.Src)
+	}
+	v, ok := c.vars[e.Name]
+	if !ok {
+		return nil, fmt.Errorf("$%s is not bound", e.Name)
+	}
+	return v, nil
+}
+
+// Fields evaluates argument i, a structure, into its integer fields; only
+// the names in allowed may appear.
+func (c *Call) Fields(i int, allowed ...string) (map[string]int64, error) {
+	e, err := c.arg(i)
+	if err != nil {
+		return nil, err
+	}
+	if e.Kind != ExprStruct {
+		return nil, fmt.Errorf("%s: expected a structure { }", e.Src)
+	}
+	out := map[string]int64{}
+	for _, f := range e.Elems {
+		if !slices.Contains(allowed, f.Field) {
+			return nil, fmt.Errorf("%s has no field %s (fields: %s)", e.Src, f.Field, strings.Join(allowed, ", "))
+		}
+		v, err := c.evalInt(f)
+		if err != nil {
+			return nil, err
+		}
+		out[f.Field] = v
+	}
+	return out, nil
+}
+
+// OutVars returns the variable names of argument i, an array of variables
+// that the call fills ([$r, $w]).
+func (c *Call) OutVars(i, n int) ([]string, error) {
+	e, err := c.arg(i)
+	if err != nil {
+		return nil, err
+	}
+	if e.Kind != ExprArray || len(e.Elems) != n {
+		return nil, fmt.Errorf("%s: expected an array of %d variables", e.Src, n)
+	}
+	names := make([]string, n)
+	for k, el := range e.Elems {
+		if el.Kind != ExprVar {
+			return nil, fmt.Errorf("%s: expected a variable", el.Src)
+		}
+		names[k] = el.Name
+	}
+	return names, nil
+}
+
+// Bind sets a variable.
+func (c *Call) Bind(name string, v any) { c.vars[name] = v }
+
+// Show replaces how argument i appears in the transcript (an output
+// argument shows what the call wrote there).
+func (c *Call) Show(i int, s string) { c.shown[i] = s }
+
+// Quote renders bytes as strace does: a C string, cut after 32 bytes.
+func Quote(b []byte) string {
+	const max = 32
+	var sb strings.Builder
+	sb.WriteByte('"')
+	for i, ch := range b {
+		if i == max {
+			sb.WriteString(`"...`)
+			return sb.String()
+		}
+		switch {
+		case ch == '"' || ch == '\\':
+			sb.WriteByte('\\')
+			sb.WriteByte(ch)
+		case ch == '\n':
+			sb.WriteString(`\n`)
+		case ch == '\t':
+			sb.WriteString(`\t`)
+		case ch >= 0x20 && ch < 0x7f:
+			sb.WriteByte(ch)
+		default:
+			fmt.Fprintf(&sb, `\x%02x`, ch)
+		}
+	}
+	sb.WriteByte('"')
+	return sb.String()
+}
+
+// render shows an argument with bound variables replaced by their values.
+func (c *Call) render(e *Expr) string {
+	switch e.Kind {
+	case ExprVar:
+		if v, ok := c.vars[e.Name]; ok {
+			if n, ok := v.(int64); ok {
+				return strconv.FormatInt(n, 10)
+			}
+		}
+		return e.Src
+	case ExprArray:
+		parts := make([]string, len(e.Elems))
+		for i, el := range e.Elems {
+			parts[i] = c.render(el)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case ExprStruct:
+		parts := make([]string, len(e.Elems))
+		for i, el := range e.Elems {
+			parts[i] = el.Field + "=" + c.render(el)
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return e.Src
+}
+
+// Exec runs a script on one side and writes its transcript to w. It
+// returns the lines whose result was not the one the script expects, and
+// an error if the script itself is wrong (an unbound variable, a bad
+// argument), naming the file and line.
+func (l *Lang) Exec(s *Script, side, run string, w io.Writer) (mismatches []string, err error) {
+	vars := map[string]any{}
+	for i := range s.Lines {
+		line := &s.Lines[i]
+		c := &Call{lang: l, Side: side, Line: line, vars: vars, run: run, shown: make([]string, len(line.Args))}
+		ret, callErr := l.calls[line.Call](c)
+		if callErr != nil {
+			if _, isErrno := callErr.(unix.Errno); !isErrno {
+				return mismatches, fmt.Errorf("%s:%d: %v", s.File, line.N, callErr)
+			}
+		}
+		parts := make([]string, len(line.Args))
+		for k, a := range line.Args {
+			if c.shown[k] != "" {
+				parts[k] = c.shown[k]
+			} else {
+				parts[k] = c.render(a)
+			}
+		}
+		result := strconv.FormatInt(ret, 10)
+		if c.Ret != "" {
+			result = c.Ret
+		}
+		if callErr != nil {
+			e := callErr.(unix.Errno)
+			result = fmt.Sprintf("-1 %s (%s)", report.ErrnoName(e), goipc.Strerror(e))
+		}
+		fmt.Fprintf(w, "%s(%s) = %s\n", line.Call, strings.Join(parts, ", "), result)
+		if x := line.Expect; x != nil {
+			var problem string
+			switch {
+			case x.Bind != "" && callErr != nil:
+				problem = "expected success, got " + result
+			case x.Bind != "":
+				if c.Bound != nil {
+					vars[x.Bind] = c.Bound
+				} else {
+					vars[x.Bind] = ret
+				}
+			case x.Errno != "" && (callErr == nil || report.ErrnoName(callErr.(unix.Errno)) != x.Errno):
+				problem = "expected -1 " + x.Errno + ", got " + result
+			case x.Value != nil && (callErr != nil || ret != *x.Value):
+				problem = fmt.Sprintf("expected %d, got %s", *x.Value, result)
+			}
+			if problem != "" {
+				mismatches = append(mismatches, fmt.Sprintf("%s:%d: %s: %s", s.File, line.N, line.Text, problem))
+			}
+		}
+	}
+	return mismatches, nil
+}
+
+// Main interprets the call script named by the last command-line argument
+// on one side (SideC or SideGo), prints its transcript on stdout and
+// exits: 0 when every call gave the result the script expects, 1 when one
+// did not (each named on stderr), 2 when the script is wrong. The commands
+// ipccalls of cipc and goipc are this function. IPC_NAME, when set, is the
+// token that replaces $RUN in names.
+func Main(side string, l *Lang) {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: ipccalls FILE")
+		os.Exit(2)
+	}
+	file := os.Args[len(os.Args)-1]
+	s, err := l.ParseFile(file)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	run := strings.TrimPrefix(os.Getenv("IPC_NAME"), "/")
+	mismatches, err := l.Exec(s, side, run, os.Stdout)
+	for _, m := range mismatches {
+		fmt.Fprintln(os.Stderr, m)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	if len(mismatches) > 0 {
+		os.Exit(1)
+	}
+	os.Exit(0)
+}

@@ -1,0 +1,401 @@
+//go:build linux
+
+package callscript
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/ipcparity/ipcparity/goipc"
+)
+
+// The message-queue calls of call scripts, as glibc declares them:
+//
+//	mq_open("/q$RUN", O_RDWR) = $q
+//	mq_open("/q$RUN", O_CREAT|O_RDWR, 0600, {mq_maxmsg=2, mq_msgsize=16}) = $q
+//	mq_open("/q$RUN", O_CREAT|O_RDWR, 0600, NULL) = $q
+//	mq_close($q) = 0
+//	mq_unlink("/q$RUN") = 0
+//	mq_send($q, "hello", 5, 1) = 0
+//	mq_timedsend($q, "hello", 5, 1, {tv_sec=+0, tv_nsec=+20000000}) = -1 ETIMEDOUT
+//	mq_receive($q, buf, 16, prio) = 5
+//	mq_timedreceive($q, buf, 16, NULL, {tv_sec=0, tv_nsec=1000000000}) = -1 EINVAL
+//	mq_getattr($q, attr) = 0
+//	mq_setattr($q, {mq_flags=O_NONBLOCK}, oldattr) = 0
+//	mq_notify($q, {sigev_notify=SIGEV_SIGNAL, sigev_signo=SIGUSR1}) = 0
+//	mq_notify($q, NULL) = 0
+//
+// mq_send's count is how many bytes of the string go (at most its length);
+// mq_receive's is the size of the buffer. The out arguments (buf, prio,
+// attr, oldattr: any lower-case name) show in the transcript what the call
+// wrote there: the message (cut after 32 bytes, as strace does), the
+// priority in brackets ([5]), the attributes in braces; NULL passes no
+// pointer. A failed call wrote nothing, and shows the name.
+//
+// A deadline (the last argument of the timed calls) is NULL (wait for
+// ever), an absolute CLOCK_REALTIME time {tv_sec=S, tv_nsec=N} passed as
+// it is (for the values the kernel refuses, and for times long past), or a
+// time relative to the call, {tv_sec=+S, tv_nsec=+N}: the clock is read
+// when the call is made and S seconds and N nanoseconds are added, the sum
+// carried into tv_sec. Either both fields carry + or neither does; a
+// missing field is 0.
+//
+// mq_notify with SIGEV_SIGNAL first makes the interpreter catch the signal
+// (signal.Notify), so that a notification that fires does not end it; the
+// script sees nothing of the delivery.
+
+// mqAPI is the message-queue primitives of one side with goipc's types;
+// cipc's MqAttr and Sigevent have the same fields and convert.
+type mqAPI struct {
+	Open         func(name string, oflag int, mode uint32, attr *goipc.MqAttr) (int, error)
+	Close        func(mqd int) error
+	Unlink       func(name string) error
+	Send         func(mqd int, msg []byte, prio uint) error
+	Timedsend    func(mqd int, msg []byte, prio uint, abstime *unix.Timespec) error
+	Receive      func(mqd int, buf []byte, prio *uint) (int, error)
+	Timedreceive func(mqd int, buf []byte, prio *uint, abstime *unix.Timespec) (int, error)
+	Getattr      func(mqd int, attr *goipc.MqAttr) error
+	Setattr      func(mqd int, newattr, oldattr *goipc.MqAttr) error
+	Notify       func(mqd int, sev *goipc.Sigevent) error
+}
+
+// mqSides holds each side's primitives; cipc's is added where cgo is.
+var mqSides = map[string]mqAPI{
+	SideGo: {
+		goipc.MqOpen, goipc.MqClose, goipc.MqUnlink, goipc.MqSend, goipc.MqTimedsend,
+		goipc.MqReceive, goipc.MqTimedreceive, goipc.MqGetattr, goipc.MqSetattr, goipc.MqNotify,
+	},
+}
+
+// mqAttrFields are the fields of struct mq_attr, in its order.
+var mqAttrFields = []string{"mq_flags", "mq_maxmsg", "mq_msgsize", "mq_curmsgs"}
+
+// mqAttrArg evaluates argument i, NULL or {mq_maxmsg=..., ...}.
+func mqAttrArg(c *Call, i int) (*goipc.MqAttr, error) {
+	if c.IsNull(i) {
+		return nil, nil
+	}
+	f, err := c.Fields(i, mqAttrFields...)
+	if err != nil {
+		return nil, err
+	}
+	return &goipc.MqAttr{Flags: f["mq_flags"], Maxmsg: f["mq_maxmsg"], Msgsize: f["mq_msgsize"], Curmsgs: f["mq_curmsgs"]}, nil
+}
+
+// showMqAttr renders attributes as strace does.
+func showMqAttr(a *goipc.MqAttr) string {
+	flags := "0"
+	switch {
+	case a.Flags == unix.O_NONBLOCK:
+		flags = "O_NONBLOCK"
+	case a.Flags != 0:
+		flags = fmt.Sprintf("%#x", a.Flags)
+	}
+	return fmt.Sprintf("{mq_flags=%s, mq_maxmsg=%d, mq_msgsize=%d, mq_curmsgs=%d}", flags, a.Maxmsg, a.Msgsize, a.Curmsgs)
+}
+
+// outArg checks that argument i is NULL or a lower-case out name and tells
+// which.
+func outArg(c *Call, i int) (isNull bool, err error) {
+	e, err := c.arg(i)
+	if err != nil {
+		return false, err
+	}
+	switch e.Kind {
+	case ExprNull:
+		return true, nil
+	case ExprOut:
+		return false, nil
+	}
+	return false, fmt.Errorf("%s: expected NULL or a lower-case name where the call writes", e.Src)
+}
+
+// deadlineArg evaluates argument i as a deadline: NULL, {tv_sec=S,
+// tv_nsec=N}, or {tv_sec=+S, tv_nsec=+N} relative to now.
+func deadlineArg(c *Call, i int) (*unix.Timespec, error) {
+	if c.IsNull(i) {
+		return nil, nil
+	}
+	f, err := c.Fields(i, "tv_sec", "tv_nsec")
+	if err != nil {
+		return nil, err
+	}
+	e, _ := c.arg(i)
+	relative := 0
+	for _, el := range e.Elems {
+		if strings.HasPrefix(el.Src, "+") {
+			relative++
+		}
+	}
+	ts := unix.Timespec{Sec: f["tv_sec"], Nsec: f["tv_nsec"]}
+	switch relative {
+	case 0:
+		return &ts, nil
+	case len(e.Elems):
+		var now unix.Timespec
+		if err := unix.ClockGettime(unix.CLOCK_REALTIME, &now); err != nil {
+			return nil, err
+		}
+		abs := unix.NsecToTimespec(now.Nano() + ts.Sec*1e9 + ts.Nsec)
+		return &abs, nil
+	}
+	return nil, fmt.Errorf("%s: either every field is relative (+N) or none", e.Src)
+}
+
+// mqMessage evaluates the string and count of mq_send: the first count
+// bytes of the string.
+func mqMessage(c *Call, i int) ([]byte, error) {
+	data, err := c.Bytes(i)
+	if err != nil {
+		return nil, err
+	}
+	n, err := c.Int(i + 1)
+	if err != nil {
+		return nil, err
+	}
+	if n < 0 || n > int64(len(data)) {
+		return nil, fmt.Errorf("mq_send count %d is not within the %d bytes given", n, len(data))
+	}
+	return data[:n], nil
+}
+
+// mqTransfer checks the number of arguments of a send or a receive (one
+// more when timed) and returns the side and the queue descriptor.
+func mqTransfer(c *Call, timed bool) (mqAPI, int64, error) {
+	api, err := side(mqSides, c)
+	if err != nil {
+		return api, 0, err
+	}
+	n := 4
+	if timed {
+		n = 5
+	}
+	if err := c.Arity(n); err != nil {
+		return api, 0, err
+	}
+	mqd, err := c.Int(0)
+	return api, mqd, err
+}
+
+// mqReceive carries out mq_receive and mq_timedreceive (timed).
+func mqReceive(c *Call, timed bool) (int64, error) {
+	api, mqd, err := mqTransfer(c, timed)
+	if err != nil {
+		return 0, err
+	}
+	if null, err := outArg(c, 1); err != nil || null {
+		if err == nil {
+			err = fmt.Errorf("%s: the buffer cannot be NULL here", c.Line.Call)
+		}
+		return 0, err
+	}
+	size, err := c.Int(2)
+	if err != nil {
+		return 0, err
+	}
+	if size < 0 || size > 1<<24 {
+		return 0, fmt.Errorf("buffer size %d out of range", size)
+	}
+	noPrio, err := outArg(c, 3)
+	if err != nil {
+		return 0, err
+	}
+	var prio uint
+	pp := &prio
+	if noPrio {
+		pp = nil
+	}
+	buf := make([]byte, size)
+	var n int
+	var rerr error
+	if timed {
+		ts, err := deadlineArg(c, 4)
+		if err != nil {
+			return 0, err
+		}
+		n, rerr = api.Timedreceive(int(mqd), buf, pp, ts)
+	} else {
+		n, rerr = api.Receive(int(mqd), buf, pp)
+	}
+	if rerr != nil {
+		return -1, rerr
+	}
+	c.Show(1, Quote(buf[:n]))
+	if !noPrio {
+		c.Show(3, "["+strconv.FormatUint(uint64(prio), 10)+"]")
+	}
+	return int64(n), nil
+}
+
+// mqSend carries out mq_send and mq_timedsend (timed).
+func mqSend(c *Call, timed bool) (int64, error) {
+	api, mqd, err := mqTransfer(c, timed)
+	if err != nil {
+		return 0, err
+	}
+	msg, err := mqMessage(c, 1)
+	if err != nil {
+		return 0, err
+	}
+	prio, err := c.Int(3)
+	if err != nil {
+		return 0, err
+	}
+	var serr error
+	if timed {
+		ts, err := deadlineArg(c, 4)
+		if err != nil {
+			return 0, err
+		}
+		serr = api.Timedsend(int(mqd), msg, uint(prio), ts)
+	} else {
+		serr = api.Send(int(mqd), msg, uint(prio))
+	}
+	if serr != nil {
+		return -1, serr
+	}
+	return 0, nil
+}
+
+// mqGetsetattr carries out mq_getattr(MQD, attr) and, with set,
+// mq_setattr(MQD, NEWATTR, oldattr): in glibc both are the mq_getsetattr
+// system call.
+func mqGetsetattr(c *Call, set bool) (int64, error) {
+	api, err := side(mqSides, c)
+	if err != nil {
+		return 0, err
+	}
+	out := 1 // the attributes the call gives
+	if set {
+		out = 2
+	}
+	if err := c.Arity(out + 1); err != nil {
+		return 0, err
+	}
+	mqd, err := c.Int(0)
+	if err != nil {
+		return 0, err
+	}
+	var newattr, attr *goipc.MqAttr
+	if set {
+		if newattr, err = mqAttrArg(c, 1); err != nil {
+			return 0, err
+		}
+	}
+	null, err := outArg(c, out)
+	if err != nil {
+		return 0, err
+	}
+	if !null {
+		attr = new(goipc.MqAttr)
+	}
+	if set {
+		err = api.Setattr(int(mqd), newattr, attr)
+	} else {
+		err = api.Getattr(int(mqd), attr)
+	}
+	if err != nil {
+		return -1, err
+	}
+	if attr != nil {
+		c.Show(out, showMqAttr(attr))
+	}
+	return 0, nil
+}
+
+// Mq is the table of the mq calls.
+var Mq = newTable(func(t *Table) {
+	for name, v := range map[string]int64{
+		"MQ_PRIO_MAX":  goipc.MQ_PRIO_MAX,
+		"SIGEV_SIGNAL": goipc.SIGEV_SIGNAL, "SIGEV_NONE": goipc.SIGEV_NONE, "SIGEV_THREAD": goipc.SIGEV_THREAD,
+		"SIGUSR1": int64(unix.SIGUSR1), "SIGUSR2": int64(unix.SIGUSR2),
+	} {
+		t.symbols[name] = v
+	}
+
+	// mq_open(NAME, OFLAG) or mq_open(NAME, OFLAG, MODE, ATTR): binds the
+	// queue descriptor.
+	sided(t, mqSides, "mq_open", func(c *Call, api mqAPI) (int64, error) {
+		if c.NArgs() != 2 && c.NArgs() != 4 {
+			return 0, fmt.Errorf("mq_open takes 2 or 4 arguments, not %d", c.NArgs())
+		}
+		name, err := c.String(0)
+		if err != nil {
+			return 0, err
+		}
+		oflag, err := c.Int(1)
+		if err != nil {
+			return 0, err
+		}
+		var mode int64
+		var attr *goipc.MqAttr
+		if c.NArgs() == 4 {
+			if mode, err = c.Int(2); err != nil {
+				return 0, err
+			}
+			if attr, err = mqAttrArg(c, 3); err != nil {
+				return 0, err
+			}
+		}
+		return count(api.Open(name, int(oflag), uint32(mode), attr))
+	})
+	// mq_close(MQD)
+	sided(t, mqSides, "mq_close", func(c *Call, api mqAPI) (int64, error) {
+		a, err := c.Ints(1)
+		if err != nil {
+			return 0, err
+		}
+		return status(api.Close(a[0]))
+	})
+	// mq_unlink(NAME)
+	sided(t, mqSides, "mq_unlink", func(c *Call, api mqAPI) (int64, error) {
+		if err := c.Arity(1); err != nil {
+			return 0, err
+		}
+		name, err := c.String(0)
+		if err != nil {
+			return 0, err
+		}
+		return status(api.Unlink(name))
+	})
+	// mq_send(MQD, "msg", COUNT, PRIO)
+	t.calls["mq_send"] = func(c *Call) (int64, error) { return mqSend(c, false) }
+	// mq_timedsend(MQD, "msg", COUNT, PRIO, DEADLINE)
+	t.calls["mq_timedsend"] = func(c *Call) (int64, error) { return mqSend(c, true) }
+	// mq_receive(MQD, buf, SIZE, prio|NULL)
+	t.calls["mq_receive"] = func(c *Call) (int64, error) { return mqReceive(c, false) }
+	// mq_timedreceive(MQD, buf, SIZE, prio|NULL, DEADLINE)
+	t.calls["mq_timedreceive"] = func(c *Call) (int64, error) { return mqReceive(c, true) }
+	// mq_getattr(MQD, attr|NULL)
+	t.calls["mq_getattr"] = func(c *Call) (int64, error) { return mqGetsetattr(c, false) }
+	// mq_setattr(MQD, NEWATTR|NULL, oldattr|NULL)
+	t.calls["mq_setattr"] = func(c *Call) (int64, error) { return mqGetsetattr(c, true) }
+	// mq_notify(MQD, {sigev_notify=..., sigev_signo=...}|NULL)
+	sided(t, mqSides, "mq_notify", func(c *Call, api mqAPI) (int64, error) {
+		if err := c.Arity(2); err != nil {
+			return 0, err
+		}
+		mqd, err := c.Int(0)
+		if err != nil {
+			return 0, err
+		}
+		var sev *goipc.Sigevent
+		if !c.IsNull(1) {
+			f, err := c.Fields(1, "sigev_notify", "sigev_signo")
+			if err != nil {
+				return 0, err
+			}
+			sev = &goipc.Sigevent{Notify: int(f["sigev_notify"]), Signo: int(f["sigev_signo"])}
+			if sev.Notify == goipc.SIGEV_SIGNAL && sev.Signo > 0 && sev.Signo < 65 {
+				signal.Notify(make(chan os.Signal, 1), unix.Signal(sev.Signo))
+			}
+		}
+		return status(api.Notify(int(mqd), sev))
+	})
+
+})

@@ -1,0 +1,450 @@
+//go:build linux
+
+package callscript
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// A call script is a list of libc calls in strace-like notation, one a line:
+//
+//	# a comment
+//	pipe([$r, $w]) = 0
+//	write($r, "x", 1) = -1 EBADF
+//	fcntl($w, F_GETPIPE_SZ) = $size
+//	write($w, "x"*65536, 65536)
+//
+// Arguments are integers (42, -1, 0x10, 0600, and +20, whose + a call may
+// give a meaning: a relative deadline), names of constants joined
+// with | (O_CREAT|O_RDWR), strings with C escapes ("a\n\xff"), a string
+// repeated ("x"*65536), variables ($q), arrays ([$r, $w]), structures
+// ({mq_maxmsg=1, mq_msgsize=16}), NULL, and a lower-case name (buf)
+// where the call writes out a result, which the transcript then shows. Inside a string, $RUN stands
+// for a token unique to the run, so that object names never collide:
+// "/q$RUN".
+//
+// What follows = is optional: a variable binds the call's result (the call
+// must succeed), a number is the result the call must return, and -1 with
+// an errno name (= -1 EAGAIN) is the failure it must give. A variable that
+// is not yet bound, in the place where a call returns a value through an
+// argument (the array of pipe), is bound to that value.
+
+// Script is a parsed call script.
+type Script struct {
+	File  string
+	Lines []ScriptLine
+}
+
+// ScriptLine is one call of a script.
+type ScriptLine struct {
+	N    int // line number, from 1
+	Text string
+	Call string
+	Args []*Expr
+	// Expect is what follows =: nil for nothing.
+	Expect *Expect
+}
+
+// Expect is what a line says its call returns.
+type Expect struct {
+	Bind  string // a variable to bind, without $
+	Value *int64 // the value the call must return
+	Errno string // the errno the call must fail with
+}
+
+// ExprKind tells what an Expr is.
+type ExprKind int
+
+// Kinds of expressions.
+const (
+	ExprInt ExprKind = iota
+	ExprName
+	ExprString
+	ExprVar
+	ExprArray
+	ExprStruct
+	ExprNull
+	ExprOr
+	// ExprOut is a lower-case name standing where the call writes (buf).
+	ExprOut
+)
+
+// Expr is one argument, or a part of one.
+type Expr struct {
+	Kind  ExprKind
+	Int   int64
+	Name  string // constant name, variable name (without $), field name
+	Str   string
+	Rep   int64   // for ExprString: the string is repeated Rep times (0: once)
+	Elems []*Expr // ExprArray and ExprOr elements, ExprStruct fields
+	// Field is set on the elements of a structure.
+	Field string
+	// Src is the argument as written.
+	Src string
+}
+
+// ParseFile reads and parses a call script.
+func (l *Lang) ParseFile(path string) (*Script, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return l.Parse(path, string(data))
+}
+
+// Parse parses the text of a call script. Errors name the file and
+// line: "pipe.calls:3: ...".
+func (l *Lang) Parse(file, text string) (*Script, error) {
+	s := &Script{File: file}
+	for i, raw := range strings.Split(text, "\n") {
+		p := &parser{lang: l, src: raw}
+		line, err := p.line()
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", file, i+1, err)
+		}
+		if line == nil {
+			continue
+		}
+		line.N = i + 1
+		line.Text = strings.TrimSpace(p.src[:p.end])
+		if _, ok := l.calls[line.Call]; !ok {
+			return nil, fmt.Errorf("%s:%d: unknown call %q (known: %s)", file, i+1, line.Call, strings.Join(l.Calls(), ", "))
+		}
+		s.Lines = append(s.Lines, *line)
+	}
+	if len(s.Lines) == 0 {
+		return nil, fmt.Errorf("%s: no calls", file)
+	}
+	return s, nil
+}
+
+type parser struct {
+	lang *Lang
+	src string
+	pos int
+	end int // where the code ends and a comment begins
+}
+
+func (p *parser) skip() {
+	for p.pos < len(p.src) && (p.src[p.pos] == ' ' || p.src[p.pos] == '\t' || p.src[p.pos] == '\r') {
+		p.pos++
+	}
+}
+
+func (p *parser) peek() byte {
+	p.skip()
+	if p.pos >= len(p.src) || p.src[p.pos] == '#' {
+		return 0
+	}
+	return p.src[p.pos]
+}
+
+func (p *parser) errorf(format string, args ...any) error {
+	return fmt.Errorf("column %d: "+format, append([]any{p.pos + 1}, args...)...)
+}
+
+func (p *parser) expect(c byte) error {
+	if p.peek() != c {
+		if p.peek() == 0 {
+			return p.errorf("expected %q, found the end of the line", c)
+		}
+		return p.errorf("expected %q, found %q", c, p.src[p.pos])
+	}
+	p.pos++
+	return nil
+}
+
+func (p *parser) line() (*ScriptLine, error) {
+	if p.peek() == 0 {
+		return nil, nil
+	}
+	name := p.ident()
+	if name == "" {
+		return nil, p.errorf("expected a call, found %q", p.src[p.pos])
+	}
+	l := &ScriptLine{Call: name}
+	if err := p.expect('('); err != nil {
+		return nil, err
+	}
+	if p.peek() != ')' {
+		for {
+			e, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			l.Args = append(l.Args, e)
+			if p.peek() == ',' {
+				p.pos++
+				continue
+			}
+			break
+		}
+	}
+	if err := p.expect(')'); err != nil {
+		return nil, err
+	}
+	p.end = p.pos
+	if p.peek() == '=' {
+		p.pos++
+		ex, err := p.expectation()
+		if err != nil {
+			return nil, err
+		}
+		l.Expect = ex
+		p.end = p.pos
+	}
+	if p.peek() != 0 {
+		return nil, p.errorf("unexpected %q after the call", p.src[p.pos:])
+	}
+	return l, nil
+}
+
+func (p *parser) expectation() (*Expect, error) {
+	switch c := p.peek(); {
+	case c == '$':
+		p.pos++
+		name := p.ident()
+		if name == "" {
+			return nil, p.errorf("expected a variable name after $")
+		}
+		return &Expect{Bind: name}, nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		v, err := p.number()
+		if err != nil {
+			return nil, err
+		}
+		if v == -1 && p.peek() != 0 {
+			name := p.ident()
+			if !strings.HasPrefix(name, "E") || errnoByName(name) == 0 {
+				return nil, p.errorf("expected an errno name (EAGAIN) after -1, found %q", name)
+			}
+			return &Expect{Errno: name}, nil
+		}
+		return &Expect{Value: &v}, nil
+	case c == 0:
+		return nil, p.errorf("expected a result after =")
+	default:
+		return nil, p.errorf("expected $variable, a number or -1 ERRNO after =, found %q", p.src[p.pos:])
+	}
+}
+
+func (p *parser) ident() string {
+	p.skip()
+	start := p.pos
+	for p.pos < len(p.src) {
+		c := p.src[p.pos]
+		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || p.pos > start && c >= '0' && c <= '9' {
+			p.pos++
+			continue
+		}
+		break
+	}
+	return p.src[start:p.pos]
+}
+
+func (p *parser) number() (int64, error) {
+	p.skip()
+	start := p.pos
+	if p.pos < len(p.src) && (p.src[p.pos] == '-' || p.src[p.pos] == '+') {
+		p.pos++
+	}
+	for p.pos < len(p.src) && (p.src[p.pos] == 'x' || p.src[p.pos] == 'X' || strings.IndexByte("0123456789abcdefABCDEF", p.src[p.pos]) >= 0) {
+		p.pos++
+	}
+	v, err := strconv.ParseInt(p.src[start:p.pos], 0, 64)
+	if err != nil {
+		return 0, p.errorf("bad number %q", p.src[start:p.pos])
+	}
+	return v, nil
+}
+
+// expr parses term { "|" term }.
+func (p *parser) expr() (*Expr, error) {
+	start := p.pos
+	first, err := p.term()
+	if err != nil {
+		return nil, err
+	}
+	if p.peek() != '|' {
+		return first, nil
+	}
+	or := &Expr{Kind: ExprOr, Elems: []*Expr{first}}
+	for p.peek() == '|' {
+		p.pos++
+		t, err := p.term()
+		if err != nil {
+			return nil, err
+		}
+		if t.Kind != ExprName && t.Kind != ExprInt {
+			return nil, p.errorf("only constants and numbers combine with |")
+		}
+		or.Elems = append(or.Elems, t)
+	}
+	or.Src = strings.TrimSpace(p.src[start:p.pos])
+	return or, nil
+}
+
+func (p *parser) term() (*Expr, error) {
+	c := p.peek()
+	start := p.pos
+	var e *Expr
+	switch {
+	case c == 0:
+		return nil, p.errorf("expected an argument, found the end of the line")
+	case c == '"':
+		s, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		e = &Expr{Kind: ExprString, Str: s}
+		if p.peek() == '*' {
+			p.pos++
+			n, err := p.number()
+			if err != nil {
+				return nil, err
+			}
+			if n < 0 || n > 1<<24 {
+				return nil, p.errorf("repeat count %d out of range (0 to %d)", n, 1<<24)
+			}
+			e.Rep = n
+			if n == 0 {
+				e.Str = ""
+			}
+		}
+	case c == '$':
+		p.pos++
+		name := p.ident()
+		if name == "" {
+			return nil, p.errorf("expected a variable name after $")
+		}
+		e = &Expr{Kind: ExprVar, Name: name}
+	case c == '[':
+		p.pos++
+		e = &Expr{Kind: ExprArray}
+		for p.peek() != ']' {
+			el, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			e.Elems = append(e.Elems, el)
+			if p.peek() != ',' {
+				break
+			}
+			p.pos++
+		}
+		if err := p.expect(']'); err != nil {
+			return nil, err
+		}
+	case c == '{':
+		p.pos++
+		e = &Expr{Kind: ExprStruct}
+		for p.peek() != '}' {
+			field := p.ident()
+			if field == "" {
+				return nil, p.errorf("expected a field name in { }")
+			}
+			if err := p.expect('='); err != nil {
+				return nil, err
+			}
+			v, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			v.Field = field
+			e.Elems = append(e.Elems, v)
+			if p.peek() != ',' {
+				break
+			}
+			p.pos++
+		}
+		if err := p.expect('}'); err != nil {
+			return nil, err
+		}
+	case c == '-' || c == '+' || c >= '0' && c <= '9':
+		v, err := p.number()
+		if err != nil {
+			return nil, err
+		}
+		e = &Expr{Kind: ExprInt, Int: v}
+	default:
+		name := p.ident()
+		if name == "" {
+			return nil, p.errorf("unexpected %q", c)
+		}
+		if name == "NULL" {
+			e = &Expr{Kind: ExprNull}
+			break
+		}
+		if name[0] >= 'a' && name[0] <= 'z' {
+			// buf: where the call writes; the transcript shows what it wrote.
+			e = &Expr{Kind: ExprOut, Name: name}
+			break
+		}
+		if _, ok := p.lang.symbols[name]; !ok {
+			return nil, p.errorf("unknown constant %s", name)
+		}
+		e = &Expr{Kind: ExprName, Name: name}
+	}
+	e.Src = strings.TrimSpace(p.src[start:p.pos])
+	return e, nil
+}
+
+// str parses a double-quoted string with C escapes.
+func (p *parser) str() (string, error) {
+	p.pos++ // the opening quote
+	var b strings.Builder
+	for p.pos < len(p.src) {
+		c := p.src[p.pos]
+		switch c {
+		case '"':
+			p.pos++
+			return b.String(), nil
+		case '\\':
+			p.pos++
+			if p.pos >= len(p.src) {
+				return "", p.errorf("unfinished escape")
+			}
+			e := p.src[p.pos]
+			p.pos++
+			switch e {
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
+			case 'r':
+				b.WriteByte('\r')
+			case '\\', '"', '\'':
+				b.WriteByte(e)
+			case 'x':
+				if p.pos+2 > len(p.src) {
+					return "", p.errorf("\\x needs two hex digits")
+				}
+				v, err := strconv.ParseUint(p.src[p.pos:p.pos+2], 16, 8)
+				if err != nil {
+					return "", p.errorf("\\x needs two hex digits")
+				}
+				b.WriteByte(byte(v))
+				p.pos += 2
+			case '0', '1', '2', '3', '4', '5', '6', '7':
+				v := int(e - '0')
+				for k := 0; k < 2 && p.pos < len(p.src) && p.src[p.pos] >= '0' && p.src[p.pos] <= '7'; k++ {
+					v = v*8 + int(p.src[p.pos]-'0')
+					p.pos++
+				}
+				if v > 255 {
+					return "", p.errorf("octal escape over \\377")
+				}
+				b.WriteByte(byte(v))
+			default:
+				return "", p.errorf("unknown escape \\%c", e)
+			}
+		default:
+			b.WriteByte(c)
+			p.pos++
+		}
+	}
+	return "", p.errorf("unterminated string")
+}

@@ -1,0 +1,97 @@
+//go:build linux
+
+package callscript
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// lang is every mechanism's calls, as package compare joins them.
+var lang = func() *Lang {
+	l, err := NewLang(Pipe, FIFO, Mq, Shm, Sock)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
+
+func TestParseScriptRejects(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"pipe([$r, $w]) = 0\nwrite($r, \"x, 1)", "bad.calls:2: column 17: unterminated string"},
+		{"frobnicate(1)", `bad.calls:1: unknown call "frobnicate"`},
+		{"close(3", `bad.calls:1: column 8: expected ')', found the end of the line`},
+		{"close(O_BOGUS)", "bad.calls:1: column 14: unknown constant O_BOGUS"},
+		{"close(3) = -1 ENOTANERRNO", "bad.calls:1: column 26: expected an errno name (EAGAIN) after -1"},
+		{"close(3) =", "bad.calls:1: column 11: expected a result after ="},
+		{"close(3) junk", `bad.calls:1: column 10: unexpected "junk" after the call`},
+		{"write(4, \"\\q\", 1)", `bad.calls:1: column 13: unknown escape \q`},
+		{"write(4, \"x\"*-1, 1)", "bad.calls:1: column 16: repeat count -1 out of range"},
+		{"# only a comment\n\n", "bad.calls: no calls"},
+		{"close(3) = $", "bad.calls:1: column 13: expected a variable name after $"},
+	} {
+		_, err := lang.Parse("bad.calls", tc.text)
+		if err == nil {
+			t.Errorf("%q: parsed without error", tc.text)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q:\n got  %v\n want %s...", tc.text, err, tc.want)
+		}
+	}
+}
+
+func TestParseScript(t *testing.T) {
+	s, err := lang.Parse("ok.calls", "# comment\npipe2([$r, $w], O_NONBLOCK|O_CLOEXEC) = 0 # trailing\nwrite($w, \"a\\n\\xff\"*2, 6) = -1 EAGAIN\nfcntl($w, F_GETPIPE_SZ) = $size\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Lines) != 3 || s.Lines[0].N != 2 || s.Lines[1].N != 3 {
+		t.Fatalf("lines %+v", s.Lines)
+	}
+	w := s.Lines[1]
+	if w.Args[1].Str != "a\n\xff" || w.Args[1].Rep != 2 || w.Expect.Errno != "EAGAIN" {
+		t.Errorf("write line parsed as %+v %+v", w.Args[1], w.Expect)
+	}
+	if s.Lines[2].Expect.Bind != "size" {
+		t.Errorf("fcntl line binds %q", s.Lines[2].Expect.Bind)
+	}
+	if s.Lines[0].Text != "pipe2([$r, $w], O_NONBLOCK|O_CLOEXEC) = 0" {
+		t.Errorf("text %q", s.Lines[0].Text)
+	}
+}
+
+// TestScriptErrorsNameTheLine runs a script whose fourth line uses a
+// variable that was never bound.
+func TestScriptErrorsNameTheLine(t *testing.T) {
+	s, err := lang.Parse("unbound.calls", "pipe([$r, $w]) = 0\nclose($r) = 0\nclose($w) = 0\nclose($nope)\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	_, err = lang.Exec(s, SideGo, "t", &out)
+	if err == nil || err.Error() != "unbound.calls:4: $nope is not bound" {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestExpectationsAreChecked(t *testing.T) {
+	s, err := lang.Parse("wrong.calls", "pipe([$r, $w]) = 0\nwrite($r, \"x\", 1) = 1\nclose($r) = -1 EBADF\nclose($w) = 0\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	mism, err := lang.Exec(s, SideGo, "t", &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`wrong.calls:2: write($r, "x", 1) = 1: expected 1, got -1 EBADF (Bad file descriptor)`,
+		`wrong.calls:3: close($r) = -1 EBADF: expected -1 EBADF, got 0`,
+	}
+	if diff := cmp.Diff(want, mism); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,157 @@
+//go:build linux
+
+package callscript
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/ipcparity/ipcparity/goipc"
+)
+
+// pipeAPI is the pipe primitives of one side; cipc and goipc have the same
+// signatures.
+type pipeAPI struct {
+	Pipe     func(p []int) error
+	Pipe2    func(p []int, flags int) error
+	Read     func(fd int, p []byte) (int, error)
+	Write    func(fd int, p []byte) (int, error)
+	Close    func(fd int) error
+	FcntlInt func(fd int, cmd int, arg int) (int, error)
+}
+
+// pipeSides holds each side's primitives; cipc's is added where cgo is.
+var pipeSides = map[string]pipeAPI{
+	SideGo: {goipc.Pipe, goipc.Pipe2, goipc.Read, goipc.Write, goipc.Close, goipc.FcntlInt},
+}
+
+// Pipe is the table of the pipe calls.
+var Pipe = newTable(func(t *Table) {
+	for name, v := range map[string]int64{
+		"O_RDONLY": unix.O_RDONLY, "O_WRONLY": unix.O_WRONLY, "O_RDWR": unix.O_RDWR,
+		"O_CREAT": unix.O_CREAT, "O_EXCL": unix.O_EXCL, "O_TRUNC": unix.O_TRUNC,
+		"O_NONBLOCK": unix.O_NONBLOCK, "O_CLOEXEC": unix.O_CLOEXEC, "O_DIRECT": unix.O_DIRECT,
+		"O_APPEND": unix.O_APPEND, "O_NOFOLLOW": unix.O_NOFOLLOW,
+		"F_GETFL": unix.F_GETFL, "F_SETFL": unix.F_SETFL, "F_GETFD": unix.F_GETFD, "F_SETFD": unix.F_SETFD,
+		"FD_CLOEXEC":   unix.FD_CLOEXEC,
+		"F_GETPIPE_SZ": unix.F_GETPIPE_SZ, "F_SETPIPE_SZ": unix.F_SETPIPE_SZ,
+	} {
+		t.symbols[name] = v
+	}
+
+	// pipe([$r, $w]): binds the two ends.
+	sided(t, pipeSides, "pipe", func(c *Call, api pipeAPI) (int64, error) {
+		if err := c.Arity(1); err != nil {
+			return 0, err
+		}
+		names, err := c.OutVars(0, 2)
+		if err != nil {
+			return 0, err
+		}
+		p := make([]int, 2)
+		if err := api.Pipe(p); err != nil {
+			return -1, err
+		}
+		c.Bind(names[0], int64(p[0]))
+		c.Bind(names[1], int64(p[1]))
+		return 0, nil
+	})
+	// pipe2([$r, $w], FLAGS)
+	sided(t, pipeSides, "pipe2", func(c *Call, api pipeAPI) (int64, error) {
+		if err := c.Arity(2); err != nil {
+			return 0, err
+		}
+		names, err := c.OutVars(0, 2)
+		if err != nil {
+			return 0, err
+		}
+		flags, err := c.Int(1)
+		if err != nil {
+			return 0, err
+		}
+		p := make([]int, 2)
+		if err := api.Pipe2(p, int(flags)); err != nil {
+			return -1, err
+		}
+		c.Bind(names[0], int64(p[0]))
+		c.Bind(names[1], int64(p[1]))
+		return 0, nil
+	})
+	// read(FD, buf, COUNT): the transcript shows what was read in place of
+	// buf.
+	sided(t, pipeSides, "read", func(c *Call, api pipeAPI) (int64, error) {
+		if err := c.Arity(3); err != nil {
+			return 0, err
+		}
+		fd, err := c.Int(0)
+		if err != nil {
+			return 0, err
+		}
+		n, err := c.Int(2)
+		if err != nil {
+			return 0, err
+		}
+		if n < 0 || n > 1<<24 {
+			return 0, fmt.Errorf("read count %d out of range", n)
+		}
+		buf := make([]byte, n)
+		got, rerr := api.Read(int(fd), buf)
+		if rerr != nil {
+			return -1, rerr
+		}
+		c.Show(1, Quote(buf[:got]))
+		return int64(got), nil
+	})
+	// write(FD, "data", COUNT): COUNT bytes of the data (at most its length).
+	sided(t, pipeSides, "write", func(c *Call, api pipeAPI) (int64, error) {
+		if err := c.Arity(3); err != nil {
+			return 0, err
+		}
+		fd, err := c.Int(0)
+		if err != nil {
+			return 0, err
+		}
+		data, err := c.Bytes(1)
+		if err != nil {
+			return 0, err
+		}
+		n, err := c.Int(2)
+		if err != nil {
+			return 0, err
+		}
+		if n < 0 || n > int64(len(data)) {
+			return 0, fmt.Errorf("write count %d is not within the %d bytes given", n, len(data))
+		}
+		return count(api.Write(int(fd), data[:n]))
+	})
+	// close(FD)
+	sided(t, pipeSides, "close", func(c *Call, api pipeAPI) (int64, error) {
+		a, err := c.Ints(1)
+		if err != nil {
+			return 0, err
+		}
+		return status(api.Close(a[0]))
+	})
+	// fcntl(FD, CMD) or fcntl(FD, CMD, ARG) for integer arguments.
+	sided(t, pipeSides, "fcntl", func(c *Call, api pipeAPI) (int64, error) {
+		if c.NArgs() != 2 && c.NArgs() != 3 {
+			return 0, fmt.Errorf("fcntl takes 2 or 3 arguments")
+		}
+		fd, err := c.Int(0)
+		if err != nil {
+			return 0, err
+		}
+		cmd, err := c.Int(1)
+		if err != nil {
+			return 0, err
+		}
+		var arg int64
+		if c.NArgs() == 3 {
+			if arg, err = c.Int(2); err != nil {
+				return 0, err
+			}
+		}
+		return count(api.FcntlInt(int(fd), int(cmd), int(arg)))
+	})
+})

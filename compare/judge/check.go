@@ -1,0 +1,153 @@
+//go:build linux
+
+package judge
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/ipcparity/ipcparity/compare/runner"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// A Result is one scenario run under every pairing and compared with the
+// reference pairing (the first: C in every role).
+type Result struct {
+	Mechanism string      `json:"program"`
+	Scenario  string      `json:"scenario"`
+	About     string      `json:"about"`
+	Roles     []string    `json:"roles"`
+	Runs      []RunResult `json:"runs"`
+	// Agree is true when every pairing gave the reference outcome, or the
+	// outcome a listed known difference predicts.
+	Agree bool `json:"agree"`
+	// Notes say how the comparison was made where it was not field for
+	// field (lines compared as a set, errno not reported by a form).
+	Notes []string `json:"notes,omitempty"`
+}
+
+// RunResult is the outcome of one pairing and how it compares.
+type RunResult struct {
+	Pairing string         `json:"pairing"`
+	Outcome runner.Outcome `json:"outcome"`
+	// Verdict is "reference", "same", "known" or "different".
+	Verdict string `json:"verdict"`
+	// Known names the known difference that explains the outcome.
+	Known string `json:"known,omitempty"`
+	// Diff is cmp.Diff(reference, this), empty when the outcomes agree.
+	Diff string `json:"diff,omitempty"`
+	// Err is the runner's own failure, if the pairing could not run.
+	Err string `json:"error,omitempty"`
+}
+
+// Verdicts.
+const (
+	VerdictReference = "reference"
+	VerdictSame      = "same"
+	VerdictKnown     = "known"
+	VerdictDifferent = "different"
+)
+
+// Compare runs sc under every pairing and compares each outcome with the
+// first pairing's.
+func Compare(ctx context.Context, sc runner.Scenario, pairings []runner.Pairing) Result {
+	res := Result{Mechanism: sc.Mechanism, Scenario: sc.Name, About: sc.About, Roles: sc.Roles, Agree: true}
+	if len(sc.Unordered) > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("stdout of %s compared as a set of lines: their order is not determined", strings.Join(sc.Unordered, ", ")))
+	}
+	var ref runner.Outcome
+	for i, pairing := range pairings {
+		rr := RunResult{Pairing: pairing.Label(sc.Roles)}
+		out, err := runner.Execute(ctx, sc, pairing)
+		rr.Outcome = out
+		switch {
+		case err != nil:
+			rr.Verdict, rr.Err = VerdictDifferent, err.Error()
+			res.Agree = false
+			if i == 0 {
+				rr.Verdict = VerdictReference
+			}
+		case i == 0:
+			rr.Verdict = VerdictReference
+			ref = out
+		default:
+			want := comparable(sc, pairing, ref, &res)
+			got := comparable(sc, pairing, out, nil)
+			rr.Verdict, rr.Known, rr.Diff = Verdict(sc, pairing, want, got)
+			if rr.Verdict == VerdictDifferent {
+				res.Agree = false
+			}
+		}
+		res.Runs = append(res.Runs, rr)
+	}
+	return res
+}
+
+// comparable prepares an outcome for comparison under a pairing: lines of
+// unordered processes sorted, and errno blanked for processes whose form
+// does not report it (noted once in res when res is not nil).
+func comparable(sc runner.Scenario, pairing runner.Pairing, o runner.Outcome, res *Result) runner.Outcome {
+	c := runner.Outcome{Leftovers: o.Leftovers, Procs: append([]runner.Proc(nil), o.Procs...)}
+	for i := range c.Procs {
+		p := &c.Procs[i]
+		if slices.Contains(sc.Unordered, p.Role) {
+			lines := strings.SplitAfter(string(p.Stdout), "\n")
+			sort.Strings(lines)
+			p.Stdout = runner.Text(strings.Join(lines, ""))
+		}
+		prog := programOf(sc, p.Role)
+		if f := pairing.FormFor(sc.Roles, prog); !f.ReportsErrno {
+			if res != nil && p.Errno != "" {
+				note := fmt.Sprintf("errno of %s not compared: the %s form does not report it", p.Role, f.Name)
+				if !slices.Contains(res.Notes, note) {
+					res.Notes = append(res.Notes, note)
+				}
+			}
+			p.Errno = ""
+		}
+	}
+	return c
+}
+
+// programOf finds the program that a step label stands for.
+func programOf(sc runner.Scenario, label string) string {
+	for _, st := range sc.Steps {
+		if st.Program != "" && st.Role() == label {
+			return st.Program
+		}
+	}
+	return label
+}
+
+// Verdict compares got with want, allowing exactly the known differences
+// listed for this scenario and pairing.
+func Verdict(sc runner.Scenario, pairing runner.Pairing, want, got runner.Outcome) (verdict, known, diff string) {
+	diff = cmp.Diff(want, got)
+	kds := knownFor(sc, pairing)
+	if diff == "" {
+		for _, kd := range kds {
+			if kd.Required {
+				return VerdictDifferent, kd.ID, fmt.Sprintf("known difference %s is listed for this run but did not show: update the list", kd.ID)
+			}
+		}
+		return VerdictSame, "", ""
+	}
+	for _, kd := range kds {
+		if cmp.Diff(kd.Expect(sc, pairing, want), got) == "" {
+			return VerdictKnown, kd.ID, diff
+		}
+	}
+	// A user's port is held to C, but the report says when its difference
+	// is one that the list explains for Go.
+	id := sc.Mechanism + "/" + sc.Name
+	for _, kd := range KnownDifferences {
+		if kd.Expect != nil && slices.Contains(kd.Scenarios, id) && cmp.Diff(kd.Expect(sc, pairing, want), got) == "" {
+			return VerdictDifferent, "as known difference " + kd.ID + " describes for " + strings.Join(kd.Forms, " and "), diff
+		}
+	}
+	return VerdictDifferent, "", diff
+}

@@ -1,0 +1,107 @@
+//go:build linux
+
+package judge
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ipcparity/ipcparity/compare/callscript"
+	"github.com/ipcparity/ipcparity/compare/runner"
+)
+
+// ScriptResult is a script run on both sides.
+type ScriptResult struct {
+	File string `json:"file"`
+	// Transcripts by side, and each side's complaints (results the script
+	// did not expect, leftovers, a wrong script).
+	Transcripts map[string]string   `json:"transcripts"`
+	Problems    map[string][]string `json:"problems,omitempty"`
+	// Diff is cmp.Diff(cipc's lines, goipc's lines).
+	Diff  string `json:"diff,omitempty"`
+	Agree bool   `json:"agree"`
+}
+
+// noRaceExitSleep spares a race-enabled interpreter the second the race
+// detector sleeps at exit.
+const noRaceExitSleep = "GORACE=atexit_sleep_ms=0"
+
+// RunScript parses a call script in lang and runs it on each side (cipc and goipc: sides[i]
+// runs the program "ipccalls" of its form, see runner.ScriptSides), each in
+// a run of its own, and compares their transcripts line by line. probes
+// look for what a script may leave outside its directory.
+func RunScript(ctx context.Context, lang *callscript.Lang, file string, sides []runner.Form, probes []runner.Probe) ScriptResult {
+	res := ScriptResult{File: file, Transcripts: map[string]string{}, Problems: map[string][]string{}}
+	abs, err := filepath.Abs(file)
+	if err == nil {
+		_, err = lang.ParseFile(abs)
+	}
+	if err != nil {
+		res.Problems["script"] = []string{err.Error()}
+		return res
+	}
+	lines := make([][]string, len(sides))
+	for i, form := range sides {
+		side := form.Name
+		sc := runner.Scenario{
+			Mechanism: "calls", Name: file, Roles: []string{runner.ScriptProgram}, IPCName: "/$RUN",
+			Steps:  []runner.Step{{Program: runner.ScriptProgram, Args: []string{abs}, Env: []string{noRaceExitSleep}}},
+			Probes: probes,
+		}
+		out, err := runner.Execute(ctx, sc, runner.Pairing{form})
+		if err != nil {
+			res.Problems[side] = append(res.Problems[side], err.Error())
+			continue
+		}
+		p := out.Procs[0]
+		res.Transcripts[side] = string(p.Stdout)
+		lines[i] = strings.SplitAfter(string(p.Stdout), "\n")
+		if p.Stderr != "" {
+			res.Problems[side] = append(res.Problems[side], strings.Split(strings.TrimSpace(string(p.Stderr)), "\n")...)
+		}
+		if p.Exit != 0 && p.Stderr == "" {
+			res.Problems[side] = append(res.Problems[side], fmt.Sprintf("exit %d %s", p.Exit, p.Signal))
+		}
+		if p.Timeout {
+			res.Problems[side] = append(res.Problems[side], "timeout")
+		}
+		for _, l := range out.Leftovers {
+			res.Problems[side] = append(res.Problems[side], "left behind: "+l)
+		}
+	}
+	res.Diff = cmp.Diff(lines[0], lines[1])
+	res.Agree = res.Diff == "" && len(res.Problems) == 0
+	if len(res.Problems) == 0 {
+		res.Problems = nil
+	}
+	return res
+}
+
+// ReportScripts writes the results of call scripts: each file, whether the
+// sides agree, and where they do not, the diff and the problems.
+func ReportScripts(w io.Writer, results []ScriptResult) {
+	agree := 0
+	for _, r := range results {
+		mark := "ok"
+		if !r.Agree {
+			mark = "DIFF"
+		} else {
+			agree++
+		}
+		fmt.Fprintf(w, "%-4s %s (%d calls)\n", mark, r.File, strings.Count(r.Transcripts[runner.SideC], "\n"))
+		for _, side := range []string{"script", runner.SideC, runner.SideGo} {
+			for _, p := range r.Problems[side] {
+				fmt.Fprintf(w, "     %s: %s\n", side, p)
+			}
+		}
+		if r.Diff != "" {
+			fmt.Fprintf(w, "     mismatch (-cipc +goipc):\n%s", indent(r.Diff))
+		}
+	}
+	fmt.Fprintf(w, "%d of %d call scripts agree between cipc and goipc\n", agree, len(results))
+}

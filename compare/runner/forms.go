@@ -1,0 +1,142 @@
+//go:build linux
+
+package runner
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// A Form is one way of running the programs: the native C binaries, the
+// cgo binaries, the pure-Go binaries, or a user's command.
+type Form struct {
+	Name string
+	// Command returns the command line that runs program as this form.
+	Command func(program string) ([]string, error)
+	// ReportsErrno tells whether the form reports the errno of a failing
+	// call on the side channel (see package internal/report). Where it does
+	// not, errno is left out of its comparison and the report says so.
+	ReportsErrno bool
+}
+
+// The built-in forms, by name.
+const (
+	FormC   = "c"
+	FormCgo = "cgo"
+	FormGo  = "go"
+)
+
+// BuiltinForms returns the forms c, cgo and go, whose binaries are in
+// binDir/c, binDir/cgo and binDir/go (as `make build` lays them out).
+func BuiltinForms(binDir string) []Form {
+	if abs, err := filepath.Abs(binDir); err == nil {
+		binDir = abs
+	}
+	var forms []Form
+	for _, name := range []string{FormC, FormCgo, FormGo} {
+		dir := filepath.Join(binDir, name)
+		forms = append(forms, Form{
+			Name:         name,
+			ReportsErrno: true,
+			Command: func(program string) ([]string, error) {
+				path := filepath.Join(dir, program)
+				if _, err := os.Stat(path); err != nil {
+					return nil, fmt.Errorf("form %s: no binary for %s (run make build): %w", name, program, err)
+				}
+				return []string{path}, nil
+			},
+		})
+	}
+	return forms
+}
+
+// The sides a call script runs on, and the program that interprets
+// scripts: each side's form runs it, bin/cgo/ipccalls on cipc and
+// bin/go/ipccalls (built without cgo) on goipc.
+const (
+	SideC         = "cipc"
+	SideGo        = "goipc"
+	ScriptProgram = "ipccalls"
+)
+
+// ScriptSides returns the forms that run call scripts on cipc and on goipc,
+// from the binaries in binDir/cgo and binDir/go.
+func ScriptSides(binDir string) []Form {
+	forms := BuiltinForms(binDir)
+	cgo, golang := forms[1], forms[2]
+	cgo.Name, golang.Name = SideC, SideGo
+	return []Form{cgo, golang}
+}
+
+// CommandForm is a user's command for one program: argv is run with the
+// scenario's arguments appended. It reports no errno.
+func CommandForm(program string, argv []string) Form {
+	return Form{
+		Name: "user",
+		Command: func(p string) ([]string, error) {
+			if p != program {
+				return nil, fmt.Errorf("the user's command stands for %s, not %s", program, p)
+			}
+			return append([]string(nil), argv...), nil
+		},
+	}
+}
+
+// A Pairing gives each role of a scenario a form.
+type Pairing []Form
+
+// Label names the pairing: the form's name when every role has the same
+// form, else role=form pairs in role order ("reader=c writer=go").
+func (p Pairing) Label(roles []string) string {
+	same := true
+	for _, f := range p {
+		same = same && f.Name == p[0].Name
+	}
+	if same || len(roles) == 1 {
+		return p[0].Name
+	}
+	parts := make([]string, len(p))
+	for i, f := range p {
+		parts[i] = shortRole(roles[i]) + "=" + f.Name
+	}
+	return strings.Join(parts, " ")
+}
+
+// shortRole drops the mechanism from a program name: fifo_reader → reader.
+func shortRole(program string) string {
+	if _, after, ok := strings.Cut(program, "_"); ok {
+		return after
+	}
+	return program
+}
+
+// FormFor returns the form of program within the pairing.
+func (p Pairing) FormFor(roles []string, program string) Form {
+	for i, r := range roles {
+		if r == program {
+			return p[i]
+		}
+	}
+	return p[0]
+}
+
+// Pairings returns the reference pairing (the first form in every role)
+// first, then every other assignment of forms to roles: for one role each
+// form, for two roles every crossing.
+func Pairings(roles []string, forms []Form) []Pairing {
+	var out []Pairing
+	var rec func(i int, cur Pairing)
+	rec = func(i int, cur Pairing) {
+		if i == len(roles) {
+			out = append(out, append(Pairing(nil), cur...))
+			return
+		}
+		for _, f := range forms {
+			rec(i+1, append(cur, f))
+		}
+	}
+	rec(0, nil)
+	return out
+}

@@ -1,0 +1,55 @@
+//go:build linux
+
+package runner
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"unicode/utf8"
+)
+
+// Text is what a process wrote, byte for byte. In JSON it is a string when
+// it is valid UTF-8 and {"base64": ...} otherwise, so that nothing is lost.
+type Text string
+
+// MarshalJSON implements json.Marshaler.
+func (t Text) MarshalJSON() ([]byte, error) {
+	if utf8.ValidString(string(t)) {
+		return json.Marshal(string(t))
+	}
+	return json.Marshal(struct {
+		Base64 string `json:"base64"`
+	}{base64.StdEncoding.EncodeToString([]byte(t))})
+}
+
+// Proc is the outcome of one process of a run, as a user sees it.
+type Proc struct {
+	// Role names the process within its scenario: "pipe", "reader",
+	// "client 2".
+	Role   string `json:"role"`
+	Stdout Text   `json:"stdout"`
+	Stderr Text   `json:"stderr"`
+	// Exit is the exit status, or -1 when the process was killed by a
+	// signal or did not end by the deadline.
+	Exit int `json:"exit"`
+	// Signal is the name of the signal that ended the process ("SIGPIPE").
+	Signal string `json:"signal,omitempty"`
+	// Errno is the name of the errno the process reported on its side
+	// channel: the call that made it fail. Empty when it reported none.
+	Errno string `json:"errno,omitempty"`
+	// Timeout is set when the process had not ended by the deadline and
+	// was killed with its process group.
+	Timeout bool `json:"timeout,omitempty"`
+}
+
+// Outcome is everything a run produced: each process's outcome, in the
+// order the scenario started them, and what the run left behind.
+type Outcome struct {
+	Procs []Proc `json:"procs"`
+	// Leftovers lists what remained after every process had ended, before
+	// the runner cleaned up: files in the run's directory ("fifo
+	// named_pipe"), queues, shared-memory objects and semaphores named
+	// after the run ("mqueue $IPC_NAME"), and processes still alive in a
+	// run's process groups ("process").
+	Leftovers []string `json:"leftovers"`
+}

@@ -1,0 +1,599 @@
+//go:build linux
+
+package runner
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/ipcparity/ipcparity/goipc"
+	"github.com/ipcparity/ipcparity/internal/report"
+	"github.com/ipcparity/ipcparity/internal/runtoken"
+)
+
+// A Run is one execution of a scenario under one pairing: its own
+// directory, IPC name, environment, processes and deadline.
+type Run struct {
+	Scenario Scenario
+	Pairing  Pairing
+	// Dir is the run's private working directory (mode 0700).
+	Dir string
+	// Token is unique to the run among all runs on the machine; it is part
+	// of IPCName and of every object name the run may create.
+	Token string
+	// IPCName is the value given to IPC_NAME ("" when unset).
+	IPCName string
+
+	procs []*Process
+}
+
+// Process is one started process of a run, as a Ready condition sees it.
+type Process struct {
+	label  string
+	form   Form
+	proc   *os.Process
+	pgid   int
+	stdout lockedBuffer
+	stderr lockedBuffer
+	report lockedBuffer
+	// readers counts the capture goroutines still reading.
+	readers sync.WaitGroup
+	done    chan struct{} // closed once the process has been waited for
+	state   *os.ProcessState
+	timeout bool
+	// readEnds are the pipes the capture goroutines read.
+	readEnds []*os.File
+	// leaked is set when a process of its group outlived it.
+	leaked bool
+}
+
+// lockedBuffer is a bytes.Buffer that a capture goroutine fills while the
+// runner reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+var (
+	umaskMu     sync.Mutex
+	subreaperMu sync.Once
+)
+
+// TokenPrefix starts every run's token and directory; the pid in it lets a
+// later run sweep what a killed ipcparity left (see Sweep).
+const TokenPrefix = "ipcp"
+
+// Execute runs the scenario under the pairing and returns its outcome. The
+// error is for the runner's own failures (a binary missing, no temporary
+// directory), never for the programs' behaviour, which is the outcome.
+func Execute(ctx context.Context, sc Scenario, pairing Pairing) (Outcome, error) {
+	subreaperMu.Do(func() {
+		// Orphans of a run (a child whose parent died) come back to the
+		// runner, which reaps them by process group instead of leaving
+		// zombies to an init that may not reap.
+		unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+	})
+	r := &Run{Scenario: sc, Pairing: pairing}
+	r.Token = runtoken.New(TokenPrefix)
+	dir, err := os.MkdirTemp("", r.Token+"-")
+	if err != nil {
+		return Outcome{}, err
+	}
+	r.Dir = dir
+	defer r.cleanup()
+	if sc.IPCName != "" {
+		r.IPCName = strings.ReplaceAll(sc.IPCName, "$RUN", r.Token)
+		// A queue cannot be found by listing a directory: note its name
+		// for Sweep, should this process be killed before cleanup.
+		if strings.HasPrefix(r.IPCName, "/") {
+			runtoken.Remember(r.Token, r.IPCName)
+		}
+	}
+	deadline := sc.Deadline
+	if deadline == 0 {
+		deadline = DefaultDeadline
+	}
+	ctx, cancel := context.WithTimeout(ctx, deadline)
+	defer cancel()
+
+	if sc.Setup != nil {
+		if err := sc.Setup(r); err != nil {
+			return Outcome{}, fmt.Errorf("%s/%s: setup: %w", sc.Mechanism, sc.Name, err)
+		}
+	}
+	stepErr := r.steps(ctx)
+	// Whatever happened, every process ends: by itself before the
+	// deadline, or killed with its process group at the deadline.
+	for _, p := range r.procs {
+		r.awaitOrKill(ctx, p)
+	}
+	if stepErr != nil && ctx.Err() == nil {
+		return Outcome{}, stepErr
+	}
+	out := Outcome{Leftovers: r.leftovers()}
+	for _, p := range r.procs {
+		out.Procs = append(out.Procs, p.outcome())
+	}
+	return out, nil
+}
+
+// steps carries out the scenario's steps in order.
+func (r *Run) steps(ctx context.Context) error {
+	for _, st := range r.Scenario.Steps {
+		switch {
+		case st.Signal != "":
+			p := r.find(st.Target)
+			if p == nil {
+				return fmt.Errorf("step signals %q, which has not started", st.Target)
+			}
+			sig := unix.SignalNum(st.Signal)
+			if sig == 0 {
+				return fmt.Errorf("unknown signal %q", st.Signal)
+			}
+			unix.Kill(-p.pgid, sig)
+		case st.Await:
+			p := r.find(st.Target)
+			if p == nil {
+				return fmt.Errorf("step awaits %q, which has not started", st.Target)
+			}
+			if st.Ready.Check != nil {
+				if err := r.poll(ctx, p, st.Ready); err != nil {
+					return err
+				}
+				continue
+			}
+			select {
+			case <-p.done:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		default:
+			p, err := r.start(st)
+			if err != nil {
+				return err
+			}
+			if !st.Background {
+				select {
+				case <-p.done:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				continue
+			}
+			if st.Ready.Check != nil {
+				if err := r.poll(ctx, p, st.Ready); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (r *Run) find(label string) *Process {
+	for _, p := range r.procs {
+		if p.label == label {
+			return p
+		}
+	}
+	return nil
+}
+
+// poll waits until ready holds, the process ends without it, or the
+// deadline passes. It polls at growing intervals: readiness is observed,
+// never assumed after a sleep.
+func (r *Run) poll(ctx context.Context, p *Process, ready Ready) error {
+	wait := 200 * time.Microsecond
+	for {
+		ok, err := ready.Check(r, p)
+		if err != nil {
+			return fmt.Errorf("%s: checking %s: %w", p.label, ready.What, err)
+		}
+		if ok {
+			return nil
+		}
+		select {
+		case <-p.done:
+			// Ended without becoming ready: a last look, then go on; the
+			// outcome shows what it did.
+			ready.Check(r, p)
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		if wait < 10*time.Millisecond {
+			wait *= 2
+		}
+	}
+}
+
+// env is the explicit environment of every process of the run.
+func (r *Run) env(extra []string) []string {
+	env := []string{
+		"PATH=/usr/local/bin:/usr/bin:/bin",
+		"HOME=" + r.Dir,
+		"TMPDIR=" + r.Dir,
+		"LANG=C",
+		"LC_ALL=C",
+		"IPCPARITY_REPORT_FD=3",
+	}
+	if r.IPCName != "" {
+		env = append(env, "IPC_NAME="+r.IPCName)
+	}
+	return append(env, extra...)
+}
+
+// start starts the process of a step in its own process group.
+func (r *Run) start(st Step) (*Process, error) {
+	form := r.Pairing.FormFor(r.Scenario.Roles, st.Program)
+	argv, err := form.Command(st.Program)
+	if err != nil {
+		return nil, err
+	}
+	argv = append(argv, st.Args...)
+	path := argv[0]
+	if !strings.Contains(path, "/") {
+		if path, err = lookPath(path); err != nil {
+			return nil, err
+		}
+	}
+	p := &Process{label: st.Role(), form: form, done: make(chan struct{})}
+
+	var closeAfter []*os.File
+	defer func() {
+		for _, f := range closeAfter {
+			f.Close()
+		}
+	}()
+	stdin, err := os.Open(os.DevNull)
+	if err != nil {
+		return nil, err
+	}
+	closeAfter = append(closeAfter, stdin)
+	if st.Stdin != nil {
+		rd, wr, err := os.Pipe()
+		if err != nil {
+			return nil, err
+		}
+		closeAfter = append(closeAfter, rd)
+		stdin = rd
+		go func() { wr.Write(st.Stdin); wr.Close() }()
+	}
+	var stdout *os.File
+	switch st.Stdout {
+	case StdoutCaptured:
+		rd, wr, err := os.Pipe()
+		if err != nil {
+			return nil, err
+		}
+		closeAfter = append(closeAfter, wr)
+		stdout = wr
+		p.capture(rd, &p.stdout)
+	case StdoutBroken:
+		rd, wr, err := os.Pipe()
+		if err != nil {
+			return nil, err
+		}
+		rd.Close()
+		closeAfter = append(closeAfter, wr)
+		stdout = wr
+	case StdoutClosed:
+		stdout = nil // os.StartProcess closes descriptor 1 in the child
+	}
+	erd, ewr, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	closeAfter = append(closeAfter, ewr)
+	// stderr is opened read-write, as a terminal is: glibc's perror
+	// writes through fdopen(dup(2), "w+"), which fails with EINVAL on a
+	// write-only descriptor and leaves errno EINVAL behind it, so a C
+	// program would otherwise report perror's errno instead of the
+	// failing call's.
+	if rw, err := os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", ewr.Fd()), os.O_RDWR, 0); err == nil {
+		closeAfter = append(closeAfter, rw)
+		ewr = rw
+	}
+	p.capture(erd, &p.stderr)
+	rrd, rwr, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	closeAfter = append(closeAfter, rwr)
+	p.capture(rrd, &p.report)
+
+	attr := &os.ProcAttr{
+		Dir:   r.Dir,
+		Env:   r.env(st.Env),
+		Files: []*os.File{stdin, stdout, ewr, rwr},
+		// Pdeathsig: should the runner itself be killed, its processes
+		// die with it instead of waiting forever on a peer.
+		Sys: &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL},
+	}
+	umask := 0o022
+	if r.Scenario.Umask != nil {
+		umask = *r.Scenario.Umask
+	}
+	// The umask is the runner's own, inherited across fork and exec: hold
+	// it for this process alone.
+	umaskMu.Lock()
+	old := unix.Umask(umask)
+	proc, err := os.StartProcess(path, argv, attr)
+	unix.Umask(old)
+	umaskMu.Unlock()
+	if err != nil {
+		for _, f := range closeAfter {
+			f.Close()
+		}
+		closeAfter = nil
+		p.readers.Wait()
+		for _, f := range p.readEnds {
+			f.Close()
+		}
+		return nil, fmt.Errorf("start %s (%s): %w", st.Role(), form.Name, err)
+	}
+	p.proc, p.pgid = proc, proc.Pid
+	r.procs = append(r.procs, p)
+	go func() {
+		p.state, _ = proc.Wait()
+		close(p.done)
+	}()
+	return p, nil
+}
+
+// Pid is the process's id.
+func (p *Process) Pid() int { return p.proc.Pid }
+
+// Label is the process's name in the outcome ("server", "client 2").
+func (p *Process) Label() string { return p.label }
+
+// Stdout is what the process has written to its captured stdout so far.
+func (p *Process) Stdout() string { return p.stdout.String() }
+
+func (p *Process) capture(rd *os.File, into *lockedBuffer) {
+	p.readEnds = append(p.readEnds, rd)
+	p.readers.Add(1)
+	go func() {
+		defer p.readers.Done()
+		io.Copy(into, rd)
+	}()
+}
+
+// awaitOrKill waits for the process until the deadline, then kills its
+// whole process group. A group member that outlives the process is a leak:
+// it is noted and killed. Last, it waits until the capture goroutines have
+// read everything.
+func (r *Run) awaitOrKill(ctx context.Context, p *Process) {
+	select {
+	case <-p.done:
+	case <-ctx.Done():
+		p.timeout = true
+		unix.Kill(-p.pgid, unix.SIGKILL)
+		<-p.done
+	}
+	if groupLingers(p.pgid) {
+		p.leaked = true
+		unix.Kill(-p.pgid, unix.SIGKILL)
+		reapGroup(p.pgid, true)
+	}
+	captured := make(chan struct{})
+	go func() { p.readers.Wait(); close(captured) }()
+	select {
+	case <-captured:
+	case <-ctx.Done():
+		// Someone outside the group (a process that left it with setsid)
+		// still holds stdout or stderr open: stop reading.
+		for _, f := range p.readEnds {
+			f.Close()
+		}
+		<-captured
+	}
+}
+
+// groupLingers reports whether the process group still has a member that
+// is not merely finishing its exit: a child that dies just after its parent
+// (both killed by one SIGPIPE) needs a moment to be reparented and reaped.
+func groupLingers(pgid int) bool {
+	for wait := 100 * time.Microsecond; wait < 200*time.Millisecond; wait *= 2 {
+		reapGroup(pgid, false)
+		if unix.Kill(-pgid, 0) != nil {
+			return false
+		}
+		time.Sleep(wait)
+	}
+	return true
+}
+
+// reapGroup collects the orphans of a group that came back to the runner
+// as their subreaper; with block it waits until none is left.
+func reapGroup(pgid int, block bool) {
+	opts := unix.WEXITED
+	if !block {
+		opts |= unix.WNOHANG
+	}
+	for {
+		var info unix.Siginfo
+		if err := unix.Waitid(unix.P_PGID, pgid, &info, opts, nil); err != nil {
+			return
+		}
+		if !block && siginfoPid(&info) == 0 {
+			return
+		}
+	}
+}
+
+// outcome turns what the runner saw into the process's outcome.
+func (p *Process) outcome() Proc {
+	o := Proc{Role: p.label, Stdout: Text(p.stdout.String()), Stderr: Text(p.stderr.String()), Exit: -1, Timeout: p.timeout}
+	if !p.timeout && p.state != nil {
+		ws := p.state.Sys().(syscall.WaitStatus)
+		switch {
+		case ws.Exited():
+			o.Exit = ws.ExitStatus()
+		case ws.Signaled():
+			o.Signal = unix.SignalName(ws.Signal())
+		}
+	}
+	if p.form.ReportsErrno {
+		o.Errno = parseReport(p.report.String())
+	}
+	return o
+}
+
+// parseReport names the errno of a side channel's report, "" for none.
+func parseReport(s string) string {
+	if e := ParseErrno(s); e != 0 {
+		return report.ErrnoName(e)
+	}
+	return ""
+}
+
+// ParseErrno reads the last {"errno":N} line of a side channel; 0 when
+// there is none.
+func ParseErrno(s string) unix.Errno {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	var r struct {
+		Errno int `json:"errno"`
+	}
+	if len(lines) == 0 || json.Unmarshal([]byte(lines[len(lines)-1]), &r) != nil {
+		return 0
+	}
+	return unix.Errno(r.Errno)
+}
+
+// leftovers lists what the run left, in the notation of Outcome.Leftovers.
+func (r *Run) leftovers() []string {
+	var left []string
+	for _, p := range r.procs {
+		if p.leaked {
+			left = append(left, "process (left by "+p.label+")")
+		}
+	}
+	entries, _ := os.ReadDir(r.Dir)
+	for _, e := range entries {
+		left = append(left, fileKind(e.Type())+" "+r.Normalize(e.Name()))
+	}
+	left = append(left, r.shmLeftovers()...)
+	for _, pr := range r.Scenario.Probes {
+		left = append(left, pr.Find(r)...)
+	}
+	sort.Strings(left)
+	if left == nil {
+		left = []string{}
+	}
+	return left
+}
+
+func fileKind(m os.FileMode) string {
+	switch {
+	case m&os.ModeNamedPipe != 0:
+		return "fifo"
+	case m&os.ModeSocket != 0:
+		return "socket"
+	case m&os.ModeSymlink != 0:
+		return "symlink"
+	case m.IsDir():
+		return "dir"
+	}
+	return "file"
+}
+
+// shmLeftovers lists the entries of /dev/shm that carry the run's token:
+// shared-memory objects and named semaphores ("sem." prefix).
+func (r *Run) shmLeftovers() []string {
+	var left []string
+	entries, _ := os.ReadDir("/dev/shm")
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.Contains(name, r.Token) {
+			continue
+		}
+		kind := "shm"
+		if strings.HasPrefix(name, "sem.") {
+			kind, name = "sem", strings.TrimPrefix(name, "sem.")
+		}
+		left = append(left, kind+" "+r.Normalize("/"+name))
+	}
+	return left
+}
+
+// normalize writes the run's IPC name as $IPC_NAME, and its token as $RUN,
+// so that outcomes of different runs compare.
+func (r *Run) Normalize(s string) string {
+	if r.IPCName != "" {
+		s = strings.ReplaceAll(s, r.IPCName, "$IPC_NAME")
+		if trimmed := strings.TrimLeft(r.IPCName, "/"); trimmed != "" {
+			s = strings.ReplaceAll(s, "/"+trimmed, "$IPC_NAME")
+		}
+	}
+	return strings.ReplaceAll(s, r.Token, "$RUN")
+}
+
+// cleanup removes everything the run may have created.
+func (r *Run) cleanup() {
+	for _, p := range r.procs {
+		unix.Kill(-p.pgid, unix.SIGKILL)
+		reapGroup(p.pgid, false)
+		for _, f := range p.readEnds {
+			f.Close()
+		}
+	}
+	for _, pr := range r.Scenario.Probes {
+		if pr.Clean != nil {
+			pr.Clean(r)
+		}
+	}
+	runtoken.RemoveShm(r.Token)
+	os.RemoveAll(r.Dir)
+	runtoken.Forget(r.Token)
+}
+
+// Sweep removes what runs of an ipcparity that has since died (killed
+// before it could clean up) left in /dev/shm and in the temporary
+// directory. Live runs are left alone.
+//
+// sweepers are the mechanisms' own sweeps for objects outside the file
+// system (message queues); each gets the test for a dead run's name.
+func Sweep(sweepers ...func(dead func(name string) bool)) {
+	runtoken.Sweep(TokenPrefix, func(name string) { goipc.MqUnlink(name) })
+	dead := func(name string) bool { return runtoken.Dead(TokenPrefix, name) }
+	for _, f := range sweepers {
+		f(dead)
+	}
+}
+
+func lookPath(file string) (string, error) {
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		path := filepath.Join(dir, file)
+		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			return path, nil
+		}
+	}
+	return "", fmt.Errorf("%s: %w", file, errors.New("not found in PATH"))
+}

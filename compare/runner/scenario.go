@@ -1,0 +1,126 @@
+//go:build linux
+
+package runner
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// A Scenario is one case of one mechanism: the processes to start, in
+// order, and when each may start.
+type Scenario struct {
+	// Mechanism groups scenarios: "pipe", "fifo", "mq", "shm", "sock".
+	Mechanism string
+	Name      string
+	About     string
+	// Roles are the programs that take part, one form each in a pairing:
+	// ["fifo_reader", "fifo_writer"].
+	Roles []string
+	Steps []Step
+	// IPCName is the value of IPC_NAME for every process, with "$RUN"
+	// replaced by a token unique to the run; empty leaves IPC_NAME unset so
+	// that the programs use their default names.
+	IPCName string
+	// Umask is the umask the processes start with; nil means 022.
+	Umask *int
+	// Setup prepares the run before the first step (a FIFO left over from
+	// an earlier run, say).
+	Setup func(r *Run) error
+	// Deadline bounds the whole run; 0 means DefaultDeadline.
+	Deadline time.Duration
+	// Unordered names the processes whose stdout is compared as a set of
+	// lines, where the order of lines is not determined; the report says so.
+	Unordered []string
+	// Probes add to the leftovers what only the scenario knows to look for.
+	Probes []Probe
+}
+
+// DefaultDeadline bounds a run whose scenario sets none.
+const DefaultDeadline = 10 * time.Second
+
+// A Step starts a process, or acts on one that runs.
+type Step struct {
+	// Label names the process in the outcome; it defaults to Program.
+	Label string
+	// Program is one of the scenario's Roles; the pairing gives its form.
+	Program string
+	Args    []string
+	// Stdin is written to the process's standard input, which then closes;
+	// nil gives /dev/null.
+	Stdin []byte
+	// Stdout says what the process's standard output is.
+	Stdout StdoutMode
+	// Env adds NAME=VALUE entries to the process's environment.
+	Env []string
+	// Background starts the process and goes on to the next step once Ready
+	// holds; otherwise the step waits for the process to end.
+	Background bool
+	// Ready is what tells that a background process is ready.
+	Ready Ready
+
+	// Signal, when set, makes the step send that signal to the process
+	// group of the process labelled Target instead of starting a process.
+	Signal string
+	// Await, when set, makes the step wait until the process labelled
+	// Target has ended, or until Ready holds when Ready is set.
+	Await  bool
+	Target string
+}
+
+// label returns the name of the process the step starts.
+func (s Step) Role() string {
+	if s.Label != "" {
+		return s.Label
+	}
+	return s.Program
+}
+
+// StdoutMode says what a process gets as its standard output.
+type StdoutMode int
+
+const (
+	// StdoutCaptured is a pipe that the runner reads.
+	StdoutCaptured StdoutMode = iota
+	// StdoutClosed is no descriptor 1 at all.
+	StdoutClosed
+	// StdoutBroken is a pipe whose read end is closed before the process
+	// starts, so that a write to it fails with EPIPE and raises SIGPIPE.
+	StdoutBroken
+)
+
+// A Ready condition tells that a process is ready for its peer. It is
+// polled, never replaced by a sleep.
+type Ready struct {
+	What string
+	// Check reports whether the condition holds.
+	Check func(r *Run, p *Process) (bool, error)
+}
+
+// ReadyPath holds once the path (relative to the run's directory) exists.
+func ReadyPath(rel string) Ready {
+	return Ready{What: "path " + rel + " exists", Check: func(r *Run, _ *Process) (bool, error) {
+		_, err := os.Lstat(filepath.Join(r.Dir, rel))
+		return err == nil, nil
+	}}
+}
+
+// ReadyLine holds once the process has written a complete line on its
+// standard output.
+func ReadyLine() Ready {
+	return Ready{What: "a line on stdout", Check: func(_ *Run, p *Process) (bool, error) {
+		return strings.Contains(p.Stdout(), "\n"), nil
+	}}
+}
+
+// A Probe looks for what a run may have left behind beyond the files in its
+// directory and the objects in /dev/shm named after the run, and removes it.
+type Probe struct {
+	Name string
+	// Find returns the leftovers in the notation of Outcome.Leftovers.
+	Find func(r *Run) []string
+	// Clean removes them.
+	Clean func(r *Run)
+}
