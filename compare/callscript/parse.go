@@ -123,9 +123,9 @@ func (l *Lang) Parse(file, text string) (*Script, error) {
 
 type parser struct {
 	lang *Lang
-	src string
-	pos int
-	end int // where the code ends and a comment begins
+	src  string
+	pos  int
+	end  int // where the code ends and a comment begins
 }
 
 func (p *parser) skip() {
