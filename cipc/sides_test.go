@@ -14,13 +14,7 @@ import (
 	"github.com/ipcparity/ipcparity/internal/sides/sidestest"
 )
 
-func TestPipe(t *testing.T)   { sidestest.TestPipe(t, cside.API()) }
-func TestFIFO(t *testing.T)   { sidestest.TestFIFO(t, cside.API()) }
-func TestMq(t *testing.T)     { sidestest.TestMq(t, cside.API()) }
-func TestShm(t *testing.T)    { sidestest.TestShm(t, cside.API()) }
-func TestSem(t *testing.T)    { sidestest.TestSem(t, cside.API()) }
-func TestSock(t *testing.T)   { sidestest.TestSock(t, cside.API()) }
-func TestErrors(t *testing.T) { sidestest.TestErrors(t, cside.API()) }
+func TestSides(t *testing.T) { sidestest.TestAll(t, cside.API()) }
 
 // TestMqTranscripts runs the queue table on both sides and compares what
 // each case saw.

@@ -13,13 +13,7 @@ import (
 	"github.com/ipcparity/ipcparity/internal/sides/sidestest"
 )
 
-func TestPipe(t *testing.T)   { sidestest.TestPipe(t, goside.API()) }
-func TestFIFO(t *testing.T)   { sidestest.TestFIFO(t, goside.API()) }
-func TestMq(t *testing.T)     { sidestest.TestMq(t, goside.API()) }
-func TestShm(t *testing.T)    { sidestest.TestShm(t, goside.API()) }
-func TestSem(t *testing.T)    { sidestest.TestSem(t, goside.API()) }
-func TestSock(t *testing.T)   { sidestest.TestSock(t, goside.API()) }
-func TestErrors(t *testing.T) { sidestest.TestErrors(t, goside.API()) }
+func TestSides(t *testing.T) { sidestest.TestAll(t, goside.API()) }
 
 func TestSemAcrossProcesses(t *testing.T) {
 	sidestest.TestSemAcrossProcesses(t, goside.API())

@@ -6,7 +6,9 @@ import "golang.org/x/sys/unix"
 
 // MqAttr holds the fields of struct mq_attr, as cipc.MqAttr and
 // goipc.MqAttr do.
-type MqAttr struct {
+type MqAttr mqAttrFields
+
+type mqAttrFields = struct {
 	Flags   int64 // mq_flags
 	Maxmsg  int64 // mq_maxmsg
 	Msgsize int64 // mq_msgsize
@@ -15,33 +17,23 @@ type MqAttr struct {
 
 // Sigevent holds the fields of struct sigevent that mq_notify uses, as
 // cipc.Sigevent and goipc.Sigevent do.
-type Sigevent struct {
+type Sigevent sigeventFields
+
+type sigeventFields = struct {
 	Notify int     // sigev_notify
 	Signo  int     // sigev_signo
 	Value  uintptr // sigev_value, as sival_ptr
 }
 
 // mqAttr is a side's MqAttr: its fields must be MqAttr's, exactly.
-type mqAttr interface {
-	~struct {
-		Flags   int64
-		Maxmsg  int64
-		Msgsize int64
-		Curmsgs int64
-	}
-}
+type mqAttr interface{ ~mqAttrFields }
 
 // sigevent is a side's Sigevent: its fields must be Sigevent's, exactly.
-type sigevent interface {
-	~struct {
-		Notify int
-		Signo  int
-		Value  uintptr
-	}
-}
+type sigevent interface{ ~sigeventFields }
 
-// MqOf is Mq over a side's own MqAttr (A) and Sigevent (E); a filler
-// assigns the side's functions to it as they are.
+// MqOf is the queue calls over a side's own MqAttr (A) and Sigevent (E);
+// a filler assigns the side's functions to it as they are, and Adapt
+// gives the Mq that converts.
 type MqOf[A mqAttr, E sigevent] struct {
 	Open         func(name string, oflag int, mode uint32, attr *A) (int, error)
 	Close        func(mqd int) error
@@ -109,8 +101,9 @@ type semHandle interface {
 	Semaphore
 }
 
-// SemOf is Sem over a side's own *Sem (S); a filler assigns the side's
-// functions to it as they are.
+// SemOf is the semaphore calls over a side's own *Sem (S); a filler
+// assigns the side's functions to it as they are, and Adapt gives the Sem
+// that converts.
 type SemOf[S semHandle] struct {
 	Init    func(mem []byte, pshared bool, value uint) (S, error)
 	At      func(mem []byte) (S, error)

@@ -36,21 +36,9 @@ type FIFO struct {
 }
 
 // Mq holds the POSIX message queue calls, over this package's MqAttr and
-// Sigevent, and the side's constants of <mqueue.h> and <signal.h>.
-type Mq struct {
-	Open         func(name string, oflag int, mode uint32, attr *MqAttr) (int, error)
-	Close        func(mqd int) error
-	Unlink       func(name string) error
-	Send         func(mqd int, msg []byte, prio uint) error
-	Timedsend    func(mqd int, msg []byte, prio uint, abstime *unix.Timespec) error
-	Receive      func(mqd int, buf []byte, prio *uint) (int, error)
-	Timedreceive func(mqd int, buf []byte, prio *uint, abstime *unix.Timespec) (int, error)
-	Getattr      func(mqd int, attr *MqAttr) error
-	Setattr      func(mqd int, newattr, oldattr *MqAttr) error
-	Notify       func(mqd int, sev *Sigevent) error
-
-	PrioMax, SigevSignal, SigevNone, SigevThread int
-}
+// Sigevent, and the side's constants of <mqueue.h> and <signal.h>: MqOf
+// at this package's types, which is what MqOf.Adapt gives.
+type Mq = MqOf[MqAttr, Sigevent]
 
 // Shm holds shm_open(3), shm_unlink(3), ftruncate(2), mmap(2) and
 // munmap(2).
@@ -63,19 +51,10 @@ type Shm struct {
 }
 
 // Sem holds the POSIX semaphore calls that take or give a semaphore, over
-// Semaphore, and the side's SEM_VALUE_MAX and sizeof(sem_t). A failing
-// call gives a nil Semaphore unless the side gave a non-nil one.
-type Sem struct {
-	Init    func(mem []byte, pshared bool, value uint) (Semaphore, error)
-	At      func(mem []byte) (Semaphore, error)
-	Destroy func(s Semaphore) error
-	Open    func(name string, oflag int, mode uint32, value uint) (Semaphore, error)
-	Close   func(s Semaphore) error
-	Unlink  func(name string) error
-
-	ValueMax uint
-	Size     int
-}
+// Semaphore, and the side's SEM_VALUE_MAX and sizeof(sem_t): SemOf at
+// Semaphore, which is what SemOf.Adapt gives. A failing call gives a nil
+// Semaphore unless the side gave a non-nil one.
+type Sem = SemOf[Semaphore]
 
 // Semaphore is what both sides' *Sem can do. Two Semaphores are equal
 // when they hold the same *Sem.

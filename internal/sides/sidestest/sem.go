@@ -82,6 +82,19 @@ func semNamed(t *testing.T, s sides.Sem, value uint) (string, sides.Semaphore) {
 	return name, sem
 }
 
+// semClosed opens a fresh named semaphore and closes it.
+func semClosed(t *testing.T, s sides.Sem) sides.Semaphore {
+	t.Helper()
+	sem, err := s.Open(uniqueName(t, "closed", 0), unix.O_CREAT, 0600, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(sem); err != nil {
+		t.Fatal(err)
+	}
+	return sem
+}
+
 // semFile maps the file of the named semaphore name read-only, to look at
 // its bytes; unmapped when the test ends.
 func semFile(t *testing.T, name string) []byte {
@@ -203,24 +216,10 @@ var semErrorCases = []struct {
 		return s.Unlink(name)
 	}},
 	{"sem_close twice", unix.EINVAL, func(t *testing.T, s sides.Sem) error {
-		sem, err := s.Open(uniqueName(t, "close", 0), unix.O_CREAT, 0600, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Close(sem); err != nil {
-			t.Fatal(err)
-		}
-		return s.Close(sem)
+		return s.Close(semClosed(t, s))
 	}},
 	{"sem_post after sem_close", unix.EINVAL, func(t *testing.T, s sides.Sem) error {
-		sem, err := s.Open(uniqueName(t, "closed", 0), unix.O_CREAT, 0600, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Close(sem); err != nil {
-			t.Fatal(err)
-		}
-		return sem.Post()
+		return semClosed(t, s).Post()
 	}},
 	{"sem_close of an unnamed semaphore", unix.EINVAL, func(t *testing.T, s sides.Sem) error {
 		sem, err := s.Init(SemMem(t), true, 0)
@@ -279,22 +278,10 @@ var semErrorCases = []struct {
 		}
 		return err
 	}},
-	{"sem_timedwait at a past time", unix.ETIMEDOUT, func(t *testing.T, s sides.Sem) error {
-		_, sem := semNamed(t, s, 0)
-		return sem.Timedwait(&unix.Timespec{Sec: 1, Nsec: 0})
-	}},
-	{"sem_timedwait with a negative tv_sec", unix.ETIMEDOUT, func(t *testing.T, s sides.Sem) error {
-		_, sem := semNamed(t, s, 0)
-		return sem.Timedwait(&unix.Timespec{Sec: -1, Nsec: 0})
-	}},
-	{"sem_timedwait with tv_nsec 1000000000", unix.EINVAL, func(t *testing.T, s sides.Sem) error {
-		_, sem := semNamed(t, s, 0)
-		return sem.Timedwait(&unix.Timespec{Sec: time.Now().Unix() + 1, Nsec: 1e9})
-	}},
-	{"sem_timedwait at a past time with tv_nsec 1000000000", unix.EINVAL, func(t *testing.T, s sides.Sem) error {
-		_, sem := semNamed(t, s, 0)
-		return sem.Timedwait(&unix.Timespec{Sec: 1, Nsec: 1e9})
-	}},
+	{"sem_timedwait at a past time", unix.ETIMEDOUT, semTimedwaitAt(0, 0)},
+	{"sem_timedwait with a negative tv_sec", unix.ETIMEDOUT, semTimedwaitAt(-1, 0)},
+	{"sem_timedwait with tv_nsec 1000000000", unix.EINVAL, semTimedwaitAt(1, 1e9)},
+	{"sem_timedwait at a past time with tv_nsec 1000000000", unix.EINVAL, semTimedwaitAt(0, 1e9)},
 	// glibc 2.36 checks tv_nsec before it looks at the value.
 	{"sem_timedwait with tv_nsec -1 and a token to take", unix.EINVAL, func(t *testing.T, s sides.Sem) error {
 		_, sem := semNamed(t, s, 1)
@@ -304,10 +291,7 @@ var semErrorCases = []struct {
 		}
 		return err
 	}},
-	{"sem_timedwait with tv_nsec -1 and a negative tv_sec", unix.EINVAL, func(t *testing.T, s sides.Sem) error {
-		_, sem := semNamed(t, s, 0)
-		return sem.Timedwait(&unix.Timespec{Sec: -1, Nsec: -1})
-	}},
+	{"sem_timedwait with tv_nsec -1 and a negative tv_sec", unix.EINVAL, semTimedwaitAt(-1, -1)},
 	{"sem_timedwait with a token to take", 0, func(t *testing.T, s sides.Sem) error {
 		name, sem := semNamed(t, s, 1)
 		err := sem.Timedwait(&unix.Timespec{Sec: 1})
@@ -316,6 +300,23 @@ var semErrorCases = []struct {
 		}
 		return err
 	}},
+}
+
+// semTimedwaitAt is a case that calls sem_timedwait on a fresh named
+// semaphore at 0 with the time {sec, nsec}, where sec is 1 for a second
+// from now, 0 for 1 (long past) and -1 for -1.
+func semTimedwaitAt(sec int64, nsec int64) func(t *testing.T, s sides.Sem) error {
+	return func(t *testing.T, s sides.Sem) error {
+		_, sem := semNamed(t, s, 0)
+		ts := unix.Timespec{Sec: sec, Nsec: nsec}
+		switch sec {
+		case 1:
+			ts.Sec = time.Now().Unix() + 1
+		case 0:
+			ts.Sec = 1
+		}
+		return sem.Timedwait(&ts)
+	}
 }
 
 // semOpenTwice checks glibc's table of open named semaphores: the same

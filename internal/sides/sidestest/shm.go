@@ -149,6 +149,29 @@ func ShmObject(t *testing.T, s sides.Shm, size int64) (string, int) {
 	return name, fd
 }
 
+// shmReadOnly creates a fresh object of size bytes and opens it again
+// read-only; the descriptors are closed when the test ends.
+func shmReadOnly(t *testing.T, s sides.Shm, size int64) int {
+	t.Helper()
+	name, _ := ShmObject(t, s, size)
+	ro, err := s.Open(name, unix.O_RDONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAtEnd(t, ro)
+	return ro
+}
+
+// shmMmapCase is a case that maps a fresh object of size bytes at offset
+// for length bytes with prot and flags.
+func shmMmapCase(size, offset int64, length, prot, flags int) func(t *testing.T, s sides.Shm) error {
+	return func(t *testing.T, s sides.Shm) error {
+		_, fd := ShmObject(t, s, size)
+		_, err := s.Mmap(fd, offset, length, prot, flags)
+		return err
+	}
+}
+
 // shmErrorCases are the errno cases of shm_open, ftruncate, mmap and
 // munmap; each f gets its own object.
 var shmErrorCases = []struct {
@@ -176,13 +199,7 @@ var shmErrorCases = []struct {
 		return s.Unlink(name)
 	}},
 	{"ftruncate on a read-only descriptor", unix.EINVAL, func(t *testing.T, s sides.Shm) error {
-		name, _ := ShmObject(t, s, 0)
-		ro, err := s.Open(name, unix.O_RDONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		closeAtEnd(t, ro)
-		return s.Ftruncate(ro, 4096)
+		return s.Ftruncate(shmReadOnly(t, s, 0), 4096)
 	}},
 	{"ftruncate to a negative length", unix.EINVAL, func(t *testing.T, s sides.Shm) error {
 		_, fd := ShmObject(t, s, 0)
@@ -191,40 +208,18 @@ var shmErrorCases = []struct {
 	{"ftruncate on a bad descriptor", unix.EBADF, func(t *testing.T, s sides.Shm) error {
 		return s.Ftruncate(-1, 0)
 	}},
-	{"mmap of length 0", unix.EINVAL, func(t *testing.T, s sides.Shm) error {
-		_, fd := ShmObject(t, s, 4096)
-		_, err := s.Mmap(fd, 0, 0, unix.PROT_READ, unix.MAP_SHARED)
-		return err
-	}},
-	{"mmap of a negative length (a huge size_t)", unix.ENOMEM, func(t *testing.T, s sides.Shm) error {
-		_, fd := ShmObject(t, s, 4096)
-		_, err := s.Mmap(fd, 0, -1, unix.PROT_READ, unix.MAP_SHARED)
-		return err
-	}},
+	{"mmap of length 0", unix.EINVAL, shmMmapCase(4096, 0, 0, unix.PROT_READ, unix.MAP_SHARED)},
+	{"mmap of a negative length (a huge size_t)", unix.ENOMEM, shmMmapCase(4096, 0, -1, unix.PROT_READ, unix.MAP_SHARED)},
 	{"mmap of a bad descriptor", unix.EBADF, func(t *testing.T, s sides.Shm) error {
 		_, err := s.Mmap(-1, 0, 4096, unix.PROT_READ, unix.MAP_SHARED)
 		return err
 	}},
 	{"mmap PROT_WRITE MAP_SHARED of a read-only descriptor", unix.EACCES, func(t *testing.T, s sides.Shm) error {
-		name, _ := ShmObject(t, s, 4096)
-		ro, err := s.Open(name, unix.O_RDONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		closeAtEnd(t, ro)
-		_, err = s.Mmap(ro, 0, 4096, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+		_, err := s.Mmap(shmReadOnly(t, s, 4096), 0, 4096, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
 		return err
 	}},
-	{"mmap at an offset that is not page aligned", unix.EINVAL, func(t *testing.T, s sides.Shm) error {
-		_, fd := ShmObject(t, s, 8192)
-		_, err := s.Mmap(fd, 1, 4096, unix.PROT_READ, unix.MAP_SHARED)
-		return err
-	}},
-	{"mmap without MAP_SHARED or MAP_PRIVATE", unix.EINVAL, func(t *testing.T, s sides.Shm) error {
-		_, fd := ShmObject(t, s, 4096)
-		_, err := s.Mmap(fd, 0, 4096, unix.PROT_READ, 0)
-		return err
-	}},
+	{"mmap at an offset that is not page aligned", unix.EINVAL, shmMmapCase(8192, 1, 4096, unix.PROT_READ, unix.MAP_SHARED)},
+	{"mmap without MAP_SHARED or MAP_PRIVATE", unix.EINVAL, shmMmapCase(4096, 0, 4096, unix.PROT_READ, 0)},
 	{"munmap of an empty slice", unix.EINVAL, func(t *testing.T, s sides.Shm) error {
 		return s.Munmap(nil)
 	}},
