@@ -289,6 +289,11 @@ var semErrorCases = []struct {
 		if v, _ := sem.Getvalue(); v != 1 {
 			t.Errorf("value %d after Timedwait, want 1", v)
 		}
+		// The same at a time long past.
+		checkErrno(t, "sem_timedwait {1, -1} with a token to take", sem.Timedwait(&unix.Timespec{Sec: 1, Nsec: -1}), unix.EINVAL)
+		if v, _ := sem.Getvalue(); v != 1 {
+			t.Errorf("value %d after the second Timedwait, want 1", v)
+		}
 		return err
 	}},
 	{"sem_timedwait with tv_nsec -1 and a negative tv_sec", unix.EINVAL, semTimedwaitAt(-1, -1)},
