@@ -1,0 +1,16 @@
+//go:build linux
+
+package goipc_test
+
+import (
+	"testing"
+
+	"github.com/ipcparity/ipcparity/internal/sides/goside"
+	"github.com/ipcparity/ipcparity/internal/sides/sidestest"
+)
+
+// TestMain runs the tests, or, in a child process that a test started, one
+// of the helper commands registered here.
+func TestMain(m *testing.M) {
+	sidestest.Main(m, sidestest.SemHelpers(goside.API()))
+}

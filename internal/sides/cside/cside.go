@@ -1,0 +1,44 @@
+//go:build cgo && linux
+
+package cside
+
+import (
+	"github.com/ipcparity/ipcparity/cipc"
+	"github.com/ipcparity/ipcparity/internal/sides"
+)
+
+// API is cipc's calls; each is cipc's own function, so a signature that
+// differs from sides' does not compile.
+func API() sides.API {
+	return sides.API{
+		Name: "cipc",
+		Pipe: sides.Pipe{
+			Pipe: cipc.Pipe, Pipe2: cipc.Pipe2, Read: cipc.Read, Write: cipc.Write,
+			Close: cipc.Close, FcntlInt: cipc.FcntlInt,
+		},
+		FIFO: sides.FIFO{Mkfifo: cipc.Mkfifo, Open: cipc.Open, Unlink: cipc.Unlink, Umask: cipc.Umask},
+		Mq: sides.MqOf[cipc.MqAttr, cipc.Sigevent]{
+			Open: cipc.MqOpen, Close: cipc.MqClose, Unlink: cipc.MqUnlink,
+			Send: cipc.MqSend, Timedsend: cipc.MqTimedsend,
+			Receive: cipc.MqReceive, Timedreceive: cipc.MqTimedreceive,
+			Getattr: cipc.MqGetattr, Setattr: cipc.MqSetattr, Notify: cipc.MqNotify,
+			PrioMax: cipc.MQ_PRIO_MAX, SigevSignal: cipc.SIGEV_SIGNAL,
+			SigevNone: cipc.SIGEV_NONE, SigevThread: cipc.SIGEV_THREAD,
+		}.Adapt(),
+		Shm: sides.Shm{
+			Open: cipc.ShmOpen, Unlink: cipc.ShmUnlink, Ftruncate: cipc.Ftruncate,
+			Mmap: cipc.Mmap, Munmap: cipc.Munmap,
+		},
+		Sem: sides.SemOf[*cipc.Sem]{
+			Init: cipc.SemInit, At: cipc.SemAt, Destroy: cipc.SemDestroy,
+			Open: cipc.SemOpen, Close: cipc.SemClose, Unlink: cipc.SemUnlink,
+			ValueMax: cipc.SEM_VALUE_MAX, Size: cipc.SizeofSem,
+		}.Adapt(),
+		Sock: sides.Sock{
+			Socket: cipc.Socket, Bind: cipc.Bind, Connect: cipc.Connect, Listen: cipc.Listen,
+			Accept: cipc.Accept, Getsockname: cipc.Getsockname, Shutdown: cipc.Shutdown,
+			Send: cipc.Send, Recv: cipc.Recv, Poll: cipc.Poll, SetsockoptInt: cipc.SetsockoptInt,
+		},
+		Errors: sides.Errors{Strerror: cipc.Strerror},
+	}
+}

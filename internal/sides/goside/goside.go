@@ -1,0 +1,44 @@
+//go:build linux
+
+package goside
+
+import (
+	"github.com/ipcparity/ipcparity/goipc"
+	"github.com/ipcparity/ipcparity/internal/sides"
+)
+
+// API is goipc's calls; each is goipc's own function, so a signature that
+// differs from sides' does not compile.
+func API() sides.API {
+	return sides.API{
+		Name: "goipc",
+		Pipe: sides.Pipe{
+			Pipe: goipc.Pipe, Pipe2: goipc.Pipe2, Read: goipc.Read, Write: goipc.Write,
+			Close: goipc.Close, FcntlInt: goipc.FcntlInt,
+		},
+		FIFO: sides.FIFO{Mkfifo: goipc.Mkfifo, Open: goipc.Open, Unlink: goipc.Unlink, Umask: goipc.Umask},
+		Mq: sides.MqOf[goipc.MqAttr, goipc.Sigevent]{
+			Open: goipc.MqOpen, Close: goipc.MqClose, Unlink: goipc.MqUnlink,
+			Send: goipc.MqSend, Timedsend: goipc.MqTimedsend,
+			Receive: goipc.MqReceive, Timedreceive: goipc.MqTimedreceive,
+			Getattr: goipc.MqGetattr, Setattr: goipc.MqSetattr, Notify: goipc.MqNotify,
+			PrioMax: goipc.MQ_PRIO_MAX, SigevSignal: goipc.SIGEV_SIGNAL,
+			SigevNone: goipc.SIGEV_NONE, SigevThread: goipc.SIGEV_THREAD,
+		}.Adapt(),
+		Shm: sides.Shm{
+			Open: goipc.ShmOpen, Unlink: goipc.ShmUnlink, Ftruncate: goipc.Ftruncate,
+			Mmap: goipc.Mmap, Munmap: goipc.Munmap,
+		},
+		Sem: sides.SemOf[*goipc.Sem]{
+			Init: goipc.SemInit, At: goipc.SemAt, Destroy: goipc.SemDestroy,
+			Open: goipc.SemOpen, Close: goipc.SemClose, Unlink: goipc.SemUnlink,
+			ValueMax: goipc.SEM_VALUE_MAX, Size: goipc.SizeofSem,
+		}.Adapt(),
+		Sock: sides.Sock{
+			Socket: goipc.Socket, Bind: goipc.Bind, Connect: goipc.Connect, Listen: goipc.Listen,
+			Accept: goipc.Accept, Getsockname: goipc.Getsockname, Shutdown: goipc.Shutdown,
+			Send: goipc.Send, Recv: goipc.Recv, Poll: goipc.Poll, SetsockoptInt: goipc.SetsockoptInt,
+		},
+		Errors: sides.Errors{Strerror: goipc.Strerror},
+	}
+}
