@@ -8,22 +8,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/ipcparity/ipcparity/goipc"
+	"github.com/ipcparity/ipcparity/internal/sides"
 )
-
-// fifoAPI is the FIFO primitives of one side; cipc and goipc have the same
-// signatures. read, write and close are the pipe's (pipeAPI).
-type fifoAPI struct {
-	Mkfifo func(path string, mode uint32) error
-	Open   func(path string, flags int, mode uint32) (int, error)
-	Unlink func(path string) error
-	Umask  func(mask int) int
-}
-
-// fifoSides holds each side's primitives; cipc's is added where cgo is.
-var fifoSides = map[string]fifoAPI{
-	SideGo: {goipc.Mkfifo, goipc.Open, goipc.Unlink, goipc.Umask},
-}
 
 // octal shows a mode as strace does: 0644, 022, 0.
 func octal(v int64) string { return fmt.Sprintf("%#o", v) }
@@ -40,7 +26,7 @@ var FIFO = newTable(func(t *Table) {
 	}
 
 	// mkfifo("PATH", MODE)
-	sided(t, fifoSides, "mkfifo", func(c *Call, api fifoAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.FIFO { return a.FIFO }, "mkfifo", func(c *Call, api sides.FIFO) (int64, error) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
@@ -55,7 +41,7 @@ var FIFO = newTable(func(t *Table) {
 		return status(api.Mkfifo(path, uint32(mode)))
 	})
 	// open("PATH", FLAGS) or open("PATH", FLAGS, MODE): the new descriptor.
-	sided(t, fifoSides, "open", func(c *Call, api fifoAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.FIFO { return a.FIFO }, "open", func(c *Call, api sides.FIFO) (int64, error) {
 		if c.NArgs() != 2 && c.NArgs() != 3 {
 			return 0, fmt.Errorf("open takes 2 or 3 arguments")
 		}
@@ -76,7 +62,7 @@ var FIFO = newTable(func(t *Table) {
 		return count(api.Open(path, int(flags), uint32(mode)))
 	})
 	// unlink("PATH")
-	sided(t, fifoSides, "unlink", func(c *Call, api fifoAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.FIFO { return a.FIFO }, "unlink", func(c *Call, api sides.FIFO) (int64, error) {
 		if err := c.Arity(1); err != nil {
 			return 0, err
 		}
@@ -87,7 +73,7 @@ var FIFO = newTable(func(t *Table) {
 		return status(api.Unlink(path))
 	})
 	// umask(MASK): the previous mask, shown in octal.
-	sided(t, fifoSides, "umask", func(c *Call, api fifoAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.FIFO { return a.FIFO }, "umask", func(c *Call, api sides.FIFO) (int64, error) {
 		if err := c.Arity(1); err != nil {
 			return 0, err
 		}

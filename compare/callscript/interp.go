@@ -13,14 +13,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/ipcparity/ipcparity/goipc"
 	"github.com/ipcparity/ipcparity/internal/report"
-)
-
-// The two sides a call script runs on.
-const (
-	SideC  = "cipc"
-	SideGo = "goipc"
+	"github.com/ipcparity/ipcparity/internal/sides"
 )
 
 // A callFunc carries out one call on the side c.Side and returns its result
@@ -89,7 +83,7 @@ func errnoByName(name string) unix.Errno {
 // script, and how the transcript shows each argument.
 type Call struct {
 	lang *Lang
-	Side string
+	api  *sides.API
 	Line *ScriptLine
 	vars map[string]any
 	run  string
@@ -180,25 +174,10 @@ func (c *Call) Ints(n int) ([]int, error) {
 	return v, nil
 }
 
-// sided adds to the call table a call of one mechanism, whose interpreter
-// gets the primitives of the side the script runs on.
-func sided[API any](t *Table, sides map[string]API, name string, call func(c *Call, api API) (int64, error)) {
-	t.calls[name] = func(c *Call) (int64, error) {
-		api, err := side(sides, c)
-		if err != nil {
-			return 0, err
-		}
-		return call(c, api)
-	}
-}
-
-// side returns the primitives of the side c runs on.
-func side[API any](sides map[string]API, c *Call) (API, error) {
-	api, ok := sides[c.Side]
-	if !ok {
-		return api, fmt.Errorf("side %s is not available in this build", c.Side)
-	}
-	return api, nil
+// sided adds to the table a call of one mechanism, whose interpreter gets
+// that mechanism's primitives (get) of the side the script runs on.
+func sided[API any](t *Table, get func(*sides.API) API, name string, call func(c *Call, api API) (int64, error)) {
+	t.calls[name] = func(c *Call) (int64, error) { return call(c, get(c.api)) }
 }
 
 // status is the result of a call that returns 0, or -1 and an errno.
@@ -373,11 +352,11 @@ func (c *Call) render(e *Expr) string {
 // returns the lines whose result was not the one the script expects, and
 // an error if the script itself is wrong (an unbound variable, a bad
 // argument), naming the file and line.
-func (l *Lang) Exec(s *Script, side, run string, w io.Writer) (mismatches []string, err error) {
+func (l *Lang) Exec(s *Script, api sides.API, run string, w io.Writer) (mismatches []string, err error) {
 	vars := map[string]any{}
 	for i := range s.Lines {
 		line := &s.Lines[i]
-		c := &Call{lang: l, Side: side, Line: line, vars: vars, run: run, shown: make([]string, len(line.Args))}
+		c := &Call{lang: l, api: &api, Line: line, vars: vars, run: run, shown: make([]string, len(line.Args))}
 		ret, callErr := l.calls[line.Call](c)
 		if callErr != nil {
 			if _, isErrno := callErr.(unix.Errno); !isErrno {
@@ -398,7 +377,7 @@ func (l *Lang) Exec(s *Script, side, run string, w io.Writer) (mismatches []stri
 		}
 		if callErr != nil {
 			e := callErr.(unix.Errno)
-			result = fmt.Sprintf("-1 %s (%s)", report.ErrnoName(e), goipc.Strerror(e))
+			result = fmt.Sprintf("-1 %s (%s)", report.ErrnoName(e), api.Errors.Strerror(e))
 		}
 		fmt.Fprintf(w, "%s(%s) = %s\n", line.Call, strings.Join(parts, ", "), result)
 		if x := line.Expect; x != nil {
@@ -426,12 +405,12 @@ func (l *Lang) Exec(s *Script, side, run string, w io.Writer) (mismatches []stri
 }
 
 // Main interprets the call script named by the last command-line argument
-// on one side (SideC or SideGo), prints its transcript on stdout and
+// on one side (cipc's or goipc's API), prints its transcript on stdout and
 // exits: 0 when every call gave the result the script expects, 1 when one
 // did not (each named on stderr), 2 when the script is wrong. The commands
 // ipccalls of cipc and goipc are this function. IPC_NAME, when set, is the
 // token that replaces $RUN in names.
-func Main(side string, l *Lang) {
+func Main(api sides.API, l *Lang) {
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: ipccalls FILE")
 		os.Exit(2)
@@ -443,7 +422,7 @@ func Main(side string, l *Lang) {
 		os.Exit(2)
 	}
 	run := strings.TrimPrefix(os.Getenv("IPC_NAME"), "/")
-	mismatches, err := l.Exec(s, side, run, os.Stdout)
+	mismatches, err := l.Exec(s, api, run, os.Stdout)
 	for _, m := range mismatches {
 		fmt.Fprintln(os.Stderr, m)
 	}

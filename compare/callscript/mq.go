@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/ipcparity/ipcparity/goipc"
+	"github.com/ipcparity/ipcparity/internal/sides"
 )
 
 // The message-queue calls of call scripts, as glibc declares them:
@@ -49,34 +49,11 @@ import (
 // (signal.Notify), so that a notification that fires does not end it; the
 // script sees nothing of the delivery.
 
-// mqAPI is the message-queue primitives of one side with goipc's types;
-// cipc's MqAttr and Sigevent have the same fields and convert.
-type mqAPI struct {
-	Open         func(name string, oflag int, mode uint32, attr *goipc.MqAttr) (int, error)
-	Close        func(mqd int) error
-	Unlink       func(name string) error
-	Send         func(mqd int, msg []byte, prio uint) error
-	Timedsend    func(mqd int, msg []byte, prio uint, abstime *unix.Timespec) error
-	Receive      func(mqd int, buf []byte, prio *uint) (int, error)
-	Timedreceive func(mqd int, buf []byte, prio *uint, abstime *unix.Timespec) (int, error)
-	Getattr      func(mqd int, attr *goipc.MqAttr) error
-	Setattr      func(mqd int, newattr, oldattr *goipc.MqAttr) error
-	Notify       func(mqd int, sev *goipc.Sigevent) error
-}
-
-// mqSides holds each side's primitives; cipc's is added where cgo is.
-var mqSides = map[string]mqAPI{
-	SideGo: {
-		goipc.MqOpen, goipc.MqClose, goipc.MqUnlink, goipc.MqSend, goipc.MqTimedsend,
-		goipc.MqReceive, goipc.MqTimedreceive, goipc.MqGetattr, goipc.MqSetattr, goipc.MqNotify,
-	},
-}
-
 // mqAttrFields are the fields of struct mq_attr, in its order.
 var mqAttrFields = []string{"mq_flags", "mq_maxmsg", "mq_msgsize", "mq_curmsgs"}
 
 // mqAttrArg evaluates argument i, NULL or {mq_maxmsg=..., ...}.
-func mqAttrArg(c *Call, i int) (*goipc.MqAttr, error) {
+func mqAttrArg(c *Call, i int) (*sides.MqAttr, error) {
 	if c.IsNull(i) {
 		return nil, nil
 	}
@@ -84,11 +61,11 @@ func mqAttrArg(c *Call, i int) (*goipc.MqAttr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &goipc.MqAttr{Flags: f["mq_flags"], Maxmsg: f["mq_maxmsg"], Msgsize: f["mq_msgsize"], Curmsgs: f["mq_curmsgs"]}, nil
+	return &sides.MqAttr{Flags: f["mq_flags"], Maxmsg: f["mq_maxmsg"], Msgsize: f["mq_msgsize"], Curmsgs: f["mq_curmsgs"]}, nil
 }
 
 // showMqAttr renders attributes as strace does.
-func showMqAttr(a *goipc.MqAttr) string {
+func showMqAttr(a *sides.MqAttr) string {
 	flags := "0"
 	switch {
 	case a.Flags == unix.O_NONBLOCK:
@@ -166,11 +143,8 @@ func mqMessage(c *Call, i int) ([]byte, error) {
 
 // mqTransfer checks the number of arguments of a send or a receive (one
 // more when timed) and returns the side and the queue descriptor.
-func mqTransfer(c *Call, timed bool) (mqAPI, int64, error) {
-	api, err := side(mqSides, c)
-	if err != nil {
-		return api, 0, err
-	}
+func mqTransfer(c *Call, timed bool) (sides.Mq, int64, error) {
+	api := c.api.Mq
 	n := 4
 	if timed {
 		n = 5
@@ -266,10 +240,7 @@ func mqSend(c *Call, timed bool) (int64, error) {
 // mq_setattr(MQD, NEWATTR, oldattr): in glibc both are the mq_getsetattr
 // system call.
 func mqGetsetattr(c *Call, set bool) (int64, error) {
-	api, err := side(mqSides, c)
-	if err != nil {
-		return 0, err
-	}
+	api := c.api.Mq
 	out := 1 // the attributes the call gives
 	if set {
 		out = 2
@@ -281,7 +252,7 @@ func mqGetsetattr(c *Call, set bool) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	var newattr, attr *goipc.MqAttr
+	var newattr, attr *sides.MqAttr
 	if set {
 		if newattr, err = mqAttrArg(c, 1); err != nil {
 			return 0, err
@@ -292,7 +263,7 @@ func mqGetsetattr(c *Call, set bool) (int64, error) {
 		return 0, err
 	}
 	if !null {
-		attr = new(goipc.MqAttr)
+		attr = new(sides.MqAttr)
 	}
 	if set {
 		err = api.Setattr(int(mqd), newattr, attr)
@@ -311,8 +282,8 @@ func mqGetsetattr(c *Call, set bool) (int64, error) {
 // Mq is the table of the mq calls.
 var Mq = newTable(func(t *Table) {
 	for name, v := range map[string]int64{
-		"MQ_PRIO_MAX":  goipc.MQ_PRIO_MAX,
-		"SIGEV_SIGNAL": goipc.SIGEV_SIGNAL, "SIGEV_NONE": goipc.SIGEV_NONE, "SIGEV_THREAD": goipc.SIGEV_THREAD,
+		"MQ_PRIO_MAX":  sides.MQ_PRIO_MAX,
+		"SIGEV_SIGNAL": sides.SIGEV_SIGNAL, "SIGEV_NONE": sides.SIGEV_NONE, "SIGEV_THREAD": sides.SIGEV_THREAD,
 		"SIGUSR1": int64(unix.SIGUSR1), "SIGUSR2": int64(unix.SIGUSR2),
 	} {
 		t.symbols[name] = v
@@ -320,7 +291,7 @@ var Mq = newTable(func(t *Table) {
 
 	// mq_open(NAME, OFLAG) or mq_open(NAME, OFLAG, MODE, ATTR): binds the
 	// queue descriptor.
-	sided(t, mqSides, "mq_open", func(c *Call, api mqAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Mq { return a.Mq }, "mq_open", func(c *Call, api sides.Mq) (int64, error) {
 		if c.NArgs() != 2 && c.NArgs() != 4 {
 			return 0, fmt.Errorf("mq_open takes 2 or 4 arguments, not %d", c.NArgs())
 		}
@@ -333,7 +304,7 @@ var Mq = newTable(func(t *Table) {
 			return 0, err
 		}
 		var mode int64
-		var attr *goipc.MqAttr
+		var attr *sides.MqAttr
 		if c.NArgs() == 4 {
 			if mode, err = c.Int(2); err != nil {
 				return 0, err
@@ -345,7 +316,7 @@ var Mq = newTable(func(t *Table) {
 		return count(api.Open(name, int(oflag), uint32(mode), attr))
 	})
 	// mq_close(MQD)
-	sided(t, mqSides, "mq_close", func(c *Call, api mqAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Mq { return a.Mq }, "mq_close", func(c *Call, api sides.Mq) (int64, error) {
 		a, err := c.Ints(1)
 		if err != nil {
 			return 0, err
@@ -353,7 +324,7 @@ var Mq = newTable(func(t *Table) {
 		return status(api.Close(a[0]))
 	})
 	// mq_unlink(NAME)
-	sided(t, mqSides, "mq_unlink", func(c *Call, api mqAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Mq { return a.Mq }, "mq_unlink", func(c *Call, api sides.Mq) (int64, error) {
 		if err := c.Arity(1); err != nil {
 			return 0, err
 		}
@@ -376,7 +347,7 @@ var Mq = newTable(func(t *Table) {
 	// mq_setattr(MQD, NEWATTR|NULL, oldattr|NULL)
 	t.calls["mq_setattr"] = func(c *Call) (int64, error) { return mqGetsetattr(c, true) }
 	// mq_notify(MQD, {sigev_notify=..., sigev_signo=...}|NULL)
-	sided(t, mqSides, "mq_notify", func(c *Call, api mqAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Mq { return a.Mq }, "mq_notify", func(c *Call, api sides.Mq) (int64, error) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
@@ -384,14 +355,14 @@ var Mq = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		var sev *goipc.Sigevent
+		var sev *sides.Sigevent
 		if !c.IsNull(1) {
 			f, err := c.Fields(1, "sigev_notify", "sigev_signo")
 			if err != nil {
 				return 0, err
 			}
-			sev = &goipc.Sigevent{Notify: int(f["sigev_notify"]), Signo: int(f["sigev_signo"])}
-			if sev.Notify == goipc.SIGEV_SIGNAL && sev.Signo > 0 && sev.Signo < 65 {
+			sev = &sides.Sigevent{Notify: int(f["sigev_notify"]), Signo: int(f["sigev_signo"])}
+			if sev.Notify == sides.SIGEV_SIGNAL && sev.Signo > 0 && sev.Signo < 65 {
 				signal.Notify(make(chan os.Signal, 1), unix.Signal(sev.Signo))
 			}
 		}

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ipcparity/ipcparity/internal/sides/goside"
 )
 
 // lang is every mechanism's calls, as package compare joins them.
@@ -71,7 +73,7 @@ func TestScriptErrorsNameTheLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	_, err = lang.Exec(s, SideGo, "t", &out)
+	_, err = lang.Exec(s, goside.API(), "t", &out)
 	if err == nil || err.Error() != "unbound.calls:4: $nope is not bound" {
 		t.Errorf("got %v", err)
 	}
@@ -83,7 +85,7 @@ func TestExpectationsAreChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	mism, err := lang.Exec(s, SideGo, "t", &out)
+	mism, err := lang.Exec(s, goside.API(), "t", &out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,24 +7,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/ipcparity/ipcparity/goipc"
+	"github.com/ipcparity/ipcparity/internal/sides"
 )
-
-// pipeAPI is the pipe primitives of one side; cipc and goipc have the same
-// signatures.
-type pipeAPI struct {
-	Pipe     func(p []int) error
-	Pipe2    func(p []int, flags int) error
-	Read     func(fd int, p []byte) (int, error)
-	Write    func(fd int, p []byte) (int, error)
-	Close    func(fd int) error
-	FcntlInt func(fd int, cmd int, arg int) (int, error)
-}
-
-// pipeSides holds each side's primitives; cipc's is added where cgo is.
-var pipeSides = map[string]pipeAPI{
-	SideGo: {goipc.Pipe, goipc.Pipe2, goipc.Read, goipc.Write, goipc.Close, goipc.FcntlInt},
-}
 
 // Pipe is the table of the pipe calls.
 var Pipe = newTable(func(t *Table) {
@@ -41,7 +25,7 @@ var Pipe = newTable(func(t *Table) {
 	}
 
 	// pipe([$r, $w]): binds the two ends.
-	sided(t, pipeSides, "pipe", func(c *Call, api pipeAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Pipe { return a.Pipe }, "pipe", func(c *Call, api sides.Pipe) (int64, error) {
 		if err := c.Arity(1); err != nil {
 			return 0, err
 		}
@@ -58,7 +42,7 @@ var Pipe = newTable(func(t *Table) {
 		return 0, nil
 	})
 	// pipe2([$r, $w], FLAGS)
-	sided(t, pipeSides, "pipe2", func(c *Call, api pipeAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Pipe { return a.Pipe }, "pipe2", func(c *Call, api sides.Pipe) (int64, error) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
@@ -80,7 +64,7 @@ var Pipe = newTable(func(t *Table) {
 	})
 	// read(FD, buf, COUNT): the transcript shows what was read in place of
 	// buf.
-	sided(t, pipeSides, "read", func(c *Call, api pipeAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Pipe { return a.Pipe }, "read", func(c *Call, api sides.Pipe) (int64, error) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
@@ -104,7 +88,7 @@ var Pipe = newTable(func(t *Table) {
 		return int64(got), nil
 	})
 	// write(FD, "data", COUNT): COUNT bytes of the data (at most its length).
-	sided(t, pipeSides, "write", func(c *Call, api pipeAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Pipe { return a.Pipe }, "write", func(c *Call, api sides.Pipe) (int64, error) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
@@ -126,7 +110,7 @@ var Pipe = newTable(func(t *Table) {
 		return count(api.Write(int(fd), data[:n]))
 	})
 	// close(FD)
-	sided(t, pipeSides, "close", func(c *Call, api pipeAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Pipe { return a.Pipe }, "close", func(c *Call, api sides.Pipe) (int64, error) {
 		a, err := c.Ints(1)
 		if err != nil {
 			return 0, err
@@ -134,7 +118,7 @@ var Pipe = newTable(func(t *Table) {
 		return status(api.Close(a[0]))
 	})
 	// fcntl(FD, CMD) or fcntl(FD, CMD, ARG) for integer arguments.
-	sided(t, pipeSides, "fcntl", func(c *Call, api pipeAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Pipe { return a.Pipe }, "fcntl", func(c *Call, api sides.Pipe) (int64, error) {
 		if c.NArgs() != 2 && c.NArgs() != 3 {
 			return 0, fmt.Errorf("fcntl takes 2 or 3 arguments")
 		}

@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/ipcparity/ipcparity/goipc"
+	"github.com/ipcparity/ipcparity/internal/sides"
 )
 
 // The shared-memory and semaphore calls of call scripts, as glibc declares
@@ -53,75 +53,14 @@ import (
 // compare/calls_mq.go): {tv_sec=S, tv_nsec=N} absolute, {tv_sec=+S,
 // tv_nsec=+N} relative to the call.
 
-// semHandle is a semaphore of either side: *cipc.Sem and *goipc.Sem have
-// these methods.
-type semHandle interface {
-	Post() error
-	Wait() error
-	Trywait() error
-	Timedwait(abstime *unix.Timespec) error
-	Getvalue() (int, error)
-}
-
-// shmAPI is the shared-memory and semaphore primitives of one side, with
-// each side's *Sem as a semHandle. close is the pipe's (pipeAPI).
-type shmAPI struct {
-	ShmOpen    func(name string, oflag int, mode uint32) (int, error)
-	ShmUnlink  func(name string) error
-	Ftruncate  func(fd int, length int64) error
-	Mmap       func(fd int, offset int64, length int, prot int, flags int) ([]byte, error)
-	Munmap     func(b []byte) error
-	SemOpen    func(name string, oflag int, mode uint32, value uint) (semHandle, error)
-	SemClose   func(s semHandle) error
-	SemUnlink  func(name string) error
-	SemInit    func(mem []byte, pshared bool, value uint) (semHandle, error)
-	SemAt      func(mem []byte) (semHandle, error)
-	SemDestroy func(s semHandle) error
-}
-
-// shmSides holds each side's primitives; cipc's is added where cgo is.
-var shmSides = map[string]shmAPI{
-	SideGo: {
-		ShmOpen:   goipc.ShmOpen,
-		ShmUnlink: goipc.ShmUnlink,
-		Ftruncate: goipc.Ftruncate,
-		Mmap:      goipc.Mmap,
-		Munmap:    goipc.Munmap,
-		SemOpen: func(name string, oflag int, mode uint32, value uint) (semHandle, error) {
-			s, err := goipc.SemOpen(name, oflag, mode, value)
-			if err != nil {
-				return nil, err
-			}
-			return s, nil
-		},
-		SemClose:  func(s semHandle) error { return goipc.SemClose(s.(*goipc.Sem)) },
-		SemUnlink: goipc.SemUnlink,
-		SemInit: func(mem []byte, pshared bool, value uint) (semHandle, error) {
-			s, err := goipc.SemInit(mem, pshared, value)
-			if err != nil {
-				return nil, err
-			}
-			return s, nil
-		},
-		SemAt: func(mem []byte) (semHandle, error) {
-			s, err := goipc.SemAt(mem)
-			if err != nil {
-				return nil, err
-			}
-			return s, nil
-		},
-		SemDestroy: func(s semHandle) error { return goipc.SemDestroy(s.(*goipc.Sem)) },
-	},
-}
-
 // shmSemsVar is where a script's variables keep the semaphores sem_open
 // gave, in order, for their numbers (<sem N>); no script can name it.
 const shmSemsVar = " sems"
 
 // semNumber is the number of s among the semaphores the script has opened,
 // counting from 1; a new one gets the next number.
-func semNumber(c *Call, s semHandle) int {
-	sems, _ := c.vars[shmSemsVar].([]semHandle)
+func semNumber(c *Call, s sides.Semaphore) int {
+	sems, _ := c.vars[shmSemsVar].([]sides.Semaphore)
 	for i, t := range sems {
 		if t == s {
 			return i + 1
@@ -146,16 +85,16 @@ func mappingArg(c *Call, i int) ([]byte, error) {
 
 // semArg is argument i as a semaphore: a variable that sem_open bound, or a
 // mapping with a semaphore at its start.
-func semArg(c *Call, api shmAPI, i int) (semHandle, error) {
+func semArg(c *Call, api *sides.API, i int) (sides.Semaphore, error) {
 	v, err := c.Handle(i)
 	if err != nil {
 		return nil, err
 	}
 	switch s := v.(type) {
-	case semHandle:
+	case sides.Semaphore:
 		return s, nil
 	case []byte:
-		return api.SemAt(s)
+		return api.Sem.At(s)
 	}
 	return nil, fmt.Errorf("%s is neither a semaphore nor a mapping", c.Line.Args[i].Src)
 }
@@ -174,12 +113,9 @@ func semValue(c *Call, i int) (uint, error) {
 }
 
 // semCall carries out a call whose one argument is a semaphore.
-func semCall(op func(s semHandle) error) callFunc {
+func semCall(op func(s sides.Semaphore) error) callFunc {
 	return func(c *Call) (int64, error) {
-		api, err := side(shmSides, c)
-		if err != nil {
-			return 0, err
-		}
+		api := c.api
 		if err := c.Arity(1); err != nil {
 			return 0, err
 		}
@@ -199,13 +135,13 @@ var Shm = newTable(func(t *Table) {
 	for name, v := range map[string]int64{
 		"PROT_NONE": unix.PROT_NONE, "PROT_READ": unix.PROT_READ, "PROT_WRITE": unix.PROT_WRITE,
 		"MAP_SHARED": unix.MAP_SHARED, "MAP_PRIVATE": unix.MAP_PRIVATE,
-		"SEM_VALUE_MAX": goipc.SEM_VALUE_MAX,
+		"SEM_VALUE_MAX": sides.SEM_VALUE_MAX,
 	} {
 		t.symbols[name] = v
 	}
 
 	// shm_open(NAME, OFLAG, MODE): the descriptor.
-	sided(t, shmSides, "shm_open", func(c *Call, api shmAPI) (int64, error) {
+	sided(t, whole, "shm_open", func(c *Call, api *sides.API) (int64, error) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
@@ -221,10 +157,10 @@ var Shm = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		return count(api.ShmOpen(name, int(oflag), uint32(mode)))
+		return count(api.Shm.Open(name, int(oflag), uint32(mode)))
 	})
 	// shm_unlink(NAME)
-	sided(t, shmSides, "shm_unlink", func(c *Call, api shmAPI) (int64, error) {
+	sided(t, whole, "shm_unlink", func(c *Call, api *sides.API) (int64, error) {
 		if err := c.Arity(1); err != nil {
 			return 0, err
 		}
@@ -232,19 +168,19 @@ var Shm = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		return status(api.ShmUnlink(name))
+		return status(api.Shm.Unlink(name))
 	})
 	// ftruncate(FD, LENGTH)
-	sided(t, shmSides, "ftruncate", func(c *Call, api shmAPI) (int64, error) {
+	sided(t, whole, "ftruncate", func(c *Call, api *sides.API) (int64, error) {
 		a, err := c.Ints(2)
 		if err != nil {
 			return 0, err
 		}
-		return status(api.Ftruncate(a[0], int64(a[1])))
+		return status(api.Shm.Ftruncate(a[0], int64(a[1])))
 	})
 	// mmap(NULL, LENGTH, PROT, FLAGS, FD, OFFSET): the mapping, shown as
 	// <mapping LENGTH>.
-	sided(t, shmSides, "mmap", func(c *Call, api shmAPI) (int64, error) {
+	sided(t, whole, "mmap", func(c *Call, api *sides.API) (int64, error) {
 		if err := c.Arity(6); err != nil {
 			return 0, err
 		}
@@ -262,7 +198,7 @@ var Shm = newTable(func(t *Table) {
 		if length < 0 || length > 1<<30 {
 			return 0, fmt.Errorf("mmap length %d out of range (0 to %d)", length, 1<<30)
 		}
-		m, merr := api.Mmap(int(fd), offset, int(length), int(prot), int(flags))
+		m, merr := api.Shm.Mmap(int(fd), offset, int(length), int(prot), int(flags))
 		if merr != nil {
 			return -1, merr
 		}
@@ -271,7 +207,7 @@ var Shm = newTable(func(t *Table) {
 		return 0, nil
 	})
 	// munmap($m, LENGTH): the first LENGTH bytes of the mapping $m.
-	sided(t, shmSides, "munmap", func(c *Call, api shmAPI) (int64, error) {
+	sided(t, whole, "munmap", func(c *Call, api *sides.API) (int64, error) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
@@ -286,11 +222,11 @@ var Shm = newTable(func(t *Table) {
 		if n < 0 || n > int64(len(m)) {
 			return 0, fmt.Errorf("munmap length %d is not within the mapping's %d bytes", n, len(m))
 		}
-		return status(api.Munmap(m[:n]))
+		return status(api.Shm.Munmap(m[:n]))
 	})
 	// sem_open(NAME, OFLAG) or sem_open(NAME, OFLAG, MODE, VALUE): the
 	// semaphore, shown as <sem N>.
-	sided(t, shmSides, "sem_open", func(c *Call, api shmAPI) (int64, error) {
+	sided(t, whole, "sem_open", func(c *Call, api *sides.API) (int64, error) {
 		if c.NArgs() != 2 && c.NArgs() != 4 {
 			return 0, fmt.Errorf("sem_open takes 2 or 4 arguments, not %d", c.NArgs())
 		}
@@ -315,7 +251,7 @@ var Shm = newTable(func(t *Table) {
 				return 0, err
 			}
 		}
-		s, oerr := api.SemOpen(name, int(oflag), uint32(mode), value)
+		s, oerr := api.Sem.Open(name, int(oflag), uint32(mode), value)
 		if oerr != nil {
 			return -1, oerr
 		}
@@ -324,11 +260,11 @@ var Shm = newTable(func(t *Table) {
 		return 0, nil
 	})
 	// sem_close($s)
-	sided(t, shmSides, "sem_close", func(c *Call, api shmAPI) (int64, error) {
-		return semCall(api.SemClose)(c)
+	sided(t, whole, "sem_close", func(c *Call, api *sides.API) (int64, error) {
+		return semCall(api.Sem.Close)(c)
 	})
 	// sem_unlink(NAME)
-	sided(t, shmSides, "sem_unlink", func(c *Call, api shmAPI) (int64, error) {
+	sided(t, whole, "sem_unlink", func(c *Call, api *sides.API) (int64, error) {
 		if err := c.Arity(1); err != nil {
 			return 0, err
 		}
@@ -336,14 +272,14 @@ var Shm = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		return status(api.SemUnlink(name))
+		return status(api.Sem.Unlink(name))
 	})
 	// sem_post($s), sem_wait($s), sem_trywait($s)
-	t.calls["sem_post"] = semCall(semHandle.Post)
-	t.calls["sem_wait"] = semCall(semHandle.Wait)
-	t.calls["sem_trywait"] = semCall(semHandle.Trywait)
+	t.calls["sem_post"] = semCall(sides.Semaphore.Post)
+	t.calls["sem_wait"] = semCall(sides.Semaphore.Wait)
+	t.calls["sem_trywait"] = semCall(sides.Semaphore.Trywait)
 	// sem_timedwait($s, DEADLINE)
-	sided(t, shmSides, "sem_timedwait", func(c *Call, api shmAPI) (int64, error) {
+	sided(t, whole, "sem_timedwait", func(c *Call, api *sides.API) (int64, error) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
@@ -364,7 +300,7 @@ var Shm = newTable(func(t *Table) {
 		return 0, nil
 	})
 	// sem_getvalue($s, sval): the value shows in place of sval.
-	sided(t, shmSides, "sem_getvalue", func(c *Call, api shmAPI) (int64, error) {
+	sided(t, whole, "sem_getvalue", func(c *Call, api *sides.API) (int64, error) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
@@ -386,7 +322,7 @@ var Shm = newTable(func(t *Table) {
 		return 0, nil
 	})
 	// sem_init($m, PSHARED, VALUE): a semaphore at the start of mapping $m.
-	sided(t, shmSides, "sem_init", func(c *Call, api shmAPI) (int64, error) {
+	sided(t, whole, "sem_init", func(c *Call, api *sides.API) (int64, error) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
@@ -402,13 +338,17 @@ var Shm = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		if _, err := api.SemInit(m, pshared != 0, value); err != nil {
+		if _, err := api.Sem.Init(m, pshared != 0, value); err != nil {
 			return -1, err
 		}
 		return 0, nil
 	})
 	// sem_destroy($m)
-	sided(t, shmSides, "sem_destroy", func(c *Call, api shmAPI) (int64, error) {
-		return semCall(api.SemDestroy)(c)
+	sided(t, whole, "sem_destroy", func(c *Call, api *sides.API) (int64, error) {
+		return semCall(api.Sem.Destroy)(c)
 	})
 })
+
+// whole gives a call all of a side's primitives: the shared-memory calls
+// use the semaphore calls, and mmap's descriptor comes from shm_open.
+func whole(a *sides.API) *sides.API { return a }

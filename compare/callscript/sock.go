@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/ipcparity/ipcparity/goipc"
+	"github.com/ipcparity/ipcparity/internal/sides"
 )
 
 // The socket calls of call scripts, as strace writes them:
@@ -61,30 +61,6 @@ import (
 //
 // read, write, close and fcntl are the pipe's (calls_pipe.go) and work on
 // sockets too; unlink is the FIFO's (calls_fifo.go).
-
-// sockAPI is the socket primitives of one side; cipc and goipc have the
-// same signatures.
-type sockAPI struct {
-	Socket        func(domain, typ, proto int) (int, error)
-	Bind          func(fd int, sa unix.Sockaddr) error
-	Connect       func(fd int, sa unix.Sockaddr) error
-	Listen        func(fd, backlog int) error
-	Accept        func(fd int) (int, unix.Sockaddr, error)
-	Getsockname   func(fd int) (unix.Sockaddr, error)
-	Shutdown      func(fd, how int) error
-	Send          func(fd int, p []byte, flags int) (int, error)
-	Recv          func(fd int, p []byte, flags int) (int, error)
-	Poll          func(fds []unix.PollFd, timeout int) (int, error)
-	SetsockoptInt func(fd, level, opt, value int) error
-}
-
-// sockSides holds each side's primitives; cipc's is added where cgo is.
-var sockSides = map[string]sockAPI{
-	SideGo: {
-		goipc.Socket, goipc.Bind, goipc.Connect, goipc.Listen, goipc.Accept, goipc.Getsockname,
-		goipc.Shutdown, goipc.Send, goipc.Recv, goipc.Poll, goipc.SetsockoptInt,
-	},
-}
 
 // pollBits names the poll event bits in the order strace shows them;
 // others show in hexadecimal.
@@ -302,7 +278,7 @@ var Sock = newTable(func(t *Table) {
 	}
 
 	// socket(DOMAIN, TYPE, PROTOCOL): the new descriptor.
-	sided(t, sockSides, "socket", func(c *Call, api sockAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Sock { return a.Sock }, "socket", func(c *Call, api sides.Sock) (int64, error) {
 		a, err := c.Ints(3)
 		if err != nil {
 			return 0, err
@@ -310,15 +286,12 @@ var Sock = newTable(func(t *Table) {
 		return count(api.Socket(a[0], a[1], a[2]))
 	})
 	// bind(FD, ADDRESS, LEN) and connect(FD, ADDRESS, LEN)
-	for name, pick := range map[string]func(sockAPI) func(int, unix.Sockaddr) error{
-		"bind":    func(a sockAPI) func(int, unix.Sockaddr) error { return a.Bind },
-		"connect": func(a sockAPI) func(int, unix.Sockaddr) error { return a.Connect },
+	for name, pick := range map[string]func(sides.Sock) func(int, unix.Sockaddr) error{
+		"bind":    func(a sides.Sock) func(int, unix.Sockaddr) error { return a.Bind },
+		"connect": func(a sides.Sock) func(int, unix.Sockaddr) error { return a.Connect },
 	} {
 		t.calls[name] = func(c *Call) (int64, error) {
-			api, err := side(sockSides, c)
-			if err != nil {
-				return 0, err
-			}
+			api := c.api.Sock
 			if err := c.Arity(3); err != nil {
 				return 0, err
 			}
@@ -340,7 +313,7 @@ var Sock = newTable(func(t *Table) {
 		}
 	}
 	// listen(FD, BACKLOG)
-	sided(t, sockSides, "listen", func(c *Call, api sockAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Sock { return a.Sock }, "listen", func(c *Call, api sides.Sock) (int64, error) {
 		a, err := c.Ints(2)
 		if err != nil {
 			return 0, err
@@ -349,7 +322,7 @@ var Sock = newTable(func(t *Table) {
 	})
 	// accept(FD, NULL, NULL) or accept(FD, ADDRESS, addrlen): the new
 	// descriptor; ADDRESS shows the peer's address.
-	sided(t, sockSides, "accept", func(c *Call, api sockAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Sock { return a.Sock }, "accept", func(c *Call, api sides.Sock) (int64, error) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
@@ -373,7 +346,7 @@ var Sock = newTable(func(t *Table) {
 	})
 	// getsockname(FD, ADDRESS, addrlen): ADDRESS shows the socket's own
 	// address.
-	sided(t, sockSides, "getsockname", func(c *Call, api sockAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Sock { return a.Sock }, "getsockname", func(c *Call, api sides.Sock) (int64, error) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
@@ -391,7 +364,7 @@ var Sock = newTable(func(t *Table) {
 		return 0, nil
 	})
 	// shutdown(FD, HOW)
-	sided(t, sockSides, "shutdown", func(c *Call, api sockAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Sock { return a.Sock }, "shutdown", func(c *Call, api sides.Sock) (int64, error) {
 		a, err := c.Ints(2)
 		if err != nil {
 			return 0, err
@@ -400,7 +373,7 @@ var Sock = newTable(func(t *Table) {
 	})
 	// send(FD, "data", COUNT, FLAGS): COUNT bytes of the data (at most its
 	// length).
-	sided(t, sockSides, "send", func(c *Call, api sockAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Sock { return a.Sock }, "send", func(c *Call, api sides.Sock) (int64, error) {
 		if err := c.Arity(4); err != nil {
 			return 0, err
 		}
@@ -427,7 +400,7 @@ var Sock = newTable(func(t *Table) {
 	})
 	// recv(FD, buf, COUNT, FLAGS): the transcript shows what was received
 	// in place of buf.
-	sided(t, sockSides, "recv", func(c *Call, api sockAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Sock { return a.Sock }, "recv", func(c *Call, api sides.Sock) (int64, error) {
 		if err := c.Arity(4); err != nil {
 			return 0, err
 		}
@@ -455,7 +428,7 @@ var Sock = newTable(func(t *Table) {
 		return int64(got), nil
 	})
 	// setsockopt(FD, LEVEL, OPTNAME, [VALUE], 4)
-	sided(t, sockSides, "setsockopt", func(c *Call, api sockAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Sock { return a.Sock }, "setsockopt", func(c *Call, api sides.Sock) (int64, error) {
 		var err error
 		if err := c.Arity(5); err != nil {
 			return 0, err
@@ -481,7 +454,7 @@ var Sock = newTable(func(t *Table) {
 	})
 	// poll([{fd=FD, events=EVENTS}, ...], NFDS, TIMEOUT): the number of
 	// entries with events; the transcript adds them after the result.
-	sided(t, sockSides, "poll", func(c *Call, api sockAPI) (int64, error) {
+	sided(t, func(a *sides.API) sides.Sock { return a.Sock }, "poll", func(c *Call, api sides.Sock) (int64, error) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}

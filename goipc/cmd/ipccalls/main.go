@@ -8,6 +8,7 @@ package main
 import (
 	"github.com/ipcparity/ipcparity/compare"
 	"github.com/ipcparity/ipcparity/compare/callscript"
+	"github.com/ipcparity/ipcparity/internal/sides/goside"
 )
 
-func main() { callscript.Main(callscript.SideGo, compare.Calls()) }
+func main() { callscript.Main(goside.API(), compare.Calls()) }
