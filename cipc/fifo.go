@@ -62,10 +62,10 @@ func Umask(mask int) int {
 
 // FifoReaderMain runs fifo_reader_main of c_reference/fifo.c.
 func FifoReaderMain(args []string) (int, error) {
-	return runC(creference.FifoReaderMain, args)
+	return CallMain(creference.FifoReaderMain, args)
 }
 
 // FifoWriterMain runs fifo_writer_main of c_reference/fifo.c.
 func FifoWriterMain(args []string) (int, error) {
-	return runC(creference.FifoWriterMain, args)
+	return CallMain(creference.FifoWriterMain, args)
 }

@@ -274,11 +274,11 @@ func cTimespec(t *unix.Timespec) *C.struct_timespec {
 // queue IPC_NAME (default "/csba1316"), prints every message it receives
 // and ends after the message "quit", removing the queue.
 func MqServerMain(args []string) (int, error) {
-	return runC(creference.MqServerMain, args)
+	return CallMain(creference.MqServerMain, args)
 }
 
 // MqClientMain runs mq_client_main of c_reference/mq.c: it sends args[1],
 // cut to 63 bytes, as one 64-byte message to the queue IPC_NAME.
 func MqClientMain(args []string) (int, error) {
-	return runC(creference.MqClientMain, args)
+	return CallMain(creference.MqClientMain, args)
 }

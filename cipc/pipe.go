@@ -89,7 +89,7 @@ func FcntlInt(fd int, cmd int, arg int) (int, error) {
 // PipeMain runs pipe_main of c_reference/pipe.c. Its forked child never
 // returns into Go: it flushes stdio and leaves with _exit.
 func PipeMain(args []string) (int, error) {
-	return runC(creference.PipeMain, args)
+	return CallMain(creference.PipeMain, args)
 }
 
 // bufPtr is the address of p's first byte, or nil for an empty p.

@@ -14,9 +14,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// runC calls a C program function with a C copy of args (args[0] included)
-// and returns its status and, when the status is not 0, the errno it left.
-func runC(program *[0]byte, args []string) (int, error) {
+// CallMain calls a C function with the signature of main() (a program of
+// package creference, or cbench's ipcbench_main) with a C copy of args
+// (args[0] included) and returns its status and, when the status is not 0,
+// the errno it left. A child that the function forks never returns into
+// Go: it flushes stdio and leaves with _exit.
+func CallMain(program *[0]byte, args []string) (int, error) {
 	argv := C.malloc(C.size_t(len(args)+1) * C.size_t(unsafe.Sizeof(uintptr(0))))
 	defer C.free(argv)
 	v := unsafe.Slice((**C.char)(argv), len(args)+1)

@@ -99,12 +99,12 @@ func Munmap(b []byte) error {
 // and its NUL into it, prints a ready line, and removes both once a reader
 // has posted the semaphore.
 func ShmWriterMain(args []string) (int, error) {
-	return runC(creference.ShmWriterMain, args)
+	return CallMain(creference.ShmWriterMain, args)
 }
 
 // ShmReaderMain runs shm_reader_main of c_reference/shm.c: it copies the
 // 100 bytes of the object IPC_NAME out, posts the semaphore of the same
 // name, and prints the text up to its NUL.
 func ShmReaderMain(args []string) (int, error) {
-	return runC(creference.ShmReaderMain, args)
+	return CallMain(creference.ShmReaderMain, args)
 }

@@ -225,10 +225,10 @@ func sockaddrFromRaw(raw []byte, n int) unix.Sockaddr {
 
 // SockServerMain runs sock_server_main of c_reference/sock.c.
 func SockServerMain(args []string) (int, error) {
-	return runC(creference.SockServerMain, args)
+	return CallMain(creference.SockServerMain, args)
 }
 
 // SockClientMain runs sock_client_main of c_reference/sock.c.
 func SockClientMain(args []string) (int, error) {
-	return runC(creference.SockClientMain, args)
+	return CallMain(creference.SockClientMain, args)
 }

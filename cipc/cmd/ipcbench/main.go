@@ -22,6 +22,7 @@ import (
 
 	"github.com/ipcparity/ipcparity/bench"
 	cbench "github.com/ipcparity/ipcparity/c_reference/bench"
+	"github.com/ipcparity/ipcparity/cipc"
 )
 
 func main() {
@@ -41,7 +42,8 @@ func run(args []string) int {
 			return cgoCall(args)
 		}
 	}
-	return cbench.Main(args)
+	status, _ := cipc.CallMain(cbench.Main, args)
+	return status
 }
 
 var callSink int32
