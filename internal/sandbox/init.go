@@ -16,7 +16,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -424,17 +426,36 @@ func trampoline(v string) {
 		}
 		unix.Close(cgfd)
 	}
+	// Everything execve needs is allocated now: once the limits are set,
+	// this Go process may fail to allocate or to start a thread, so from
+	// setrlimit to execve only raw system calls run.
+	path, err := unix.BytePtrFromString(os.Args[1])
+	if err != nil {
+		fail("exec %s: %v", os.Args[1], err)
+	}
+	argv, err := syscall.SlicePtrFromStrings(os.Args[2:])
+	if err != nil {
+		fail("exec %s: %v", os.Args[1], err)
+	}
+	envv, err := syscall.SlicePtrFromStrings(env)
+	if err != nil {
+		fail("exec %s: %v", os.Args[1], err)
+	}
+	procs := unix.Rlimit{Cur: uint64(nproc), Max: uint64(nproc)}
+	as := unix.Rlimit{Cur: mem, Max: mem}
 	runtime.LockOSThread()
 	if nproc > 0 {
-		if err := unix.Setrlimit(unix.RLIMIT_NPROC, &unix.Rlimit{Cur: uint64(nproc), Max: uint64(nproc)}); err != nil {
-			fail("RLIMIT_NPROC: %v", err)
+		if _, _, e := unix.RawSyscall6(unix.SYS_PRLIMIT64, 0, unix.RLIMIT_NPROC, uintptr(unsafe.Pointer(&procs)), 0, 0, 0); e != 0 {
+			fail("RLIMIT_NPROC: %v", e)
 		}
 	}
 	if mem > 0 {
-		if err := unix.Setrlimit(unix.RLIMIT_AS, &unix.Rlimit{Cur: mem, Max: mem}); err != nil {
-			fail("RLIMIT_AS: %v", err)
+		if _, _, e := unix.RawSyscall6(unix.SYS_PRLIMIT64, 0, unix.RLIMIT_AS, uintptr(unsafe.Pointer(&as)), 0, 0, 0); e != 0 {
+			fail("RLIMIT_AS: %v", e)
 		}
 	}
-	err := unix.Exec(os.Args[1], os.Args[2:], env)
-	fail("exec %s: %v", os.Args[1], err)
+	_, _, e := unix.RawSyscall(unix.SYS_EXECVE, uintptr(unsafe.Pointer(path)),
+		uintptr(unsafe.Pointer(&argv[0])), uintptr(unsafe.Pointer(&envv[0])))
+	// Under the limits, printing may fail too; the exit status still tells.
+	fail("exec %s: %v", os.Args[1], e)
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -254,7 +255,19 @@ func run(ctx context.Context, spec Spec) ([]byte, error) {
 		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
 		cmd.SysProcAttr.GidMappingsEnableSetgroups = false
 	}
-	err = cmd.Start()
+	// Pdeathsig fires when the thread that forked exits, not the process,
+	// and the runtime ends a thread whose locked goroutine returns: keep
+	// the forking thread locked, and so alive, until the init is reaped.
+	started := make(chan error)
+	reaped := make(chan struct{})
+	defer close(reaped)
+	go func() {
+		runtime.LockOSThread()
+		started <- cmd.Start()
+		<-reaped
+		runtime.UnlockOSThread()
+	}()
+	err = <-started
 	cr.Close()
 	rw.Close()
 	if cg != nil {

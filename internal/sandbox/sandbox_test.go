@@ -70,7 +70,8 @@ func TestMain(m *testing.M) {
 	}
 	flag.Parse()
 	code := m.Run()
-	if code == 0 && flag.Lookup("test.run").Value.String() == "" && !testing.Short() {
+	if code == 0 && flag.Lookup("test.run").Value.String() == "" &&
+		flag.Lookup("test.skip").Value.String() == "" && !testing.Short() {
 		for name := range testJobs {
 			if !used[name] {
 				fmt.Fprintf(os.Stderr, "test job %q is not used by any test\n", name)
