@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -26,6 +27,32 @@ type cgroup struct {
 
 var cgroupSeq atomic.Uint64
 
+const cgroupPrefix = "ipcparity-sandbox-"
+
+// sweepCgroups removes the cgroups of runners that died without removing
+// theirs (kill -9): their name holds the runner's pid. rmdir fails on a
+// cgroup that still has tasks, so a live one is never removed.
+func sweepCgroups(parent string) {
+	ents, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		rest, ok := strings.CutPrefix(e.Name(), cgroupPrefix)
+		if !ok || !e.IsDir() {
+			continue
+		}
+		pidStr, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidStr)
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if unix.Kill(pid, 0) == unix.ESRCH {
+			unix.Rmdir(filepath.Join(parent, e.Name()))
+		}
+	}
+}
+
 // newCgroup creates a pids cgroup below the caller's own, in the cgroup v2
 // hierarchy when it has the pids controller, else in the v1 pids hierarchy.
 func newCgroup(maxProcs int) (*cgroup, error) {
@@ -33,7 +60,8 @@ func newCgroup(maxProcs int) (*cgroup, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir := filepath.Join(parent, fmt.Sprintf("ipcparity-sandbox-%d-%d", os.Getpid(), cgroupSeq.Add(1)))
+	sweepCgroups(parent)
+	dir := filepath.Join(parent, fmt.Sprintf("%s%d-%d", cgroupPrefix, os.Getpid(), cgroupSeq.Add(1)))
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -85,8 +113,13 @@ func pidsCgroupDir() (string, error) {
 		dir := filepath.Join("/sys/fs/cgroup", v2)
 		ctl, err := os.ReadFile(filepath.Join(dir, "cgroup.controllers"))
 		if err == nil && strings.Contains(" "+strings.TrimSpace(string(ctl))+" ", " pids ") {
-			// A child gets the controller only when the parent delegates it.
+			// A child gets the controller only when the parent delegates
+			// it; a v2 cgroup that has processes of its own cannot (EBUSY).
 			sub := filepath.Join(dir, "cgroup.subtree_control")
+			b, _ := os.ReadFile(sub)
+			if slices.Contains(strings.Fields(string(b)), "pids") {
+				return dir, nil
+			}
 			if err := os.WriteFile(sub, []byte("+pids"), 0); err != nil {
 				return "", fmt.Errorf("enabling pids in %s: %w", sub, err)
 			}

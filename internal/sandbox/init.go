@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,7 +28,7 @@ import (
 const (
 	tmpDir    = "/tmp"
 	runDir    = "/tmp/run"
-	mqueueDir = "/tmp/mqueue"
+	mqueueDir = "/dev/mqueue"
 	shmDir    = "/dev/shm"
 )
 
@@ -36,7 +37,7 @@ const (
 func RunDir() string { return runDir }
 
 // MqueueDir returns where the sandbox's private mqueue file system is
-// mounted (it is also mounted on /dev/mqueue when that directory exists).
+// mounted, in the sandbox's own /dev.
 func MqueueDir() string { return mqueueDir }
 
 // ShmDir returns the sandbox's private /dev/shm.
@@ -92,8 +93,8 @@ func initMain(job Job) int {
 	unix.CloseOnExec(fdResult)
 	unix.CloseOnExec(fdConfig)
 	unix.CloseOnExec(fdCgroup)
-	reply := func(kind byte, data []byte) int {
-		if _, err := out.Write(append([]byte{kind}, data...)); err != nil {
+	reply := func(kind byte, data []byte, more ...byte) int {
+		if _, err := out.Write(append(append([]byte{kind}, data...), more...)); err != nil {
 			fmt.Fprintf(os.Stderr, "sandbox: writing the result: %v\n", err)
 			return 1
 		}
@@ -102,10 +103,13 @@ func initMain(job Job) int {
 
 	cfg, payload, err := readConfig(os.NewFile(fdConfig, "config"))
 	if err != nil {
-		return reply(kindSetup, []byte(err.Error()))
+		return reply(kindSetup, []byte{0, 0, 0, 0}, []byte(err.Error())...)
 	}
 	if err := setup(&cfg); err != nil {
-		return reply(kindSetup, []byte(err.Error()))
+		// The errno crosses the pipe, so that errors.Is works in Run.
+		var errno unix.Errno
+		errors.As(err, &errno)
+		return reply(kindSetup, binary.LittleEndian.AppendUint32(nil, uint32(errno)), []byte(err.Error())...)
 	}
 	inside.ok = true
 	inside.cfg = cfg
@@ -152,9 +156,15 @@ func readConfig(f *os.File) (config, []byte, error) {
 	return cfg, payload, nil
 }
 
+// devices are the host device nodes bound into the sandbox's own /dev. The
+// rest of the host's /dev (disks above all, which a read-only mount does
+// not protect from a root writer) stays out of reach.
+var devices = []string{"null", "zero", "full", "random", "urandom", "tty"}
+
 // setup makes the namespaces the init was born in into a sandbox. The
-// order matters: the run directory is opened before /tmp is covered, and
-// /proc/sys is written before the tree becomes read-only.
+// order matters: the run directory and the devices are opened before /tmp
+// and /dev are covered, and /proc/sys is written before the tree becomes
+// read-only.
 func setup(cfg *config) error {
 	dirfd, err := unix.Open(cfg.Dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
@@ -181,43 +191,78 @@ func setup(cfg *config) error {
 	if err := loopbackUp(); err != nil {
 		return err
 	}
+	devfds := make(map[string]int)
+	for _, d := range devices {
+		fd, err := unix.Open("/dev/"+d, unix.O_PATH|unix.O_CLOEXEC, 0)
+		if err != nil {
+			continue // a host without it gives a sandbox without it
+		}
+		defer unix.Close(fd)
+		devfds[d] = fd
+	}
+
 	// Everything the sandbox inherited becomes read-only; what is mounted
 	// afterwards is the sandbox's own.
 	if err := unix.MountSetattr(unix.AT_FDCWD, "/", unix.AT_RECURSIVE,
 		&unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}); err != nil {
 		return fmt.Errorf("mount_setattr / read-only: %w", err)
 	}
-	tmpfs := func(dir string) error {
-		opts := fmt.Sprintf("mode=1777,size=%d", cfg.MemoryBytes)
-		if err := unix.Mount("tmpfs", dir, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts); err != nil {
-			return fmt.Errorf("mounting tmpfs on %s: %w", dir, err)
+	mount := func(fstype, dir, opts string, flags uintptr) error {
+		if err := unix.Mount(fstype, dir, fstype, flags|unix.MS_NOSUID, opts); err != nil {
+			return fmt.Errorf("mounting %s on %s: %w", fstype, dir, err)
 		}
 		return nil
 	}
-	if err := tmpfs(tmpDir); err != nil {
+	tmpfsOpts := fmt.Sprintf("mode=1777,size=%d", cfg.MemoryBytes)
+	if err := mount("tmpfs", tmpDir, tmpfsOpts, unix.MS_NODEV); err != nil {
 		return err
 	}
-	for _, dir := range []string{"/var/tmp", shmDir} {
-		if isDir(dir) {
-			if err := tmpfs(dir); err != nil {
-				return err
-			}
+	if isDir("/var/tmp") {
+		if err := mount("tmpfs", "/var/tmp", tmpfsOpts, unix.MS_NODEV); err != nil {
+			return err
 		}
 	}
-	for _, dir := range []string{runDir, mqueueDir} {
+	if err := mount("tmpfs", "/dev", "mode=0755,size=1m", 0); err != nil {
+		return err
+	}
+	for d, fd := range devfds {
+		name := "/dev/" + d
+		f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL, 0o666)
+		if err != nil {
+			return err
+		}
+		f.Close()
+		if err := unix.Mount("/proc/self/fd/"+strconv.Itoa(fd), name, "", unix.MS_BIND, ""); err != nil {
+			return fmt.Errorf("binding %s: %w", name, err)
+		}
+	}
+	for name, target := range map[string]string{
+		"fd": "/proc/self/fd", "stdin": "/proc/self/fd/0", "stdout": "/proc/self/fd/1", "stderr": "/proc/self/fd/2",
+	} {
+		if err := os.Symlink(target, "/dev/"+name); err != nil {
+			return err
+		}
+	}
+	for _, dir := range []string{shmDir, mqueueDir} {
 		if err := os.Mkdir(dir, 0o755); err != nil {
 			return err
 		}
 	}
+	if err := mount("tmpfs", shmDir, tmpfsOpts, unix.MS_NODEV); err != nil {
+		return err
+	}
 	// The mqueue file system shows the IPC namespace of whoever mounts it:
 	// this one.
-	for _, dir := range []string{mqueueDir, "/dev/mqueue"} {
-		if dir != mqueueDir && !isDir(dir) {
-			continue
-		}
-		if err := unix.Mount("mqueue", dir, "mqueue", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
-			return fmt.Errorf("mounting mqueue on %s: %w", dir, err)
-		}
+	if err := mount("mqueue", mqueueDir, "", unix.MS_NODEV|unix.MS_NOEXEC); err != nil {
+		return err
+	}
+	if err := unix.MountSetattr(unix.AT_FDCWD, "/dev", 0,
+		&unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}); err != nil {
+		return fmt.Errorf("mount_setattr /dev read-only: %w", err)
+	}
+
+	if err := os.Mkdir(runDir, 0o755); err != nil {
+		return err
 	}
 	// The bind copies the read-only attribute of the mount it comes from,
 	// so it is cleared on the new mount alone.

@@ -347,7 +347,10 @@ func run(ctx context.Context, spec Spec) ([]byte, error) {
 	case kindTooBig:
 		return nil, ErrResultTooBig
 	case kindSetup:
-		return nil, fmt.Errorf("sandbox: setting up: %s", data)
+		if len(data) < 4 {
+			break
+		}
+		return nil, &SetupError{Msg: string(data[4:]), Errno: unix.Errno(binary.LittleEndian.Uint32(data))}
 	}
 	return nil, fmt.Errorf("sandbox: init %s wrote a malformed result (%v)", spec.Job, waitErr)
 }
@@ -363,6 +366,24 @@ func initEnviron(job string) []string {
 		env = slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "GORACE=") })
 	}
 	return append(env, initEnv+"="+job, "GORACE="+strings.TrimSpace(gorace+" atexit_sleep_ms=0"))
+}
+
+// A SetupError reports that the init could not set the sandbox up. Errno
+// is the failing system call's error number, or 0.
+type SetupError struct {
+	Msg   string
+	Errno unix.Errno
+}
+
+func (e *SetupError) Error() string { return "sandbox: setting up: " + e.Msg }
+
+// Unwrap returns the Errno, if any, so that errors.Is(err, unix.EPERM)
+// works across the process boundary.
+func (e *SetupError) Unwrap() error {
+	if e.Errno == 0 {
+		return nil
+	}
+	return e.Errno
 }
 
 // environWithout returns env without the package's markers, so that a

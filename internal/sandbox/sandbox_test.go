@@ -209,6 +209,8 @@ type isolationOut struct {
 	TmpErrno   int
 	MqueueList []string
 	ShmList    []string
+	DevList    []string
+	DevNullErr string
 }
 
 func mqOpen(name string, flags int) (int, error) {
@@ -250,7 +252,10 @@ func jobIsolation(_ context.Context, payload []byte) ([]byte, error) {
 			return nil, fmt.Errorf("writing %s worked", name)
 		}
 	}
-	for dir, list := range map[string]*[]string{sandbox.MqueueDir(): &out.MqueueList, sandbox.ShmDir(): &out.ShmList} {
+	if err := os.WriteFile("/dev/null", []byte("x"), 0); err != nil {
+		out.DevNullErr = err.Error()
+	}
+	for dir, list := range map[string]*[]string{sandbox.MqueueDir(): &out.MqueueList, sandbox.ShmDir(): &out.ShmList, "/dev": &out.DevList} {
 		ents, err := os.ReadDir(dir)
 		if err != nil {
 			return nil, err
@@ -478,6 +483,18 @@ func TestKillRunner(t *testing.T) {
 	helper.Process.Signal(syscall.SIGKILL)
 	<-exited
 	waitGone(t, marker, time.Second)
+
+	if os.Geteuid() == 0 {
+		// The next Run removes the cgroup the killed runner left.
+		if _, err := run(context.Background(), spec(t, "echo", nil)); err != nil {
+			t.Fatal(err)
+		}
+		for _, pat := range []string{"/sys/fs/cgroup/*/", "/sys/fs/cgroup/*/*/", "/sys/fs/cgroup/*/*/*/"} {
+			if left, _ := filepath.Glob(fmt.Sprintf("%sipcparity-sandbox-%d-*", pat, helper.Process.Pid)); len(left) > 0 {
+				t.Errorf("the killed runner's cgroup is left: %v", left)
+			}
+		}
+	}
 }
 
 // (c)
@@ -516,6 +533,16 @@ func TestIsolation(t *testing.T) {
 	}
 	if !slices.Contains(out.MqueueList, name) || !slices.Contains(out.ShmList, name) {
 		t.Errorf("inside, %s lists %v and %s lists %v; want %s in both", sandbox.MqueueDir(), out.MqueueList, sandbox.ShmDir(), out.ShmList, name)
+	}
+	// The sandbox's /dev holds the harmless devices only: no disks.
+	allowed := []string{"null", "zero", "full", "random", "urandom", "tty", "fd", "stdin", "stdout", "stderr", "shm", "mqueue"}
+	for _, d := range out.DevList {
+		if !slices.Contains(allowed, d) {
+			t.Errorf("/dev inside has %s; want only %v", d, allowed)
+		}
+	}
+	if out.DevNullErr != "" {
+		t.Errorf("writing /dev/null inside: %s", out.DevNullErr)
 	}
 	for _, p := range []string{"/tmp/" + name, "/dev/shm/" + name, filepath.Join(hostDir, "f"), filepath.Join(tmpDir, "f")} {
 		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
@@ -648,6 +675,13 @@ func TestSysctl(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(key); !bytes.Equal(before, after) {
 		t.Errorf("host msg_max changed from %q to %q", before, after)
+	}
+	// A value the kernel refuses: the errno crosses from the init to Run.
+	s.Sysctls = map[string]string{"fs/mqueue/msg_max": "0"}
+	_, err = run(context.Background(), s)
+	var se *sandbox.SetupError
+	if !errors.Is(err, unix.EINVAL) || !errors.As(err, &se) {
+		t.Errorf("msg_max=0: %v, want a SetupError wrapping EINVAL", err)
 	}
 	s.Sysctls = map[string]string{"kernel/hostname": "x"}
 	if _, err := run(context.Background(), s); err == nil || !strings.Contains(err.Error(), "not an IPC-namespaced sysctl") {
