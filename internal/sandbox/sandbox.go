@@ -49,6 +49,10 @@ type Spec struct {
 
 	// MaxProcs limits the number of tasks (processes and threads) that the
 	// processes the job starts may have together. 0 means DefaultMaxProcs.
+	// As root it is the pids.max of a cgroup (v1 or v2 pids controller)
+	// that those processes join; otherwise it is RLIMIT_NPROC in the
+	// sandbox's user namespace, which counts every task of the sandbox, so
+	// the init's threads are added to it when a process starts.
 	MaxProcs int
 
 	// Sysctls are written under /proc/sys inside before the job runs, keyed

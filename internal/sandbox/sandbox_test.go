@@ -375,17 +375,21 @@ func jobReap(context.Context, []byte) ([]byte, error) {
 	if err := sandbox.Start(orphans); err != nil {
 		return nil, err
 	}
-	mine := exec.Command("sh", "-c", "sleep 0.2; exit 7")
-	if err := sandbox.Start(mine); err != nil {
+	// The own child is started the os.StartProcess way, as the runner does.
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		return nil, err
+	}
+	mine, err := sandbox.StartProcess(sh, []string{"sh", "-c", "sleep 0.2; exit 7"}, &os.ProcAttr{})
+	if err != nil {
 		return nil, err
 	}
 	orphans.Wait()
-	err := mine.Wait()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) {
+	st, err := mine.Wait()
+	if err != nil {
 		return nil, fmt.Errorf("own child: %v", err)
 	}
-	out.Exit = ee.ExitCode()
+	out.Exit = st.ExitCode()
 	time.Sleep(200 * time.Millisecond)
 	ents, _ := os.ReadDir("/proc")
 	for _, e := range ents {
