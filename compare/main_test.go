@@ -20,6 +20,7 @@ import (
 const binDir = "../bin"
 
 func TestMain(m *testing.M) {
+	runner.Main(Lookup) // a sandboxed run's init is the test binary again
 	if os.Getenv("IPCPARITY_SKIP_BUILD") == "" {
 		cmd := exec.Command("make", "-s", "-C", "..", "build")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

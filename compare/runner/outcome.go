@@ -40,6 +40,11 @@ type Proc struct {
 	// Timeout is set when the process had not ended by the deadline and
 	// was killed with its process group.
 	Timeout bool `json:"timeout,omitempty"`
+	// StdoutDropped and StderrDropped count what the process wrote beyond
+	// the runner's OutputLimit: its output was truncated after that many
+	// bytes, and the rest only counted.
+	StdoutDropped int64 `json:"stdout_dropped,omitempty"`
+	StderrDropped int64 `json:"stderr_dropped,omitempty"`
 }
 
 // Outcome is everything a run produced: each process's outcome, in the

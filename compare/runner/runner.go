@@ -11,7 +11,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -22,6 +24,7 @@ import (
 	"github.com/ipcparity/ipcparity/goipc"
 	"github.com/ipcparity/ipcparity/internal/report"
 	"github.com/ipcparity/ipcparity/internal/runtoken"
+	"github.com/ipcparity/ipcparity/internal/sandbox"
 )
 
 // A Run is one execution of a scenario under one pairing: its own
@@ -31,13 +34,16 @@ type Run struct {
 	Pairing  Pairing
 	// Dir is the run's private working directory (mode 0700).
 	Dir string
-	// Token is unique to the run among all runs on the machine; it is part
-	// of IPCName and of every object name the run may create.
+	// Token stands for $RUN in IPCName and in every object name the run
+	// may create. Outside a sandbox it is unique to the run among all runs
+	// on the machine; inside, runs cannot meet, and it is a constant.
 	Token string
 	// IPCName is the value given to IPC_NAME ("" when unset).
 	IPCName string
 
-	procs []*Process
+	inside   bool // the run is carried out by the init of its sandbox
+	procs    []*Process
+	escapees int // processes killed for leaving the run's groups (inside)
 }
 
 // Process is one started process of a run, as a Ready condition sees it.
@@ -60,17 +66,34 @@ type Process struct {
 	leaked bool
 }
 
+// OutputLimit is what the runner keeps of each stream a process writes;
+// the rest is read and counted (Proc.StdoutDropped, StderrDropped), so
+// that a port that floods its output neither blocks nor fills the
+// runner's memory.
+const OutputLimit = 4 << 20
+
 // lockedBuffer is a bytes.Buffer that a capture goroutine fills while the
-// runner reads it.
+// runner reads it, up to OutputLimit bytes.
 type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	dropped int64
 }
 
 func (b *lockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.buf.Write(p)
+	keep := min(len(p), OutputLimit-b.buf.Len())
+	b.buf.Write(p[:keep])
+	b.dropped += int64(len(p) - keep)
+	return len(p), nil
+}
+
+// Dropped is the number of bytes written beyond OutputLimit.
+func (b *lockedBuffer) Dropped() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.dropped
 }
 
 func (b *lockedBuffer) String() string {
@@ -91,34 +114,56 @@ const TokenPrefix = "ipcp"
 // Execute runs the scenario under the pairing and returns its outcome. The
 // error is for the runner's own failures (a binary missing, no temporary
 // directory), never for the programs' behaviour, which is the outcome.
+// Each run is sandboxed (see Main and Sandboxed) where namespaces can be
+// made.
 func Execute(ctx context.Context, sc Scenario, pairing Pairing) (Outcome, error) {
-	subreaperMu.Do(func() {
-		// Orphans of a run (a child whose parent died) come back to the
-		// runner, which reaps them by process group instead of leaving
-		// zombies to an init that may not reap.
-		unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-	})
-	r := &Run{Scenario: sc, Pairing: pairing}
-	r.Token = runtoken.New(TokenPrefix)
-	dir, err := os.MkdirTemp("", r.Token+"-")
-	if err != nil {
-		return Outcome{}, err
+	if Sandboxed() == nil {
+		return executeSandboxed(ctx, sc, pairing)
 	}
-	r.Dir = dir
+	if len(sc.Sysctls) > 0 {
+		return Outcome{}, fmt.Errorf("%s/%s: sets sysctls, which only a sandboxed run can: %w", sc.Mechanism, sc.Name, Sandboxed())
+	}
+	return execute(ctx, sc, pairing, false)
+}
+
+// deadlineOf is the deadline of the scenario's run.
+func deadlineOf(sc Scenario) time.Duration {
+	if sc.Deadline == 0 {
+		return DefaultDeadline
+	}
+	return sc.Deadline
+}
+
+// execute carries the run out in this process: the init of a sandbox
+// (inside), or the runner itself when runs cannot be sandboxed.
+func execute(ctx context.Context, sc Scenario, pairing Pairing, inside bool) (Outcome, error) {
+	r := &Run{Scenario: sc, Pairing: pairing, inside: inside}
+	if inside {
+		r.Dir, r.Token = sandbox.RunDir(), insideToken
+	} else {
+		subreaperMu.Do(func() {
+			// Orphans of a run (a child whose parent died) come back to
+			// the runner, which reaps them by process group instead of
+			// leaving zombies to an init that may not reap.
+			unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+		})
+		r.Token = runtoken.New(TokenPrefix)
+		dir, err := os.MkdirTemp("", r.Token+"-")
+		if err != nil {
+			return Outcome{}, err
+		}
+		r.Dir = dir
+	}
 	defer r.cleanup()
 	if sc.IPCName != "" {
 		r.IPCName = strings.ReplaceAll(sc.IPCName, "$RUN", r.Token)
 		// A queue cannot be found by listing a directory: note its name
 		// for Sweep, should this process be killed before cleanup.
-		if strings.HasPrefix(r.IPCName, "/") {
+		if !inside && strings.HasPrefix(r.IPCName, "/") {
 			runtoken.Remember(r.Token, r.IPCName)
 		}
 	}
-	deadline := sc.Deadline
-	if deadline == 0 {
-		deadline = DefaultDeadline
-	}
-	ctx, cancel := context.WithTimeout(ctx, deadline)
+	ctx, cancel := context.WithTimeout(ctx, deadlineOf(sc))
 	defer cancel()
 
 	if sc.Setup != nil {
@@ -332,9 +377,15 @@ func (r *Run) start(st Step) (*Process, error) {
 		Dir:   r.Dir,
 		Env:   r.env(st.Env),
 		Files: []*os.File{stdin, stdout, ewr, rwr},
+		Sys:   &syscall.SysProcAttr{Setpgid: true},
+	}
+	start := sandbox.StartProcess // with the run's limits; see package sandbox
+	if !r.inside {
 		// Pdeathsig: should the runner itself be killed, its processes
-		// die with it instead of waiting forever on a peer.
-		Sys: &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL},
+		// die with it instead of waiting forever on a peer. (In a
+		// sandbox the end of the PID namespace kills them all.)
+		attr.Sys.Pdeathsig = syscall.SIGKILL
+		start = os.StartProcess
 	}
 	umask := 0o022
 	if r.Scenario.Umask != nil {
@@ -344,7 +395,7 @@ func (r *Run) start(st Step) (*Process, error) {
 	// it for this process alone.
 	umaskMu.Lock()
 	old := unix.Umask(umask)
-	proc, err := os.StartProcess(path, argv, attr)
+	proc, err := start(path, argv, attr)
 	unix.Umask(old)
 	umaskMu.Unlock()
 	if err != nil {
@@ -393,9 +444,11 @@ func (r *Run) awaitOrKill(ctx context.Context, p *Process) {
 	select {
 	case <-p.done:
 	case <-ctx.Done():
-		p.timeout = true
 		unix.Kill(-p.pgid, unix.SIGKILL)
 		<-p.done
+		// Killed at the deadline, not ended by itself just before it.
+		ws, _ := p.state.Sys().(syscall.WaitStatus)
+		p.timeout = ws.Signaled() && ws.Signal() == unix.SIGKILL
 	}
 	if groupLingers(p.pgid) {
 		p.leaked = true
@@ -404,16 +457,67 @@ func (r *Run) awaitOrKill(ctx context.Context, p *Process) {
 	}
 	captured := make(chan struct{})
 	go func() { p.readers.Wait(); close(captured) }()
-	select {
-	case <-captured:
-	case <-ctx.Done():
-		// Someone outside the group (a process that left it with setsid)
-		// still holds stdout or stderr open: stop reading.
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-captured:
+			return
+		case <-tick.C:
+			// Inside a sandbox every process is the run's: one in none of
+			// its process groups left it with setsid and may hold stdout
+			// or stderr open. It is noted and killed, so the run does not
+			// wait for it until the deadline.
+			if r.inside {
+				r.killEscaped()
+			}
+			continue
+		case <-ctx.Done():
+		}
+		// Someone outside the group still holds stdout or stderr open:
+		// stop reading.
 		for _, f := range p.readEnds {
 			f.Close()
 		}
 		<-captured
+		return
 	}
+}
+
+// killEscaped kills, inside a sandbox, the processes that are in none of
+// the run's process groups (they left with setsid) and notes them.
+func (r *Run) killEscaped() {
+	for _, pid := range r.escaped() {
+		if unix.Kill(pid, unix.SIGKILL) == nil {
+			r.escapees++
+		}
+	}
+}
+
+// escaped lists, inside a sandbox, the processes other than the init that
+// are in none of the run's process groups.
+func (r *Run) escaped() []int {
+	entries, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		pgid, err := unix.Getpgid(pid)
+		if err != nil {
+			continue
+		}
+		if !slices.ContainsFunc(r.procs, func(p *Process) bool { return p.pgid == pgid }) && !isZombie(pid) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// isZombie reports whether pid has ended and waits to be reaped.
+func isZombie(pid int) bool {
+	return TaskState("/proc/"+strconv.Itoa(pid)+"/stat") == 'Z'
 }
 
 // groupLingers reports whether the process group still has a member that
@@ -450,7 +554,8 @@ func reapGroup(pgid int, block bool) {
 
 // outcome turns what the runner saw into the process's outcome.
 func (p *Process) outcome() Proc {
-	o := Proc{Role: p.label, Stdout: Text(p.stdout.String()), Stderr: Text(p.stderr.String()), Exit: -1, Timeout: p.timeout}
+	o := Proc{Role: p.label, Stdout: Text(p.stdout.String()), Stderr: Text(p.stderr.String()), Exit: -1, Timeout: p.timeout,
+		StdoutDropped: p.stdout.Dropped(), StderrDropped: p.stderr.Dropped()}
 	if !p.timeout && p.state != nil {
 		ws := p.state.Sys().(syscall.WaitStatus)
 		switch {
@@ -495,15 +600,31 @@ func (r *Run) leftovers() []string {
 			left = append(left, "process (left by "+p.label+")")
 		}
 	}
+	if r.inside {
+		r.killEscaped()
+		if r.escapees > 0 {
+			left = append(left, "process (left its process group)")
+		}
+	}
 	entries, _ := os.ReadDir(r.Dir)
 	for _, e := range entries {
 		left = append(left, fileKind(e.Type())+" "+r.Normalize(e.Name()))
 	}
 	left = append(left, r.shmLeftovers()...)
+	if r.inside {
+		// The sandbox's own queue file system lists every queue, whatever
+		// its name.
+		queues, _ := os.ReadDir(sandbox.MqueueDir())
+		for _, e := range queues {
+			left = append(left, "mqueue "+r.Normalize("/"+e.Name()))
+		}
+	}
 	for _, pr := range r.Scenario.Probes {
 		left = append(left, pr.Find(r)...)
 	}
 	sort.Strings(left)
+	// A probe may see what a listing saw already.
+	left = slices.Compact(left)
 	if left == nil {
 		left = []string{}
 	}
@@ -524,14 +645,15 @@ func fileKind(m os.FileMode) string {
 	return "file"
 }
 
-// shmLeftovers lists the entries of /dev/shm that carry the run's token:
-// shared-memory objects and named semaphores ("sem." prefix).
+// shmLeftovers lists the entries of /dev/shm that carry the run's token,
+// or all of them in a sandbox's private /dev/shm: shared-memory objects
+// and named semaphores ("sem." prefix).
 func (r *Run) shmLeftovers() []string {
 	var left []string
 	entries, _ := os.ReadDir("/dev/shm")
 	for _, e := range entries {
 		name := e.Name()
-		if !strings.Contains(name, r.Token) {
+		if !r.inside && !strings.Contains(name, r.Token) {
 			continue
 		}
 		kind := "shm"
@@ -568,6 +690,11 @@ func (r *Run) cleanup() {
 		if pr.Clean != nil {
 			pr.Clean(r)
 		}
+	}
+	if r.inside {
+		// The namespaces end with the init; the runner removes the
+		// directory.
+		return
 	}
 	runtoken.RemoveShm(r.Token)
 	os.RemoveAll(r.Dir)

@@ -36,6 +36,11 @@ type Scenario struct {
 	Unordered []string
 	// Probes add to the leftovers what only the scenario knows to look for.
 	Probes []Probe
+	// Sysctls are IPC-namespaced sysctls the run sets first, keyed by
+	// their path below /proc/sys ("fs/mqueue/msg_max": "64"). They belong
+	// to the run's own IPC namespace, so no privilege on the host is
+	// needed; a run that is not sandboxed cannot set them and fails.
+	Sysctls map[string]string
 }
 
 // DefaultDeadline bounds a run whose scenario sets none.
@@ -97,11 +102,20 @@ type Ready struct {
 	What string
 	// Check reports whether the condition holds.
 	Check func(r *Run, p *Process) (bool, error)
+	// kind and arg say how to rebuild the condition inside a sandbox;
+	// empty for a scenario's own conditions, taken from the catalogue.
+	kind, arg string
 }
+
+// Kinds of Ready that travel into a sandbox by value.
+const (
+	readyKindLine = "line"
+	readyKindPath = "path"
+)
 
 // ReadyPath holds once the path (relative to the run's directory) exists.
 func ReadyPath(rel string) Ready {
-	return Ready{What: "path " + rel + " exists", Check: func(r *Run, _ *Process) (bool, error) {
+	return Ready{What: "path " + rel + " exists", kind: readyKindPath, arg: rel, Check: func(r *Run, _ *Process) (bool, error) {
 		_, err := os.Lstat(filepath.Join(r.Dir, rel))
 		return err == nil, nil
 	}}
@@ -110,7 +124,7 @@ func ReadyPath(rel string) Ready {
 // ReadyLine holds once the process has written a complete line on its
 // standard output.
 func ReadyLine() Ready {
-	return Ready{What: "a line on stdout", Check: func(_ *Run, p *Process) (bool, error) {
+	return Ready{What: "a line on stdout", kind: readyKindLine, Check: func(_ *Run, p *Process) (bool, error) {
 		return strings.Contains(p.Stdout(), "\n"), nil
 	}}
 }

@@ -52,9 +52,11 @@ options (before the command's arguments):
   --json        write the results as JSON
   --transcript  calls: print each script's transcript too
   --errno       verify: the command reports errno on IPCPARITY_REPORT_FD; compare it too
+  -j N          runs at once (default: one per CPU when runs are sandboxed, else 1)
 `
 
 func main() {
+	runner.Main(compare.Lookup) // a sandboxed run's init is this binary again
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -81,6 +83,15 @@ type options struct {
 	bin, calls, form string
 	json, transcript bool
 	errno            bool
+	jobs             int
+}
+
+// jobCount is -j, or compare.Jobs() when it is not given.
+func (o *options) jobCount() int {
+	if o.jobs > 0 {
+		return o.jobs
+	}
+	return compare.Jobs()
 }
 
 func parse(name string, args []string, withForm bool) (*options, []string, error) {
@@ -93,6 +104,7 @@ func parse(name string, args []string, withForm bool) (*options, []string, error
 	fs.BoolVar(&o.json, "json", false, "")
 	fs.BoolVar(&o.transcript, "transcript", false, "")
 	fs.BoolVar(&o.errno, "errno", false, "")
+	fs.IntVar(&o.jobs, "j", 0, "")
 	if withForm {
 		fs.StringVar(&o.form, "form", "", "")
 	}
@@ -265,22 +277,27 @@ func check(ctx context.Context, o *options, names []string, stdout io.Writer) (i
 		}
 	}
 	forms := runner.BuiltinForms(o.bin)
-	var results []judge.Result
-	for _, sc := range compare.Select(names...) {
-		results = append(results, judge.Compare(ctx, sc, runner.Pairings(sc.Roles, forms)))
-		if ctx.Err() != nil {
-			return 1, ctx.Err()
-		}
+	scs := compare.Select(names...)
+	results := compare.Each(ctx, o.jobCount(), len(scs), func(i int) judge.Result {
+		return judge.Compare(ctx, scs[i], runner.Pairings(scs[i].Roles, forms))
+	})
+	if ctx.Err() != nil {
+		return 1, ctx.Err()
 	}
 	// The call scripts of the selected mechanisms: pipe*.calls for pipe.
-	var scripts []judge.ScriptResult
-	files, _ := filepath.Glob(filepath.Join(o.calls, "*.calls"))
-	sort.Strings(files)
-	for _, f := range files {
-		if len(names) > 0 && !selected(filepath.Base(f), names) {
-			continue
+	var files []string
+	all, _ := filepath.Glob(filepath.Join(o.calls, "*.calls"))
+	sort.Strings(all)
+	for _, f := range all {
+		if len(names) == 0 || selected(filepath.Base(f), names) {
+			files = append(files, relative(f))
 		}
-		scripts = append(scripts, compare.RunScript(ctx, o.bin, relative(f)))
+	}
+	scripts := compare.Each(ctx, o.jobCount(), len(files), func(i int) judge.ScriptResult {
+		return compare.RunScript(ctx, o.bin, files[i])
+	})
+	if ctx.Err() != nil {
+		return 1, ctx.Err()
 	}
 	ok := judge.AllAgree(results) && scriptsAgree(scripts)
 	if o.json {
