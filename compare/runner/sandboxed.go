@@ -40,8 +40,11 @@ const teardown = 5 * time.Second
 
 // Limits of every sandboxed run.
 const (
-	// MemoryLimit bounds the address space of every process of a run.
-	MemoryLimit = 1 << 30
+	// MemoryLimit bounds the address space (RLIMIT_AS) of every process
+	// of a run. It is address space, not memory used: a Go process with
+	// cgo reserves a glibc malloc arena per thread (64 MiB each), and
+	// under load 1 GiB was seen to run out (runtime: out of memory).
+	MemoryLimit = 4 << 30
 	// ProcessLimit bounds the processes and threads of a run together.
 	ProcessLimit = 512
 )
