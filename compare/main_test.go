@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,8 +52,11 @@ func checkParity(t *testing.T, mech string) {
 	if len(scs) == 0 {
 		t.Fatalf("no %s scenarios", mech)
 	}
-	for _, sc := range scs {
-		res := judge.Compare(context.Background(), sc, runner.Pairings(sc.Roles, forms))
+	results := Each(context.Background(), Jobs(), len(scs), func(i int) judge.Result {
+		return judge.Compare(context.Background(), scs[i], runner.Pairings(scs[i].Roles, forms))
+	})
+	for i, res := range results {
+		sc := scs[i]
 		if !res.Agree {
 			var b strings.Builder
 			judge.Report(&b, []judge.Result{res})
@@ -69,8 +73,11 @@ func checkScripts(t *testing.T, prefix string, atLeast int) {
 	if len(files) < atLeast {
 		t.Fatalf("found %d %s call scripts, want at least %d", len(files), prefix, atLeast)
 	}
-	for _, f := range files {
-		res := RunScript(context.Background(), binDir, f)
+	results := Each(context.Background(), Jobs(), len(files), func(i int) judge.ScriptResult {
+		return RunScript(context.Background(), binDir, files[i])
+	})
+	for i, res := range results {
+		f := files[i]
 		if !res.Agree {
 			var b strings.Builder
 			judge.ReportScripts(&b, []judge.ScriptResult{res})
@@ -78,6 +85,44 @@ func checkScripts(t *testing.T, prefix string, atLeast int) {
 		}
 		if !strings.Contains(res.Transcripts[runner.SideGo], " = ") {
 			t.Errorf("%s: empty transcript", f)
+		}
+	}
+}
+
+// hostState lists what a run could leave on the host: run directories in
+// the temporary directory, entries of /dev/shm, and processes whose
+// command line holds marker (when not empty).
+func hostState(marker string) []string {
+	var state []string
+	tmp, _ := os.ReadDir(os.TempDir())
+	for _, e := range tmp {
+		if strings.HasPrefix(e.Name(), "ipcparity-") || strings.HasPrefix(e.Name(), runner.TokenPrefix) {
+			state = append(state, "dir "+e.Name())
+		}
+	}
+	shm, _ := os.ReadDir("/dev/shm")
+	for _, e := range shm {
+		state = append(state, "shm "+e.Name())
+	}
+	if marker != "" {
+		procs, _ := os.ReadDir("/proc")
+		for _, e := range procs {
+			cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+			if err == nil && strings.Contains(string(cmdline), marker) {
+				state = append(state, "process "+e.Name()+" "+strings.ReplaceAll(string(cmdline), "\x00", " "))
+			}
+		}
+	}
+	return state
+}
+
+// checkHostUnchanged fails when the host holds something now that it did
+// not hold before (hostState(marker) then).
+func checkHostUnchanged(t *testing.T, before []string, marker string) {
+	t.Helper()
+	for _, x := range hostState(marker) {
+		if !slices.Contains(before, x) {
+			t.Errorf("left on the host: %s", x)
 		}
 	}
 }

@@ -4,7 +4,6 @@ package compare
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -185,20 +184,16 @@ func TestSockWrongServerIsDifferent(t *testing.T) {
 // TestSockSocketRemovedAfterKill checks that the socket file a killed
 // server left is reported, and gone with the run's directory afterwards.
 func TestSockSocketRemovedAfterKill(t *testing.T) {
+	before := hostState("")
 	c := runner.BuiltinForms(binDir)[0]
-	sc := scenario("sock", "unix-server-killed")
-	var dir string
-	sc.Probes = append(sc.Probes, runner.Probe{Name: "dir", Find: func(r *runner.Run) []string { dir = r.Dir; return nil }})
-	out, err := runner.Execute(context.Background(), sc, runner.Pairing{c})
+	out, err := runner.Execute(context.Background(), scenario("sock", "unix-server-killed"), runner.Pairing{c})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Contains(out.Leftovers, "socket server_socket") {
 		t.Errorf("leftovers %q do not show the socket", out.Leftovers)
 	}
-	if _, err := os.Lstat(filepath.Join(dir, "server_socket")); !os.IsNotExist(err) {
-		t.Errorf("socket file still there after the run: %v", err)
-	}
+	checkHostUnchanged(t, before, "")
 }
 
 // TestSockParity runs every sock scenario under every pairing of the C, cgo and Go

@@ -383,7 +383,7 @@ func Start(cmd *exec.Cmd) error {
 		cgfd = 3 + len(extra)
 		cmd.ExtraFiles = append(extra[:len(extra):len(extra)], inside.cg)
 	}
-	cmd.Env = append(environWithout(cmd.Environ()), execEnv+"="+limits(cgfd))
+	cmd.Env = append(environWithout(cmd.Environ()), execEnv+"="+limits(cgfd, 0))
 	cmd.Path = "/proc/self/exe"
 	cmd.Args = append([]string{execArgv0, path}, args...)
 	inside.mu.Lock()
@@ -412,7 +412,13 @@ func StartProcess(name string, argv []string, attr *os.ProcAttr) (*os.Process, e
 		cgfd = len(a.Files)
 		a.Files = append(a.Files[:len(a.Files):len(a.Files)], inside.cg)
 	}
-	a.Env = append(environWithout(env), execEnv+"="+limits(cgfd))
+	closed := 0
+	for fd := 0; fd < 3; fd++ {
+		if fd >= len(attr.Files) || attr.Files[fd] == nil {
+			closed |= 1 << fd
+		}
+	}
+	a.Env = append(environWithout(env), execEnv+"="+limits(cgfd, closed))
 	if len(argv) == 0 {
 		argv = []string{name}
 	}
@@ -427,15 +433,18 @@ func StartProcess(name string, argv []string, attr *os.ProcAttr) (*os.Process, e
 }
 
 // limits encodes the trampoline's instructions: memory, task limit under
-// RLIMIT_NPROC (0 when the cgroup limits tasks), cgroup.procs descriptor.
-func limits(cgfd int) string {
+// RLIMIT_NPROC (0 when the cgroup limits tasks), cgroup.procs descriptor,
+// and which of descriptors 0, 1 and 2 the program must find closed (a bit
+// each): the Go runtime of the trampoline opens /dev/null on any of them
+// that is closed, and the program must not inherit that.
+func limits(cgfd, closed int) string {
 	nproc := 0
 	if cgfd < 0 {
 		// RLIMIT_NPROC counts every task of the uid in the user
 		// namespace, the init's threads included: allow for them.
 		nproc = inside.cfg.MaxProcs + countTasks(1)
 	}
-	return fmt.Sprintf("%d,%d,%d", inside.cfg.MemoryBytes, nproc, cgfd)
+	return fmt.Sprintf("%d,%d,%d,%d", inside.cfg.MemoryBytes, nproc, cgfd, closed)
 }
 
 func countTasks(pid int) int {
@@ -456,8 +465,8 @@ func trampoline(v string) {
 		os.Exit(127)
 	}
 	var mem uint64
-	var nproc, cgfd int
-	if _, err := fmt.Sscanf(v, "%d,%d,%d", &mem, &nproc, &cgfd); err != nil {
+	var nproc, cgfd, closed int
+	if _, err := fmt.Sscanf(v, "%d,%d,%d,%d", &mem, &nproc, &cgfd, &closed); err != nil {
 		fail("bad %s=%q: %v", execEnv, v, err)
 	}
 	if len(os.Args) < 3 {
@@ -497,6 +506,11 @@ func trampoline(v string) {
 	if mem > 0 {
 		if _, _, e := unix.RawSyscall6(unix.SYS_PRLIMIT64, 0, unix.RLIMIT_AS, uintptr(unsafe.Pointer(&as)), 0, 0, 0); e != 0 {
 			fail("RLIMIT_AS: %v", e)
+		}
+	}
+	for fd := 0; fd < 3; fd++ {
+		if closed&(1<<fd) != 0 {
+			unix.RawSyscall(unix.SYS_CLOSE, uintptr(fd), 0, 0)
 		}
 	}
 	_, _, e := unix.RawSyscall(unix.SYS_EXECVE, uintptr(unsafe.Pointer(path)),
