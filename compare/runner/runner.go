@@ -301,7 +301,9 @@ func (r *Run) start(st Step) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	argv = append(argv, st.Args...)
+	for _, a := range st.Args {
+		argv = append(argv, strings.ReplaceAll(a, "$RUN", r.Token))
+	}
 	path := argv[0]
 	if !strings.Contains(path, "/") {
 		if path, err = lookPath(path); err != nil {

@@ -52,7 +52,9 @@ type Step struct {
 	Label string
 	// Program is one of the scenario's Roles; the pairing gives its form.
 	Program string
-	Args    []string
+	// Args follow the form's command; "$RUN" in them becomes the run's
+	// token, as in IPCName.
+	Args []string
 	// Stdin is written to the process's standard input, which then closes;
 	// nil gives /dev/null.
 	Stdin []byte
