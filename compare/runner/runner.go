@@ -139,7 +139,7 @@ func deadlineOf(sc Scenario) time.Duration {
 func execute(ctx context.Context, sc Scenario, pairing Pairing, inside bool) (Outcome, error) {
 	r := &Run{Scenario: sc, Pairing: pairing, inside: inside}
 	if inside {
-		r.Dir, r.Token = sandbox.RunDir(), insideToken
+		r.Dir, r.Token = sandbox.RunDir(), InsideToken
 	} else {
 		subreaperMu.Do(func() {
 			// Orphans of a run (a child whose parent died) come back to
