@@ -57,4 +57,8 @@ type Outcome struct {
 	// after the run ("mqueue $IPC_NAME"), and processes still alive in a
 	// run's process groups ("process").
 	Leftovers []string `json:"leftovers"`
+	// Limits names the run's limits that its processes reached ("process
+	// limit: 3 forks refused (limit 512)"); a process that ran out of
+	// memory shows it in its own outcome.
+	Limits []string `json:"limits,omitempty"`
 }

@@ -280,6 +280,11 @@ func executeSandboxed(ctx context.Context, sc Scenario, pairing Pairing) (Outcom
 		Deadline: deadlineOf(sc) + teardown, MemoryBytes: MemoryLimit, MaxProcs: ProcessLimit,
 		Sysctls: sc.Sysctls,
 	})
+	var limits []string
+	if errors.Is(err, sandbox.ErrProcs) && res != nil {
+		limits = append(limits, strings.TrimPrefix(err.Error(), "sandbox: "))
+		err = nil
+	}
 	if err != nil {
 		if errors.Is(err, sandbox.ErrDeadline) {
 			return Outcome{}, fmt.Errorf("%s/%s: the sandboxed run did not end %v after its deadline: %w", sc.Mechanism, sc.Name, teardown, err)
@@ -290,6 +295,7 @@ func executeSandboxed(ctx context.Context, sc Scenario, pairing Pairing) (Outcom
 	if err := json.Unmarshal(res, &out); err != nil {
 		return Outcome{}, fmt.Errorf("%s/%s: the sandbox's outcome: %w", sc.Mechanism, sc.Name, err)
 	}
+	out.Limits = limits
 	return out, nil
 }
 
