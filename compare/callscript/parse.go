@@ -36,7 +36,15 @@ import (
 type Script struct {
 	File  string
 	Lines []ScriptLine
+	// Sysctls are the IPC namespace's sysctls the script's run sets
+	// first, from its "#sysctl NAME=VALUE" lines (NAME below /proc/sys:
+	// fs/mqueue/msg_max). The run's own IPC namespace holds them, so the
+	// host's limits stay as they are and no privilege is needed.
+	Sysctls map[string]string
 }
+
+// sysctlPrefix starts a line that sets a sysctl for the script's run.
+const sysctlPrefix = "#sysctl "
 
 // ScriptLine is one call of a script.
 type ScriptLine struct {
@@ -100,6 +108,18 @@ func (l *Lang) ParseFile(path string) (*Script, error) {
 func (l *Lang) Parse(file, text string) (*Script, error) {
 	s := &Script{File: file}
 	for i, raw := range strings.Split(text, "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(raw), sysctlPrefix); ok {
+			name, value, ok := strings.Cut(strings.TrimSpace(rest), "=")
+			name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+			if !ok || name == "" || value == "" || strings.Contains(name, "..") {
+				return nil, fmt.Errorf("%s:%d: expected %sNAME=VALUE (fs/mqueue/msg_max=64)", file, i+1, sysctlPrefix)
+			}
+			if s.Sysctls == nil {
+				s.Sysctls = map[string]string{}
+			}
+			s.Sysctls[name] = value
+			continue
+		}
 		p := &parser{lang: l, src: raw}
 		line, err := p.line()
 		if err != nil {

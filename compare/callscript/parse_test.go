@@ -33,6 +33,7 @@ func TestParseScriptRejects(t *testing.T) {
 		{"write(4, \"x\"*-1, 1)", "bad.calls:1: column 16: repeat count -1 out of range"},
 		{"# only a comment\n\n", "bad.calls: no calls"},
 		{"close(3) = $", "bad.calls:1: column 13: expected a variable name after $"},
+		{"#sysctl fs/mqueue/msg_max\nclose(3)", "bad.calls:1: expected #sysctl NAME=VALUE"},
 	} {
 		_, err := lang.Parse("bad.calls", tc.text)
 		if err == nil {
@@ -59,6 +60,9 @@ func TestParseScript(t *testing.T) {
 	}
 	if s.Lines[2].Expect.Bind != "size" {
 		t.Errorf("fcntl line binds %q", s.Lines[2].Expect.Bind)
+	}
+	if s.Sysctls != nil {
+		t.Errorf("sysctls %v from a script that sets none", s.Sysctls)
 	}
 	if s.Lines[0].Text != "pipe2([$r, $w], O_NONBLOCK|O_CLOEXEC) = 0" {
 		t.Errorf("text %q", s.Lines[0].Text)
@@ -95,5 +99,16 @@ func TestExpectationsAreChecked(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, mism); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseSysctls(t *testing.T) {
+	s, err := lang.Parse("ok.calls", "#sysctl fs/mqueue/msg_max=64\n  #sysctl fs/mqueue/msgsize_max = 16384\nclose(3)\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"fs/mqueue/msg_max": "64", "fs/mqueue/msgsize_max": "16384"}
+	if diff := cmp.Diff(want, s.Sysctls); diff != "" {
+		t.Errorf("sysctls: mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -38,8 +38,9 @@ const noRaceExitSleep = "GORACE=atexit_sleep_ms=0"
 func RunScript(ctx context.Context, lang *callscript.Lang, file string, sides []runner.Form, probes []runner.Probe) ScriptResult {
 	res := ScriptResult{File: file, Transcripts: map[string]string{}, Problems: map[string][]string{}}
 	abs, err := filepath.Abs(file)
+	var script *callscript.Script
 	if err == nil {
-		_, err = lang.ParseFile(abs)
+		script, err = lang.ParseFile(abs)
 	}
 	if err != nil {
 		res.Problems["script"] = []string{err.Error()}
@@ -51,7 +52,7 @@ func RunScript(ctx context.Context, lang *callscript.Lang, file string, sides []
 		sc := runner.Scenario{
 			Mechanism: "calls", Name: file, Roles: []string{runner.ScriptProgram}, IPCName: "/$RUN",
 			Steps:  []runner.Step{{Program: runner.ScriptProgram, Args: []string{abs}, Env: []string{noRaceExitSleep}}},
-			Probes: probes,
+			Probes: probes, Sysctls: script.Sysctls,
 		}
 		out, err := runner.Execute(ctx, sc, runner.Pairing{form})
 		if err != nil {
