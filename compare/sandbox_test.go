@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/ipcparity/ipcparity/compare/judge"
 	"github.com/ipcparity/ipcparity/compare/runner"
 	"github.com/ipcparity/ipcparity/compare/scenarios"
 )
@@ -211,6 +212,51 @@ func TestPlantedNamesSurvive(t *testing.T) {
 	for _, p := range planted {
 		if _, err := os.Stat(p); err != nil {
 			t.Errorf("planted %s is gone: %v", p, err)
+		}
+	}
+}
+
+// A call script's paths cannot reach the host: "..", absolute paths, a
+// symlink and a socket path out of the run's directory fail the way the
+// kernel fails them in the sandbox (a read-only root, a private /tmp), or
+// land in the sandbox's own /tmp, on both sides alike.
+func TestScriptPathsStayInside(t *testing.T) {
+	needSandbox(t)
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	home, _ := os.UserHomeDir()
+	outside := filepath.Join(home, "ipcparity-outside-404")
+	script := filepath.Join(dir, "escape.calls")
+	text := `# each path leads out of the run's directory
+unlink("` + victim + `") = -1 ENOENT
+mkfifo("../../ipcparity-outside-404", 0600) = -1 EROFS
+open("` + outside + `", O_CREAT|O_WRONLY, 0600) = -1 EROFS
+mkfifo("../ipcparity-outside-404", 0600) = 0
+unlink("../ipcparity-outside-404") = 0
+socket(AF_UNIX, SOCK_STREAM, 0) = $s
+bind($s, {sa_family=AF_UNIX, sun_path="../ipcparity-outside-404.sock"}, 110) = 0
+close($s) = 0
+unlink("../ipcparity-outside-404.sock") = 0
+`
+	if err := os.WriteFile(script, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := RunScript(context.Background(), binDir, script)
+	if !res.Agree {
+		var b strings.Builder
+		judge.ReportScripts(&b, []judge.ScriptResult{res})
+		t.Errorf("the sides disagree or missed an expectation:\n%s", b.String())
+	}
+	if b, err := os.ReadFile(victim); err != nil || string(b) != "keep" {
+		t.Errorf("%s: %q, %v", victim, b, err)
+	}
+	for _, p := range []string{outside, "/ipcparity-outside-404", "/tmp/ipcparity-outside-404", "/tmp/ipcparity-outside-404.sock"} {
+		if _, err := os.Lstat(p); !os.IsNotExist(err) {
+			t.Errorf("%s is on the host (%v)", p, err)
+			os.Remove(p)
 		}
 	}
 }

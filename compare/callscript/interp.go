@@ -404,19 +404,33 @@ func (l *Lang) Exec(s *Script, api sides.API, run string, w io.Writer) (mismatch
 	return mismatches, nil
 }
 
-// Main interprets the call script named by the last command-line argument
+// Main interprets the call script named by its one command-line argument
+// (with --stdin, the text comes on stdin and the argument only names it)
 // on one side (cipc's or goipc's API), prints its transcript on stdout and
 // exits: 0 when every call gave the result the script expects, 1 when one
 // did not (each named on stderr), 2 when the script is wrong. The commands
 // ipccalls of cipc and goipc are this function. IPC_NAME, when set, is the
 // token that replaces $RUN in names.
 func Main(api sides.API, l *Lang) {
-	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: ipccalls FILE")
+	args := os.Args[1:]
+	stdin := len(args) == 2 && args[0] == "--stdin"
+	if len(args) != 1 && !stdin {
+		fmt.Fprintln(os.Stderr, "usage: ipccalls [--stdin] FILE")
 		os.Exit(2)
 	}
-	file := os.Args[len(os.Args)-1]
-	s, err := l.ParseFile(file)
+	file := args[len(args)-1]
+	var s *Script
+	var err error
+	if stdin {
+		// The runner sends the text: the file may be where a sandboxed
+		// run cannot see it (the host's /tmp). FILE names it.
+		var text []byte
+		if text, err = io.ReadAll(os.Stdin); err == nil {
+			s, err = l.Parse(file, string(text))
+		}
+	} else {
+		s, err = l.ParseFile(file)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

@@ -6,7 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
+	"os"
 	"strings"
 
 	"github.com/google/go-cmp/cmp"
@@ -37,10 +37,10 @@ const noRaceExitSleep = "GORACE=atexit_sleep_ms=0"
 // look for what a script may leave outside its directory.
 func RunScript(ctx context.Context, lang *callscript.Lang, file string, sides []runner.Form, probes []runner.Probe) ScriptResult {
 	res := ScriptResult{File: file, Transcripts: map[string]string{}, Problems: map[string][]string{}}
-	abs, err := filepath.Abs(file)
+	text, err := os.ReadFile(file)
 	var script *callscript.Script
 	if err == nil {
-		script, err = lang.ParseFile(abs)
+		script, err = lang.Parse(file, string(text))
 	}
 	if err != nil {
 		res.Problems["script"] = []string{err.Error()}
@@ -51,7 +51,7 @@ func RunScript(ctx context.Context, lang *callscript.Lang, file string, sides []
 		side := form.Name
 		sc := runner.Scenario{
 			Mechanism: "calls", Name: file, Roles: []string{runner.ScriptProgram}, IPCName: "/$RUN",
-			Steps:  []runner.Step{{Program: runner.ScriptProgram, Args: []string{abs}, Env: []string{noRaceExitSleep}}},
+			Steps:  []runner.Step{{Program: runner.ScriptProgram, Args: []string{"--stdin", file}, Stdin: text, Env: []string{noRaceExitSleep}}},
 			Probes: probes, Sysctls: script.Sysctls,
 		}
 		out, err := runner.Execute(ctx, sc, runner.Pairing{form})
