@@ -8,10 +8,11 @@ import (
 	"github.com/ipcparity/ipcparity/internal/sides/cside"
 	"github.com/ipcparity/ipcparity/internal/sides/goside"
 	"github.com/ipcparity/ipcparity/internal/sides/sidestest"
+	"github.com/ipcparity/ipcparity/internal/testhelper"
 )
 
 // TestMain runs the tests, or, in a child process that a test started, one
 // of the helper commands registered here: they run either side.
 func TestMain(m *testing.M) {
-	sidestest.Main(m, sidestest.SemHelpers(cside.API(), goside.API()))
+	testhelper.Main(m, sidestest.SemHelpers(cside.API(), goside.API()))
 }

@@ -7,10 +7,11 @@ import (
 
 	"github.com/ipcparity/ipcparity/internal/sides/goside"
 	"github.com/ipcparity/ipcparity/internal/sides/sidestest"
+	"github.com/ipcparity/ipcparity/internal/testhelper"
 )
 
 // TestMain runs the tests, or, in a child process that a test started, one
 // of the helper commands registered here.
 func TestMain(m *testing.M) {
-	sidestest.Main(m, sidestest.SemHelpers(goside.API()))
+	testhelper.Main(m, sidestest.SemHelpers(goside.API()))
 }

@@ -16,39 +16,35 @@ import (
 
 	"github.com/ipcparity/ipcparity/bench"
 	"github.com/ipcparity/ipcparity/cipc"
+	"github.com/ipcparity/ipcparity/internal/testhelper"
 )
 
-// mainEnv makes the test binary run as bin/cgo/ipcbench on its arguments:
-// the C benches fork, and the child must leave with _exit from a process
-// of its own.
-const mainEnv = "IPCBENCH_TEST_MAIN"
-
+// TestMain runs the tests, or the helper "ipcbench": this binary as
+// bin/cgo/ipcbench on the helper's arguments (the C benches fork, and the
+// child must leave with _exit from a process of its own).
 func TestMain(m *testing.M) {
-	if os.Getenv(mainEnv) != "" {
-		os.Exit(run(os.Args))
-	}
-	os.Exit(m.Run())
+	testhelper.Main(m, map[string]testhelper.Helper{
+		"ipcbench": func(args []string) int { return run(append([]string{"ipcbench"}, args...)) },
+	})
 }
 
 func runBench(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(self, args...)
-	cmd.Env = append(os.Environ(), mainEnv+"=1", "GORACE=atexit_sleep_ms=0")
+	argv := testhelper.Command(t, "ipcbench", args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
+	err := cmd.Run()
 	return stdout.String(), stderr.String(), err
 }
 
 // Every bench of the catalogue runs in C through cgo with tiny counts,
 // gives positive figures and removes what it made.
 func TestBenches(t *testing.T) {
+	t.Parallel()
 	for _, s := range bench.Specs {
 		t.Run(fmt.Sprintf("%s_%d", s.Name, s.Size), func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			token := fmt.Sprintf("ipcbenchtest%d_%s", os.Getpid(), strings.ReplaceAll(t.Name(), "/", "_"))
 			out, errOut, err := runBench(t, s.Name, strconv.Itoa(s.Quick), strconv.Itoa(s.Size), "-1", dir, token)
@@ -82,6 +78,7 @@ func TestBenches(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
+	t.Parallel()
 	if _, errOut, err := runBench(t, "pipe-lat", "10"); err == nil || !strings.Contains(errOut, "usage: ipcbench") {
 		t.Errorf("two arguments: %v, %q; want the usage and a failure", err, errOut)
 	}

@@ -16,21 +16,20 @@ import (
 
 	"github.com/ipcparity/ipcparity/bench"
 	"github.com/ipcparity/ipcparity/goipc"
+	"github.com/ipcparity/ipcparity/internal/testhelper"
 )
 
-// mainEnv makes the test binary run benchMain on its arguments: the
-// benches start their peer by running the binary again, so they run in a
-// process of their own, as bin/go/ipcbench.
-const mainEnv = "IPCBENCH_TEST_MAIN"
-
+// TestMain runs the tests, or the helper "ipcbench": this binary as
+// bin/go/ipcbench on the helper's arguments, in a process of its own. Its
+// benches start their peer by running the binary again, with peerEnv, as
+// main does; here too.
 func TestMain(m *testing.M) {
 	if peer, ok := os.LookupEnv(peerEnv); ok {
 		os.Exit(peerMain(strings.Split(peer, "\n")))
 	}
-	if os.Getenv(mainEnv) != "" {
-		os.Exit(benchMain(os.Args))
-	}
-	os.Exit(m.Run())
+	testhelper.Main(m, map[string]testhelper.Helper{
+		"ipcbench": func(args []string) int { return benchMain(append([]string{"ipcbench"}, args...)) },
+	})
 }
 
 // runBench runs one bench with tiny counts as ipcparity bench --quick does
@@ -39,12 +38,8 @@ func runBench(t *testing.T, s bench.Spec, cpu int) map[string]float64 {
 	t.Helper()
 	dir := t.TempDir()
 	token := fmt.Sprintf("ipcbenchtest%d_%s", os.Getpid(), strings.ReplaceAll(t.Name(), "/", "_"))
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(self, s.Name, strconv.Itoa(s.Quick), strconv.Itoa(s.Size), strconv.Itoa(cpu), dir, token)
-	cmd.Env = append(os.Environ(), mainEnv+"=1", "GORACE=atexit_sleep_ms=0")
+	argv := testhelper.Command(t, "ipcbench", s.Name, strconv.Itoa(s.Quick), strconv.Itoa(s.Size), strconv.Itoa(cpu), dir, token)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -75,8 +70,10 @@ func runBench(t *testing.T, s bench.Spec, cpu int) map[string]float64 {
 // Every bench of the catalogue runs in this form with tiny counts and gives
 // positive figures.
 func TestBenches(t *testing.T) {
+	t.Parallel()
 	for _, s := range bench.Specs {
 		t.Run(fmt.Sprintf("%s_%d", s.Name, s.Size), func(t *testing.T) {
+			t.Parallel()
 			for k, v := range runBench(t, s, -1) {
 				if v <= 0 {
 					t.Errorf("%s: %s = %v", s.Name, k, v)
@@ -88,11 +85,13 @@ func TestBenches(t *testing.T) {
 
 // Pinned, the bench and its peer run on the one CPU.
 func TestPinned(t *testing.T) {
+	t.Parallel()
 	s, _ := bench.Select("pipe-lat")
 	runBench(t, s[0], 0)
 }
 
 func TestParseArgs(t *testing.T) {
+	t.Parallel()
 	a, e, err := parseArgs([]string{"mq-tput", "10", "0", "-1", "/tmp", "tok"})
 	if err != nil || a.size != 8192 || a.iters != 10 || a.cpu != -1 || e.peer == nil {
 		t.Errorf("parseArgs = %+v, %v: want the default SIZE 8192", a, err)
@@ -110,6 +109,7 @@ func TestParseArgs(t *testing.T) {
 }
 
 func TestPercentile(t *testing.T) {
+	t.Parallel()
 	s := []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
 	if p := percentile(s, 50); p != 5 {
 		t.Errorf("p50 of 1..10 = %d, want 5 (nearest rank)", p)

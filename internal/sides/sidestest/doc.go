@@ -5,11 +5,8 @@
 // goside.API(). TestSemAcrossProcesses takes several sides and runs every
 // pairing of them across processes.
 //
-// It also holds the helper-process machinery of the packages' tests, in
-// the style of os/exec's: one TestMain (Main) per package with a registry
-// of helper commands, StartHelper to run one in a child process, and a
-// failure for an unknown helper or for a registered helper that no test
-// started.
+// The helper processes of TestSemAcrossProcesses are SemHelpers, which a
+// package's TestMain registers with testhelper.Main.
 //
 // The tests do not call t.Parallel at their top level: a caller runs them
 // from a sequential Test function, and they run their independent cases

@@ -15,10 +15,12 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ipcparity/ipcparity/internal/sides"
+	"github.com/ipcparity/ipcparity/internal/testhelper"
 )
 
 // SemHelpers are the helper commands of TestSemAcrossProcesses, for a
-// package whose tests run it with apis; TestMain passes them to Main.
+// package whose tests run it with apis; TestMain passes them to
+// testhelper.Main.
 // Their first argument names the side (sides.API.Name) they run:
 //
 //	sem-wait SIDE named|shm NAME wait|timedwait
@@ -29,8 +31,8 @@ import (
 // in its process), waits, prints "woke ERRNO", and closes a named one.
 // sem-pingpong maps the object, takes the sem_t at 0 (a) and at 64 (b),
 // prints "ready", ROUNDS times waits on a and posts b, and prints "done".
-func SemHelpers(apis ...sides.API) map[string]Helper {
-	return map[string]Helper{
+func SemHelpers(apis ...sides.API) map[string]testhelper.Helper {
+	return map[string]testhelper.Helper{
 		"sem-wait":     func(args []string) int { return semWaitHelper(apis, args) },
 		"sem-pingpong": func(args []string) int { return semPingPongHelper(apis, args) },
 	}
@@ -259,7 +261,7 @@ func semWakeSleeper(t *testing.T, kind string, poster, waiter sides.API, how str
 		}
 		word = mem
 	}
-	child := StartHelper(t, "sem-wait", waiter.Name, kind, name, how)
+	child := testhelper.StartHelper(t, "sem-wait", waiter.Name, kind, name, how)
 	addr := child.Line(t, "ready")
 	semAsleep(t, child.Cmd.Process.Pid, addr, func() uint64 { return SemData(word) })
 	if v, err := sem.Getvalue(); v != 0 || err != nil {
@@ -293,7 +295,7 @@ func semPingPong(t *testing.T, parent, child sides.API) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := StartHelper(t, "sem-pingpong", child.Name, name, strconv.Itoa(rounds))
+	c := testhelper.StartHelper(t, "sem-pingpong", child.Name, name, strconv.Itoa(rounds))
 	c.Line(t, "ready")
 	for i := 0; i < rounds; i++ {
 		if err := a.Post(); err != nil {

@@ -1,0 +1,6 @@
+//go:build linux && race
+
+package testhelper
+
+// raceEnabled tells that the binary runs under the race detector.
+const raceEnabled = true
