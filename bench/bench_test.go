@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -19,24 +18,36 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/ipcparity/ipcparity/compare/runner"
 	"github.com/ipcparity/ipcparity/goipc"
-	"github.com/ipcparity/ipcparity/internal/runtoken"
+	"github.com/ipcparity/ipcparity/internal/testhelper"
 )
 
-// fakeEnv makes the test binary a fake ipcbench: it prints a fixed result
-// for the bench's kind, leaves objects behind or hangs, as the value says.
-const fakeEnv = "BENCH_TEST_FAKE"
-
 func TestMain(m *testing.M) {
-	if mode, ok := os.LookupEnv(fakeEnv); ok {
-		os.Exit(fake(mode, os.Args[1:]))
-	}
-	os.Exit(m.Run())
+	// A sandboxed run's init is this binary again; the runs here need no
+	// catalogue.
+	runner.Main(func(string) (runner.Scenario, bool) { return runner.Scenario{}, false })
+	testhelper.Main(m, map[string]testhelper.Helper{
+		"bench-ok":     func(args []string) int { return fake("ok", args) },
+		"bench-litter": func(args []string) int { return fake("litter", args) },
+		"bench-fail":   func(args []string) int { return fake("fail", args) },
+		"bench-signal": func(args []string) int { return fake("signal", args) },
+		"bench-hang":   func(args []string) int { return fake("hang", args) },
+		"bench-pin":    func(args []string) int { return fake("pin", args) },
+	})
 }
 
-// fake is a stand-in for ipcbench BENCH ITERS SIZE CPU DIR TOKEN.
+// fake is a stand-in for ipcbench [TAG] BENCH ITERS SIZE CPU DIR TOKEN:
+// it prints a fixed result for the bench's kind, after leaving objects
+// behind, failing, dying or hanging as mode says. TAG, where given, goes
+// into the names of what it leaves.
 func fake(mode string, args []string) int {
+	tag := ""
+	if len(args) == 7 {
+		tag, args = args[0], args[1:]
+	}
 	if len(args) != 6 {
+		fmt.Fprintf(os.Stderr, "fake ipcbench: %d arguments, want 6: %q\n", len(args), args)
 		return 2
 	}
 	dir, token := args[4], args[5]
@@ -44,9 +55,9 @@ func fake(mode string, args []string) int {
 	case "litter":
 		// Everything a run may leave: a file in its directory, a
 		// shared-memory object, a queue.
-		os.WriteFile(filepath.Join(dir, "up"), nil, 0600)
-		os.WriteFile("/dev/shm/"+token+".shm", nil, 0600)
-		if fd, err := goipc.MqOpen("/"+token+".up", unix.O_CREAT|unix.O_RDWR, 0600, nil); err == nil {
+		os.WriteFile(filepath.Join(dir, "up"+tag), nil, 0600)
+		os.WriteFile("/dev/shm/"+token+tag+".shm", nil, 0600)
+		if fd, err := goipc.MqOpen("/"+token+tag+".up", unix.O_CREAT|unix.O_RDWR, 0600, nil); err == nil {
 			goipc.MqClose(fd)
 		}
 	case "hang":
@@ -54,6 +65,17 @@ func fake(mode string, args []string) int {
 	case "fail":
 		fmt.Fprintln(os.Stderr, "mq_open: Permission denied")
 		return 1
+	case "signal":
+		unix.Kill(os.Getpid(), unix.SIGTERM)
+		time.Sleep(time.Minute)
+	case "pin":
+		// As ipcbench pins itself to CPU, and fails if it cannot.
+		cpu, _ := strconv.Atoi(args[3])
+		var set unix.CPUSet
+		if err := PinProcess(cpu); err != nil || unix.SchedGetaffinity(0, &set) != nil || set.Count() != 1 || !set.IsSet(cpu) {
+			fmt.Fprintf(os.Stderr, "sched_setaffinity: pinned to %d CPUs, want CPU %d only (%v)\n", set.Count(), cpu, err)
+			return 1
+		}
 	}
 	switch {
 	case strings.HasSuffix(args[0], "-lat"):
@@ -67,6 +89,7 @@ func fake(mode string, args []string) int {
 }
 
 func TestMedian(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in   []float64
 		want float64
@@ -88,6 +111,7 @@ func TestMedian(t *testing.T) {
 }
 
 func TestStat(t *testing.T) {
+	t.Parallel()
 	s := NewStat([]float64{90, 100, 110})
 	if s.Median != 100 || s.Min != 90 || s.Max != 110 || math.Abs(s.Spread-0.1) > 1e-12 {
 		t.Errorf("NewStat = %+v, want median 100, min 90, max 110, spread 0.1", s)
@@ -95,6 +119,7 @@ func TestStat(t *testing.T) {
 }
 
 func TestRatiosAndTargets(t *testing.T) {
+	t.Parallel()
 	lat := Spec{Name: "x-lat", Mechanism: "x", Kind: Latency, Target: TargetP50, P99Target: TargetP99}
 	figs := figures(lat, map[string]map[string][]float64{
 		"p50": {FormC: {1000, 1000, 1000}, FormCgo: {1100}, FormGo: {1040, 1060, 1050}},
@@ -136,6 +161,7 @@ func TestRatiosAndTargets(t *testing.T) {
 }
 
 func TestParseResult(t *testing.T) {
+	t.Parallel()
 	v, err := ParseResult(Latency, "n=10 p50_ns=5000 p99_ns=7000 min_ns=1 max_ns=9\n")
 	if err != nil || v["p50"] != 5000 || v["p99"] != 7000 {
 		t.Errorf("latency: %v, %v", v, err)
@@ -156,6 +182,7 @@ func TestParseResult(t *testing.T) {
 }
 
 func TestOrder(t *testing.T) {
+	t.Parallel()
 	forms := []Form{{Name: "c"}, {Name: "cgo"}, {Name: "go"}}
 	first := map[string]bool{}
 	for rep := 0; rep < 3; rep++ {
@@ -171,6 +198,7 @@ func TestOrder(t *testing.T) {
 }
 
 func TestSelect(t *testing.T) {
+	t.Parallel()
 	all, bad := Select()
 	if bad != "" || len(all) != len(Specs) {
 		t.Errorf("Select() = %d specs, %q", len(all), bad)
@@ -205,6 +233,7 @@ func TestSelect(t *testing.T) {
 }
 
 func TestFormatValue(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		v    float64
 		unit string
@@ -223,20 +252,21 @@ func TestFormatValue(t *testing.T) {
 	}
 }
 
-// fakeForms are three forms that are all this test binary as a fake.
-func fakeForms(t *testing.T, mode string) []Form {
-	t.Setenv(fakeEnv, mode)
-	t.Setenv("GORACE", "atexit_sleep_ms=0") // a race-enabled fake exits at once
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
+// fakeForms are three forms that are all the helper name of this test
+// binary, given args before the bench's.
+func fakeForms(t *testing.T, name string, args ...string) []Form {
+	argv := testhelper.Command(t, name, args...)
+	var forms []Form
+	for _, f := range []string{FormC, FormCgo, FormGo} {
+		forms = append(forms, Form{Name: f, Path: argv[0], Args: argv[1:]})
 	}
-	return []Form{{FormC, self}, {FormCgo, self}, {FormGo, self}}
+	return forms
 }
 
 func TestRun(t *testing.T) {
+	t.Parallel()
 	specs, _ := Select("pipe", "call")
-	rep, err := Run(context.Background(), Options{Forms: fakeForms(t, "ok"), CPU: 0, Reps: 3, Quick: true, Specs: specs})
+	rep, err := Run(context.Background(), Options{Forms: fakeForms(t, "bench-ok"), CPU: 0, Reps: 3, Quick: true, Specs: specs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +306,8 @@ func TestRun(t *testing.T) {
 }
 
 func TestRunMissingForm(t *testing.T) {
-	forms := fakeForms(t, "ok")
+	t.Parallel()
+	forms := fakeForms(t, "bench-ok")
 	forms[1].Path = filepath.Join(t.TempDir(), "missing")
 	specs, _ := Select("pipe-tput")
 	rep, err := Run(context.Background(), Options{Forms: forms, CPU: -1, Reps: 1, Quick: true, Specs: specs})
@@ -291,46 +322,85 @@ func TestRunMissingForm(t *testing.T) {
 	}
 }
 
-func TestRunOnceCleansUp(t *testing.T) {
-	forms := fakeForms(t, "litter")
+// A bench that leaves a file in its directory, a shared-memory object and
+// a queue fails, and the error names them; nothing of it is left on the
+// host: neither the run's directory with the file, nor the object, nor the
+// queue.
+func TestRunOnceLeftovers(t *testing.T) {
+	t.Parallel()
+	tag := fmt.Sprintf("benchtest%d_%d", os.Getpid(), time.Now().UnixNano())
+	forms := fakeForms(t, "bench-litter", tag)
 	s, _ := Select("mq-lat")
-	before, _ := filepath.Glob(filepath.Join(os.TempDir(), tokenPrefix+"*"))
-	if _, err := RunOnce(context.Background(), forms[0], s[0], 1, -1, 10*time.Second); err != nil {
-		t.Fatal(err)
+	_, err := RunOnce(context.Background(), forms[0], s[0], 1, -1, 10*time.Second)
+	if err == nil {
+		t.Fatal("a run that left a file, a shared-memory object and a queue succeeded")
 	}
-	token := runtoken.Last()
-	if !strings.HasPrefix(token, tokenPrefix) {
-		t.Fatalf("the run made no token of its own: %q", token)
+	t.Logf("RunOnce: %v", err)
+	for _, want := range []string{"left behind", "file up" + tag, "shm /$RUN" + tag + ".shm", "mqueue /$RUN" + tag + ".up"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
 	}
-	if _, err := os.Stat("/dev/shm/" + token + ".shm"); !os.IsNotExist(err) {
-		t.Errorf("/dev/shm/%s.shm left behind (%v)", token, err)
+	for _, pattern := range []string{"/dev/shm/*" + tag + "*", filepath.Join(os.TempDir(), "*"+tag+"*"), filepath.Join(os.TempDir(), "*", "*"+tag+"*")} {
+		if left, _ := filepath.Glob(pattern); len(left) != 0 {
+			t.Errorf("left on the host: %v", left)
+		}
 	}
-	if fd, err := goipc.MqOpen("/"+token+".up", unix.O_RDONLY, 0, nil); err != unix.ENOENT {
-		goipc.MqClose(fd)
-		goipc.MqUnlink("/" + token + ".up")
-		t.Errorf("queue /%s.up left behind (%v)", token, err)
+	// The token inside a sandbox, and any queue the host lists.
+	queues := []string{"/ipcprun" + tag + ".up"}
+	if listed, _ := filepath.Glob("/dev/mqueue/*" + tag + "*"); len(listed) > 0 {
+		for _, q := range listed {
+			queues = append(queues, "/"+filepath.Base(q))
+		}
 	}
-	after, _ := filepath.Glob(filepath.Join(os.TempDir(), tokenPrefix+"*"))
-	if len(after) != len(before) {
-		t.Errorf("run directories before %v, after %v", before, after)
+	for _, q := range queues {
+		if fd, err := goipc.MqOpen(q, unix.O_RDONLY, 0, nil); err != unix.ENOENT {
+			goipc.MqClose(fd)
+			goipc.MqUnlink(q)
+			t.Errorf("queue %s left on the host (%v)", q, err)
+		}
 	}
 }
 
+// The sandbox leaves CPU placement to sched_setaffinity: a bench pins
+// itself to the CPU it is given.
+func TestRunOncePins(t *testing.T) {
+	t.Parallel()
+	s, _ := Select("pipe-lat")
+	if _, err := RunOnce(context.Background(), fakeForms(t, "bench-pin")[0], s[0], 1, 0, 10*time.Second); err != nil {
+		t.Errorf("a bench pinned to CPU 0: %v", err)
+	}
+}
+
+// A bench that fails, dies or hangs is an error that says which.
 func TestRunOnceFails(t *testing.T) {
+	t.Parallel()
 	s, _ := Select("pipe-tput")
-	forms := fakeForms(t, "fail")
-	_, err := RunOnce(context.Background(), forms[0], s[0], 1, -1, 10*time.Second)
-	if err == nil || !strings.Contains(err.Error(), "Permission denied") {
-		t.Errorf("failing run: %v, want its stderr in the error", err)
-	}
-	forms = fakeForms(t, "hang")
-	start := time.Now()
-	_, err = RunOnce(context.Background(), forms[0], s[0], 1, -1, 200*time.Millisecond)
-	if err == nil || !strings.Contains(err.Error(), "no result within") {
-		t.Errorf("hanging run: %v, want a timeout", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("the hanging run took %v to be killed", d)
+	for _, c := range []struct {
+		helper   string
+		deadline time.Duration
+		want     []string
+	}{
+		{"bench-fail", 10 * time.Second, []string{"exit status 1", "Permission denied"}},
+		{"bench-signal", 10 * time.Second, []string{"killed by SIGTERM"}},
+		{"bench-hang", 200 * time.Millisecond, []string{"no result within 200ms"}},
+	} {
+		t.Run(c.helper, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			_, err := RunOnce(context.Background(), fakeForms(t, c.helper)[0], s[0], 1, -1, c.deadline)
+			if err == nil {
+				t.Fatal("succeeded")
+			}
+			for _, want := range c.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q, want it to say %q", err, want)
+				}
+			}
+			if d := time.Since(start); d > c.deadline+5*time.Second {
+				t.Errorf("the run took %v to end", d)
+			}
+		})
 	}
 }
 
@@ -368,37 +438,5 @@ func TestPinProcess(t *testing.T) {
 		if set.Count() != 1 || !set.IsSet(0) {
 			t.Errorf("thread %d may run on %d CPUs, want CPU 0 only", tid, set.Count())
 		}
-	}
-}
-
-func TestSweep(t *testing.T) {
-	// A pid that is surely gone: a child that has been waited for.
-	cmd := exec.Command("true")
-	if err := cmd.Run(); err != nil {
-		t.Skip(err)
-	}
-	token := fmt.Sprintf("%s%d_1", tokenPrefix, cmd.Process.Pid)
-	dir, err := os.MkdirTemp("", token+"_")
-	if err != nil {
-		t.Fatal(err)
-	}
-	shm := "/dev/shm/" + token + ".shm"
-	if err := os.WriteFile(shm, nil, 0600); err != nil {
-		t.Fatal(err)
-	}
-	mine := fmt.Sprintf("/dev/shm/%s%d_999.shm", tokenPrefix, os.Getpid())
-	if err := os.WriteFile(mine, nil, 0600); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Remove(mine)
-	Sweep()
-	for _, p := range []string{dir, shm} {
-		if _, err := os.Stat(p); !os.IsNotExist(err) {
-			os.RemoveAll(p)
-			t.Errorf("%s of a dead harness not swept (%v)", p, err)
-		}
-	}
-	if _, err := os.Stat(mine); err != nil {
-		t.Errorf("Sweep removed %s of this live process: %v", mine, err)
 	}
 }

@@ -3,23 +3,20 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/ipcparity/ipcparity/compare/runner"
 	"github.com/ipcparity/ipcparity/goipc"
-	"github.com/ipcparity/ipcparity/internal/runtoken"
 )
 
 // The forms, as in package compare.
@@ -33,15 +30,18 @@ const (
 type Form struct {
 	Name string // c, cgo, go
 	Path string
+	// Args come before the bench's own arguments (none for the built
+	// binaries).
+	Args []string
 }
 
 // Forms are the three bench binaries under bin: bin/bench/ipcbench (C),
 // bin/cgo/ipcbench and bin/go/ipcbench.
 func Forms(bin string) []Form {
 	return []Form{
-		{FormC, filepath.Join(bin, "bench", "ipcbench")},
-		{FormCgo, filepath.Join(bin, "cgo", "ipcbench")},
-		{FormGo, filepath.Join(bin, "go", "ipcbench")},
+		{Name: FormC, Path: filepath.Join(bin, "bench", "ipcbench")},
+		{Name: FormCgo, Path: filepath.Join(bin, "cgo", "ipcbench")},
+		{Name: FormGo, Path: filepath.Join(bin, "go", "ipcbench")},
 	}
 }
 
@@ -117,7 +117,6 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if len(specs) == 0 {
 		specs = Specs
 	}
-	Sweep()
 	rep := &Report{Placement: Placement(o.CPU), CPU: o.CPU, Reps: o.Reps, Quick: o.Quick}
 	var forms []Form
 	for _, f := range o.Forms {
@@ -169,69 +168,95 @@ func (o *Options) deadline() time.Duration {
 	return time.Minute
 }
 
-// tokenPrefix starts every run's token and directory.
-const tokenPrefix = "ipcbench"
+// Program is the role of the one process of a bench run; a form's
+// binary runs as it.
+const Program = "ipcbench"
 
-// RunOnce runs form's binary once for spec s with iters and cpu, in its
-// own directory and process group, under a deadline, and removes what the
-// run may have left: its directory, its queues and its /dev/shm entries.
-// The values are p50 and p99 in ns (latency), rate in B/s (throughput) or
-// call in ns (call cost).
+// RunOnce runs form's binary once for spec s with iters and cpu through
+// the runner (package runner): in a sandbox of its own, whose directory is
+// the bench's DIR (".") and whose token is its TOKEN, under a deadline.
+// A run that exits non-zero, is killed by a signal, outlives its deadline
+// or leaves anything behind (a file, a queue, a shared-memory object, a
+// process: the bench must clean up after itself) is an error that says
+// which. The values are p50 and p99 in ns (latency), rate in B/s
+// (throughput) or call in ns (call cost).
 func RunOnce(ctx context.Context, f Form, s Spec, iters, cpu int, deadline time.Duration) (map[string]float64, error) {
-	token := runtoken.New(tokenPrefix)
-	dir, err := os.MkdirTemp("", token+"_")
+	sc := runner.Scenario{
+		Mechanism: "bench",
+		Name:      s.Name,
+		Roles:     []string{Program},
+		Steps: []runner.Step{{
+			Program: Program,
+			Args:    []string{s.Name, strconv.Itoa(iters), strconv.Itoa(s.Size), strconv.Itoa(cpu), ".", "$RUN"},
+		}},
+		Deadline: deadline,
+	}
+	if runner.Sandboxed() != nil {
+		// Unsandboxed, the runner lists the run's directory and its
+		// /dev/shm entries, but cannot list queues: look for the
+		// bench's by name.
+		sc.Probes = []runner.Probe{queueProbe}
+	}
+	out, err := runner.Execute(ctx, sc, runner.Pairing{f.runnerForm()})
 	if err != nil {
 		return nil, err
 	}
-	defer cleanup(dir, token)
-	runtoken.Remember(token, "/"+token+".up", "/"+token+".down")
-
-	ctx, cancel := context.WithTimeout(ctx, deadline)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(f.Path, s.Name, strconv.Itoa(iters), strconv.Itoa(s.Size), strconv.Itoa(cpu), dir, token)
-	cmd.Dir = dir
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return nil, err
+	if len(out.Procs) != 1 {
+		return nil, fmt.Errorf("%d processes ran, want 1", len(out.Procs))
 	}
-	pgid := cmd.Process.Pid
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-ctx.Done():
-			unix.Kill(-pgid, unix.SIGKILL)
-		case <-done:
+	p := out.Procs[0]
+	var problems []string
+	switch {
+	case p.Timeout:
+		problems = append(problems, fmt.Sprintf("no result within %v", deadline))
+	case p.Signal != "":
+		problems = append(problems, "killed by "+p.Signal)
+	case p.Exit != 0:
+		problems = append(problems, fmt.Sprintf("exit status %d", p.Exit))
+	}
+	if msg := strings.TrimSpace(string(p.Stderr)); msg != "" && len(problems) > 0 {
+		problems[0] += ": " + msg
+	}
+	if len(out.Leftovers) > 0 {
+		problems = append(problems, "left behind: "+strings.Join(out.Leftovers, ", "))
+	}
+	if len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "; "))
+	}
+	return ParseResult(s.Kind, string(p.Stdout))
+}
+
+// runnerForm is f as the runner's form of Program.
+func (f Form) runnerForm() runner.Form {
+	argv := append([]string{f.Path}, f.Args...)
+	return runner.Form{Name: f.Name, Command: func(string) ([]string, error) { return argv, nil }}
+}
+
+// benchQueues are the queues a bench names after its TOKEN.
+func benchQueues(r *runner.Run) []string {
+	return []string{"/" + r.Token + ".up", "/" + r.Token + ".down"}
+}
+
+// queueProbe finds the bench's queues that an unsandboxed run left, and
+// removes them.
+var queueProbe = runner.Probe{
+	Name: "bench queues",
+	Find: func(r *runner.Run) []string {
+		var left []string
+		for _, q := range benchQueues(r) {
+			if fd, err := goipc.MqOpen(q, unix.O_RDONLY, 0, nil); err == nil {
+				goipc.MqClose(fd)
+				left = append(left, "mqueue "+r.Normalize(q))
+			}
 		}
-	}()
-	err = cmd.Wait()
-	close(done)
-	unix.Kill(-pgid, unix.SIGKILL) // a peer that outlived its parent
-	if ctx.Err() != nil {
-		return nil, fmt.Errorf("no result within %v", deadline)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
-	}
-	return ParseResult(s.Kind, stdout.String())
+		return left
+	},
+	Clean: func(r *runner.Run) {
+		for _, q := range benchQueues(r) {
+			goipc.MqUnlink(q)
+		}
+	},
 }
-
-// cleanup removes the run's directory, its queues (/TOKEN.up and
-// /TOKEN.down) and every /dev/shm entry with the token in its name.
-func cleanup(dir, token string) {
-	os.RemoveAll(dir)
-	goipc.MqUnlink("/" + token + ".up")
-	goipc.MqUnlink("/" + token + ".down")
-	runtoken.RemoveShm(token)
-	runtoken.Forget(token)
-}
-
-// Sweep removes the run directories, /dev/shm entries and queues that runs
-// of a harness that is gone (killed before its cleanup) left behind: their
-// token holds the harness's pid, and a note names the queues, which cannot
-// be listed without /dev/mqueue mounted.
-func Sweep() { runtoken.Sweep(tokenPrefix, func(name string) { goipc.MqUnlink(name) }) }
 
 // ParseResult reads ipcbench's line of key=value pairs into the values of
 // a spec of kind k.
