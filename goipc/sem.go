@@ -3,7 +3,6 @@
 package goipc
 
 import (
-	"crypto/rand"
 	"runtime"
 	"strings"
 	"sync"
@@ -230,7 +229,11 @@ const semTempLetters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123
 func semTempName() (string, error) {
 	var b [6]byte
 	for try := 0; try < 62*62*62; try++ {
-		if _, err := rand.Read(b[:]); err != nil {
+		// getrandom(2) itself, not crypto/rand: that arms a timer, which
+		// brings up the Go runtime's poller and its two descriptors in
+		// the middle of a program whose descriptor numbers C would not
+		// shift (seen in shm_sem_open.calls).
+		if n, err := unix.Getrandom(b[:], unix.GRND_NONBLOCK); err != nil || n != len(b) {
 			return "", unix.EEXIST
 		}
 		for i := range b {

@@ -425,7 +425,7 @@ func Main(api sides.API, l *Lang) {
 		// The runner sends the text: the file may be where a sandboxed
 		// run cannot see it (the host's /tmp). FILE names it.
 		var text []byte
-		if text, err = io.ReadAll(os.Stdin); err == nil {
+		if text, err = readStdin(); err == nil {
 			s, err = l.Parse(file, string(text))
 		}
 	} else {
@@ -448,4 +448,27 @@ func Main(api sides.API, l *Lang) {
 		os.Exit(1)
 	}
 	os.Exit(0)
+}
+
+// readStdin reads descriptor 0 to its end with plain read(2) calls: the
+// scripts' descriptor numbers are compared, and os.Stdin may bring the Go
+// runtime's poller (and its descriptors) to life on one side and not the
+// other.
+func readStdin() ([]byte, error) {
+	var text []byte
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := unix.Read(0, buf)
+		if n > 0 {
+			text = append(text, buf[:n]...)
+		}
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err != nil:
+			return nil, err
+		case n == 0:
+			return text, nil
+		}
+	}
 }
