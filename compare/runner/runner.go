@@ -18,10 +18,10 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
-	"github.com/ipcparity/ipcparity/goipc"
 	"github.com/ipcparity/ipcparity/internal/report"
 	"github.com/ipcparity/ipcparity/internal/runtoken"
 	"github.com/ipcparity/ipcparity/internal/sandbox"
@@ -710,7 +710,7 @@ func (r *Run) cleanup() {
 // sweepers are the mechanisms' own sweeps for objects outside the file
 // system (message queues); each gets the test for a dead run's name.
 func Sweep(sweepers ...func(dead func(name string) bool)) {
-	runtoken.Sweep(TokenPrefix, func(name string) { goipc.MqUnlink(name) })
+	runtoken.Sweep(TokenPrefix, mqUnlink)
 	dead := func(name string) bool { return runtoken.Dead(TokenPrefix, name) }
 	for _, f := range sweepers {
 		f(dead)
@@ -725,4 +725,12 @@ func lookPath(file string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s: %w", file, errors.New("not found in PATH"))
+}
+
+// mqUnlink removes the queue name ("/q") with the system call itself: the
+// runner does not use the code it judges.
+func mqUnlink(name string) {
+	if p, err := unix.BytePtrFromString(strings.TrimPrefix(name, "/")); err == nil {
+		unix.Syscall(unix.SYS_MQ_UNLINK, uintptr(unsafe.Pointer(p)), 0, 0)
+	}
 }
