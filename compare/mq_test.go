@@ -113,7 +113,11 @@ func TestMqWrongClientIsDifferent(t *testing.T) {
 		t.Fatal(err)
 	}
 	wrong := runner.CommandForm("mq_client", []string{"/bin/sh", "-c", `exec "$0" "$1!"`, client})
-	res := judge.Compare(context.Background(), scenario("mq", "default"), []runner.Pairing{{forms[0], forms[0]}, {forms[0], wrong}})
+	// Its "quit!" does not stop the server, which then waits for the
+	// deadline: a short one.
+	sc := scenario("mq", "default")
+	sc.Deadline = time.Second
+	res := judge.Compare(context.Background(), sc, []runner.Pairing{{forms[0], forms[0]}, {forms[0], wrong}})
 	if res.Agree || res.Runs[1].Verdict != judge.VerdictDifferent || !strings.Contains(res.Runs[1].Diff, "Stdout") {
 		t.Errorf("a client that adds a byte agrees with C: verdict %q, diff %q", res.Runs[1].Verdict, res.Runs[1].Diff)
 	}

@@ -10,14 +10,15 @@ import (
 	"github.com/ipcparity/ipcparity/compare/runner"
 )
 
-// Jobs is how many runs go at once by default: one per CPU when runs are
-// sandboxed (they cannot meet), else one (token-named objects and free
-// ports taken by one run could be met by another).
+// Jobs is how many runs go at once by default: two per CPU when runs are
+// sandboxed (they cannot meet, and a run spends most of its time waiting
+// for its processes), else one (token-named objects and free ports taken
+// by one run could be met by another).
 func Jobs() int {
 	if runner.Sandboxed() != nil {
 		return 1
 	}
-	return runtime.NumCPU()
+	return 2 * runtime.NumCPU()
 }
 
 // Each calls f(0) ... f(n-1), j at a time, and returns the results in

@@ -98,7 +98,7 @@ func TestKilledRunnerLeavesNothing(t *testing.T) {
 func TestOutputFloodIsCapped(t *testing.T) {
 	needSandbox(t)
 	sc := scenario("pipe", "default")
-	sc.Deadline = 500 * time.Millisecond
+	sc.Deadline = 300 * time.Millisecond
 	for _, tc := range []struct{ name, script string }{
 		{"stdout", `yes`},
 		{"stderr with stdout closed", `exec >&-; yes >&2`},

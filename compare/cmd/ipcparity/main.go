@@ -52,7 +52,7 @@ options (before the command's arguments):
   --json        write the results as JSON
   --transcript  calls: print each script's transcript too
   --errno       verify: the command reports errno on IPCPARITY_REPORT_FD; compare it too
-  -j N          runs at once (default: one per CPU when runs are sandboxed, else 1)
+  -j N          runs at once (default: two per CPU when runs are sandboxed, else 1)
 `
 
 func main() {
