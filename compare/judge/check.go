@@ -4,6 +4,7 @@ package judge
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"slices"
 	"sort"
@@ -63,6 +64,7 @@ func Compare(ctx context.Context, sc runner.Scenario, pairings []runner.Pairing)
 	for i, pairing := range pairings {
 		rr := RunResult{Pairing: pairing.Label(sc.Roles)}
 		out, err := runner.Execute(ctx, sc, pairing)
+		out = Digest(out)
 		rr.Outcome = out
 		switch {
 		case err != nil:
@@ -150,4 +152,29 @@ func Verdict(sc runner.Scenario, pairing runner.Pairing, want, got runner.Outcom
 		}
 	}
 	return VerdictDifferent, "", diff
+}
+
+// TextKept is how much of a long output a result keeps, at its start.
+const TextKept = 4 << 10
+
+// Digest shortens every output longer than TextKept to its first TextKept
+// bytes and a line that gives its length and SHA-256: two outputs that
+// differ anywhere still differ, but a port that floods its output does not
+// flood the report, nor the memory of a check that keeps every result.
+func Digest(o runner.Outcome) runner.Outcome {
+	d := o
+	d.Procs = append([]runner.Proc(nil), o.Procs...)
+	for i := range d.Procs {
+		p := &d.Procs[i]
+		p.Stdout, p.Stderr = digestText(p.Stdout, p.StdoutDropped), digestText(p.Stderr, p.StderrDropped)
+	}
+	return d
+}
+
+func digestText(t runner.Text, dropped int64) runner.Text {
+	if len(t) <= TextKept && dropped == 0 {
+		return t
+	}
+	sum := sha256.Sum256([]byte(t))
+	return t[:min(len(t), TextKept)] + runner.Text(fmt.Sprintf("\n[... %d bytes kept in all, sha256 %x]\n", len(t), sum[:8]))
 }

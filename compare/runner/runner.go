@@ -70,7 +70,7 @@ type Process struct {
 // the rest is read and counted (Proc.StdoutDropped, StderrDropped), so
 // that a port that floods its output neither blocks nor fills the
 // runner's memory.
-const OutputLimit = 4 << 20
+const OutputLimit = 1 << 20
 
 // lockedBuffer is a bytes.Buffer that a capture goroutine fills while the
 // runner reads it, up to OutputLimit bytes.
