@@ -68,6 +68,11 @@ func Main(lookup func(id string) (Scenario, bool)) {
 	sandbox.Main(map[string]sandbox.Job{sandboxJob: runInside})
 }
 
+// NoSandboxEnv, set to anything in the environment, makes the runner fall
+// back as it does where namespaces cannot be made: to see what a port does
+// outside a sandbox, and to test the fallback.
+const NoSandboxEnv = "IPCPARITY_NO_SANDBOX"
+
 var (
 	fallbackOnce sync.Once
 	fallbackWhy  error
@@ -79,7 +84,11 @@ var (
 // for what that isolation does not cover).
 func Sandboxed() error {
 	fallbackOnce.Do(func() {
-		fallbackWhy = sandbox.Available()
+		if os.Getenv(NoSandboxEnv) != "" {
+			fallbackWhy = fmt.Errorf("%s is set", NoSandboxEnv)
+		} else {
+			fallbackWhy = sandbox.Available()
+		}
 		if fallbackWhy != nil {
 			fmt.Fprintf(os.Stderr, "ipcparity: runs are NOT sandboxed (%v): falling back to process groups and token-named objects; see the README's isolation section\n", fallbackWhy)
 		}
