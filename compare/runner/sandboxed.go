@@ -102,6 +102,10 @@ type wire struct {
 	ID       string
 	Scenario wireScenario
 	Forms    []wireForm // one per role
+	// Visible are the files the forms' command lines name by absolute
+	// path (the programs, a script's helper): kept visible in the sandbox
+	// where it covers them (a checkout in /tmp).
+	Visible []string
 }
 
 type wireScenario struct {
@@ -185,6 +189,16 @@ func toWire(sc Scenario, pairing Pairing) (wire, error) {
 			argv = append([]string{path}, argv[1:]...)
 		}
 		w.Forms = append(w.Forms, wireForm{Name: f.Name, Argv: argv, ReportsErrno: f.ReportsErrno})
+		for _, a := range argv {
+			// A word of an argument ("sh -c 'exec /tmp/x/port'") that is
+			// an absolute path of the host.
+			for _, word := range strings.Fields(a) {
+				word = strings.Trim(word, `"'`)
+				if _, err := os.Stat(word); err == nil && filepath.IsAbs(word) && !slices.Contains(w.Visible, word) {
+					w.Visible = append(w.Visible, word)
+				}
+			}
+		}
 	}
 	return w, nil
 }
@@ -287,7 +301,7 @@ func executeSandboxed(ctx context.Context, sc Scenario, pairing Pairing) (Outcom
 	res, err := sandbox.Run(ctx, sandbox.Spec{
 		Job: sandboxJob, Payload: payload, Dir: dir, Init: InitBinary,
 		Deadline: deadlineOf(sc) + teardown, MemoryBytes: MemoryLimit, MaxProcs: ProcessLimit,
-		Sysctls: sc.Sysctls,
+		Sysctls: sc.Sysctls, Visible: w.Visible,
 	})
 	var limits []string
 	if errors.Is(err, sandbox.ErrProcs) && res != nil {

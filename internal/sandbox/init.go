@@ -191,6 +191,21 @@ func setup(cfg *config) error {
 	if err := loopbackUp(); err != nil {
 		return err
 	}
+	// What must stay visible under /tmp and /var/tmp, opened before the
+	// tmpfs covers it.
+	visible := make(map[string]int)
+	for _, p := range cfg.Visible {
+		p = filepath.Clean(p)
+		if !covered(p) {
+			continue
+		}
+		fd, err := unix.Open(p, unix.O_PATH|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return fmt.Errorf("opening %s to keep it visible: %w", p, err)
+		}
+		defer unix.Close(fd)
+		visible[p] = fd
+	}
 	devfds := make(map[string]int)
 	for _, d := range devices {
 		fd, err := unix.Open("/dev/"+d, unix.O_PATH|unix.O_CLOEXEC, 0)
@@ -220,6 +235,32 @@ func setup(cfg *config) error {
 	if isDir("/var/tmp") {
 		if err := mount("tmpfs", "/var/tmp", tmpfsOpts, unix.MS_NODEV); err != nil {
 			return err
+		}
+	}
+	for p, fd := range visible {
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if st.Mode&unix.S_IFMT == unix.S_IFDIR {
+			if err := os.MkdirAll(p, 0o755); err != nil {
+				return err
+			}
+		} else if f, err := os.OpenFile(p, os.O_CREATE, 0o644); err == nil {
+			f.Close()
+		} else {
+			return err
+		}
+		// The bind keeps the read-only attribute of the host's mount.
+		if err := unix.Mount("/proc/self/fd/"+strconv.Itoa(fd), p, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return fmt.Errorf("binding %s to keep it visible: %w", p, err)
+		}
+		if err := unix.MountSetattr(unix.AT_FDCWD, p, unix.AT_RECURSIVE,
+			&unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}); err != nil {
+			return fmt.Errorf("mount_setattr %s read-only: %w", p, err)
 		}
 	}
 	if err := mount("tmpfs", "/dev", "mode=0755,size=1m", 0); err != nil {
@@ -278,6 +319,17 @@ func setup(cfg *config) error {
 	}
 	os.Setenv("PWD", runDir)
 	return nil
+}
+
+// covered reports whether p lies below a place that the sandbox covers
+// with a tmpfs of its own (not the place itself, which is never shown).
+func covered(p string) bool {
+	for _, dir := range []string{tmpDir, "/var/tmp"} {
+		if strings.HasPrefix(p, dir+"/") && p != runDir && !strings.HasPrefix(p, runDir+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 func isDir(name string) bool {

@@ -55,6 +55,14 @@ type Spec struct {
 	// the init's threads are added to it when a process starts.
 	MaxProcs int
 
+	// Visible are host files and directories under the places the sandbox
+	// covers with its own tmpfs (/tmp, /var/tmp) that must stay visible
+	// there, read-only, at the same path: the programs a run starts, when
+	// they live in a /tmp (a checkout there, a go test binary). Paths
+	// elsewhere are visible anyway, and /tmp or /var/tmp themselves are
+	// never shown.
+	Visible []string
+
 	// Init, when set, is the binary started as the init instead of this
 	// one: it must call Main with the same job. A race-enabled test binary
 	// starts some ten times slower than a plain build of the same code.
@@ -125,6 +133,7 @@ type config struct {
 	MemoryBytes uint64
 	MaxProcs    int
 	Sysctls     map[string]string
+	Visible     []string
 	Cgroup      bool // fdCgroup is open
 }
 
@@ -195,6 +204,7 @@ func run(ctx context.Context, spec Spec) ([]byte, error) {
 		MemoryBytes: spec.MemoryBytes,
 		MaxProcs:    spec.MaxProcs,
 		Sysctls:     spec.Sysctls,
+		Visible:     spec.Visible,
 	}
 	if cfg.MemoryBytes == 0 {
 		cfg.MemoryBytes = DefaultMemoryBytes

@@ -44,6 +44,7 @@ var testJobs = map[string]sandbox.Job{
 	"sysctl":      jobSysctl,
 	"big":         jobBig,
 	"reap":        jobReap,
+	"visible":     jobVisible,
 }
 
 var (
@@ -711,6 +712,49 @@ func BenchmarkRun(b *testing.B) {
 	for b.Loop() {
 		if _, err := run(context.Background(), sandbox.Spec{Job: "echo", Dir: dir, Deadline: 10 * time.Second}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// jobVisible reports, for each path of the payload (one a line), what
+// reading it and writing it give inside.
+func jobVisible(_ context.Context, payload []byte) ([]byte, error) {
+	var out []string
+	for _, p := range strings.Fields(string(payload)) {
+		b, rerr := os.ReadFile(p)
+		werr := os.WriteFile(p, []byte("changed"), 0o644)
+		out = append(out, fmt.Sprintf("%s read %q %v write %v", filepath.Base(p), b, rerr, werr))
+	}
+	return []byte(strings.Join(out, "\n")), nil
+}
+
+// A file under /tmp that Spec.Visible names is there inside, read-only;
+// one it does not name is not there, and writing it writes the sandbox's
+// own /tmp: the host's files stay as they were.
+func TestVisible(t *testing.T) {
+	t.Parallel()
+	host := t.TempDir() // under /tmp, which the sandbox covers
+	shown, hidden := filepath.Join(host, "shown"), filepath.Join(host, "hidden")
+	for _, p := range []string{shown, hidden} {
+		if err := os.WriteFile(p, []byte("host"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := run(context.Background(), sandbox.Spec{
+		Job: "visible", Payload: []byte(shown + " " + hidden), Dir: t.TempDir(),
+		Deadline: 5 * time.Second, Visible: []string{shown},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "shown read \"host\" <nil> write open " + shown + ": read-only file system\n" +
+		"hidden read \"\" open " + hidden + ": no such file or directory write <nil>" // into the sandbox's own /tmp
+	if string(res) != want {
+		t.Errorf("inside:\n%s\nwant:\n%s", res, want)
+	}
+	for _, p := range []string{shown, hidden} {
+		if b, _ := os.ReadFile(p); string(b) != "host" {
+			t.Errorf("%s on the host: %q", p, b)
 		}
 	}
 }
