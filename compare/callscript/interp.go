@@ -214,6 +214,24 @@ func (c *Call) Bytes(i int) ([]byte, error) {
 	return []byte(s), nil
 }
 
+// Counted evaluates argument i, a string, and argument i+1, the count of
+// its bytes that the call takes (write's buffer and count), and returns
+// those bytes. A count outside the string is the script's error.
+func (c *Call) Counted(i int) ([]byte, error) {
+	data, err := c.Bytes(i)
+	if err != nil {
+		return nil, err
+	}
+	n, err := c.Int(i + 1)
+	if err != nil {
+		return nil, err
+	}
+	if n < 0 || n > int64(len(data)) {
+		return nil, fmt.Errorf("%s count %d is not within the %d bytes given", c.Line.Call, n, len(data))
+	}
+	return data[:n], nil
+}
+
 // String is Bytes as a string.
 func (c *Call) String(i int) (string, error) {
 	b, err := c.Bytes(i)

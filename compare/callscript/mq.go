@@ -124,23 +124,6 @@ func deadlineArg(c *Call, i int) (*unix.Timespec, error) {
 	return nil, fmt.Errorf("%s: either every field is relative (+N) or none", e.Src)
 }
 
-// mqMessage evaluates the string and count of mq_send: the first count
-// bytes of the string.
-func mqMessage(c *Call, i int) ([]byte, error) {
-	data, err := c.Bytes(i)
-	if err != nil {
-		return nil, err
-	}
-	n, err := c.Int(i + 1)
-	if err != nil {
-		return nil, err
-	}
-	if n < 0 || n > int64(len(data)) {
-		return nil, fmt.Errorf("mq_send count %d is not within the %d bytes given", n, len(data))
-	}
-	return data[:n], nil
-}
-
 // mqTransfer checks the number of arguments of a send or a receive (one
 // more when timed) and returns the side and the queue descriptor.
 func mqTransfer(c *Call, timed bool) (sides.Mq, int64, error) {
@@ -212,7 +195,7 @@ func mqSend(c *Call, timed bool) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	msg, err := mqMessage(c, 1)
+	msg, err := c.Counted(1)
 	if err != nil {
 		return 0, err
 	}

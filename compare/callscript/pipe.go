@@ -96,18 +96,11 @@ var Pipe = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		data, err := c.Bytes(1)
+		data, err := c.Counted(1)
 		if err != nil {
 			return 0, err
 		}
-		n, err := c.Int(2)
-		if err != nil {
-			return 0, err
-		}
-		if n < 0 || n > int64(len(data)) {
-			return 0, fmt.Errorf("write count %d is not within the %d bytes given", n, len(data))
-		}
-		return count(api.Write(int(fd), data[:n]))
+		return count(api.Write(int(fd), data))
 	})
 	// close(FD)
 	sided(t, func(a *sides.API) sides.Pipe { return a.Pipe }, "close", func(c *Call, api sides.Pipe) (int64, error) {

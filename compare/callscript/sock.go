@@ -381,22 +381,15 @@ var Sock = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		data, err := c.Bytes(1)
+		data, err := c.Counted(1)
 		if err != nil {
 			return 0, err
-		}
-		n, err := c.Int(2)
-		if err != nil {
-			return 0, err
-		}
-		if n < 0 || n > int64(len(data)) {
-			return 0, fmt.Errorf("send count %d is not within the %d bytes given", n, len(data))
 		}
 		flags, err := c.Int(3)
 		if err != nil {
 			return 0, err
 		}
-		return count(api.Send(fd, data[:n], int(flags)))
+		return count(api.Send(fd, data, int(flags)))
 	})
 	// recv(FD, buf, COUNT, FLAGS): the transcript shows what was received
 	// in place of buf.
