@@ -2,7 +2,11 @@
 
 package cipc
 
+// The warnings of the Makefile for every C of the package (cgo applies a
+// package's CFLAGS to all its files); make check adds -Werror.
+
 /*
+#cgo CFLAGS: -Wall -Wextra
 #include <stdlib.h>
 #include "run.h"
 */
