@@ -364,8 +364,9 @@ func verify(ctx context.Context, o *options, args []string, stdout io.Writer) (i
 	}
 	user := runner.CommandForm(program, command)
 	user.ReportsErrno = o.errno
-	var results []judge.Result
-	for _, sc := range compare.Select(program) {
+	scs := compare.Select(program)
+	results := compare.Each(ctx, o.jobCount(), len(scs), func(k int) judge.Result {
+		sc := scs[k]
 		ref := make(runner.Pairing, len(sc.Roles))
 		mine := make(runner.Pairing, len(sc.Roles))
 		for i, r := range sc.Roles {
@@ -374,7 +375,11 @@ func verify(ctx context.Context, o *options, args []string, stdout io.Writer) (i
 				mine[i] = user
 			}
 		}
-		results = append(results, judge.Compare(ctx, sc, []runner.Pairing{ref, mine}))
+		return judge.Compare(ctx, sc, []runner.Pairing{ref, mine})
+	})
+	if ctx.Err() != nil {
+		// Interrupted: no verdict is made up for what did not run.
+		return 1, ctx.Err()
 	}
 	ok := judge.AllAgree(results)
 	if o.json {
@@ -391,12 +396,16 @@ func verify(ctx context.Context, o *options, args []string, stdout io.Writer) (i
 }
 
 func calls(ctx context.Context, o *options, files []string, stdout io.Writer) (int, error) {
-	var scripts []judge.ScriptResult
 	for _, f := range files {
 		if _, err := os.Stat(f); err != nil {
 			return 0, err
 		}
-		scripts = append(scripts, compare.RunScript(ctx, o.bin, f))
+	}
+	scripts := compare.Each(ctx, o.jobCount(), len(files), func(i int) judge.ScriptResult {
+		return compare.RunScript(ctx, o.bin, files[i])
+	})
+	if ctx.Err() != nil {
+		return 1, ctx.Err()
 	}
 	ok := scriptsAgree(scripts)
 	if o.json {
