@@ -35,6 +35,8 @@ type Result struct {
 type RunResult struct {
 	Pairing string         `json:"pairing"`
 	Outcome runner.Outcome `json:"outcome"`
+	// Repro is how to run the pairing by hand: shell lines (see repro.go).
+	Repro []string `json:"repro,omitempty"`
 	// Verdict is "reference", "same", "known" or "different".
 	Verdict string `json:"verdict"`
 	// Known names the known difference that explains the outcome.
@@ -62,7 +64,7 @@ func Compare(ctx context.Context, sc runner.Scenario, pairings []runner.Pairing)
 	}
 	var ref runner.Outcome
 	for i, pairing := range pairings {
-		rr := RunResult{Pairing: pairing.Label(sc.Roles)}
+		rr := RunResult{Pairing: pairing.Label(sc.Roles), Repro: Repro(sc, pairing)}
 		out, err := runner.Execute(ctx, sc, pairing)
 		out = Digest(out)
 		rr.Outcome = out

@@ -57,11 +57,22 @@ func Report(w io.Writer, results []Result) {
 				fmt.Fprintf(w, "\n%s/%s [%s]: %s\n", r.Mechanism, r.Scenario, rr.Pairing, r.About)
 				if rr.Err != "" {
 					fmt.Fprintf(w, "  could not run: %s\n", rr.Err)
-				} else {
-					fmt.Fprintf(w, "  mismatch (-%s +%s):\n%s", r.Runs[0].Pairing, rr.Pairing, indent(clip(rr.Diff)))
-					if rr.Known != "" {
-						fmt.Fprintf(w, "  (%s)\n", rr.Known)
+					continue
+				}
+				if len(rr.Repro) > 0 {
+					fmt.Fprintf(w, "  to run it by hand, in an empty directory:\n")
+					for _, l := range rr.Repro {
+						fmt.Fprintf(w, "    %s\n", clip(l))
 					}
+				}
+				fmt.Fprintf(w, "  what differs from C:\n")
+				if strings.HasPrefix(rr.Diff, "known difference ") {
+					fmt.Fprintf(w, "    %s\n", rr.Diff) // a Required entry that did not show
+				} else {
+					explain(w, r.Runs[0].Outcome, rr.Outcome, rr.Pairing)
+				}
+				if rr.Known != "" {
+					fmt.Fprintf(w, "  (%s)\n", rr.Known)
 				}
 			case VerdictReference:
 				if rr.Err != "" {
