@@ -14,11 +14,11 @@ BIN     := bin
 PROGRAMS := $(shell sed -n 's/^int \([a-z_]*\)_main.*/\1/p' c_reference/programs.h)
 C_BINS   := $(addprefix $(BIN)/c/,$(PROGRAMS))
 
-.PHONY: all build c go cgo ipcparity compare check test bench clean
+.PHONY: all build c go cgo goidiom ipcparity compare check test bench clean
 
 all: build
 
-build: c go cgo ipcparity
+build: c go cgo goidiom ipcparity
 
 c: $(C_BINS)
 
@@ -34,6 +34,12 @@ go:
 cgo:
 	@mkdir -p $(BIN)/cgo
 	$(GO) build -o $(BIN)/cgo/ ./cipc/cmd/...
+
+# The idiomatic Go form (goidiom): the standard library, goipc only where
+# it has nothing; pure Go like goipc.
+goidiom:
+	@mkdir -p $(BIN)/idiom
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/idiom/ ./goidiom/cmd/...
 
 ipcparity:
 	$(GO) build -o $(BIN)/ipcparity ./compare/cmd/ipcparity
