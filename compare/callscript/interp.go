@@ -13,8 +13,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/ipcparity/ipcparity/internal/report"
 	"github.com/ipcparity/ipcparity/internal/sides"
+	"github.com/ipcparity/ipcparity/report"
 )
 
 // A callFunc carries out one call on the side c.Side and returns its result

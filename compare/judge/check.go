@@ -106,7 +106,7 @@ func comparable(sc runner.Scenario, pairing runner.Pairing, o runner.Outcome, re
 		prog := programOf(sc, p.Role)
 		if f := pairing.FormFor(sc.Roles, prog); !f.ReportsErrno {
 			if res != nil && p.Errno != "" {
-				note := fmt.Sprintf("errno of %s not compared: the %s form does not report it", p.Role, f.Name)
+				note := fmt.Sprintf("errno of %s not compared (C's: %s): run verify with --errno if your port reports errno on IPCPARITY_REPORT_FD", p.Role, p.Errno)
 				if !slices.Contains(res.Notes, note) {
 					res.Notes = append(res.Notes, note)
 				}
@@ -133,8 +133,10 @@ func Verdict(sc runner.Scenario, pairing runner.Pairing, want, got runner.Outcom
 	diff = cmp.Diff(want, got)
 	kds := knownFor(sc, pairing)
 	if diff == "" {
+		// A user's port may agree with C where a known difference of its
+		// language applies: the difference is allowed, not required.
 		for _, kd := range kds {
-			if kd.Required {
+			if kd.Required && builtin(pairing) {
 				return VerdictDifferent, kd.ID, fmt.Sprintf("known difference %s is listed for this run but did not show: update the list", kd.ID)
 			}
 		}
@@ -145,15 +147,31 @@ func Verdict(sc runner.Scenario, pairing runner.Pairing, want, got runner.Outcom
 			return VerdictKnown, kd.ID, diff
 		}
 	}
-	// A user's port is held to C, but the report says when its difference
-	// is one that the list explains for Go.
+	// A form whose language no applying entry names is held to C, but the
+	// report says when its difference is one that the list explains for
+	// another language.
 	id := sc.Mechanism + "/" + sc.Name
 	for _, kd := range KnownDifferences {
 		if kd.Expect != nil && slices.Contains(kd.Scenarios, id) && cmp.Diff(kd.Expect(sc, pairing, want), got) == "" {
-			return VerdictDifferent, "as known difference " + kd.ID + " describes for " + strings.Join(kd.Forms, " and "), diff
+			known = "as known difference " + kd.ID + " describes for " + strings.Join(kd.Langs, " and ")
+			if unsaid(pairing, kd.Langs) {
+				known += ", which your port is not taken to be: if it is, say so with verify --lang"
+			}
+			return VerdictDifferent, known, diff
 		}
 	}
 	return VerdictDifferent, "", diff
+}
+
+// unsaid reports whether a form of the pairing that is not built in has a
+// language outside langs.
+func unsaid(p runner.Pairing, langs []string) bool {
+	for _, f := range p {
+		if !f.Builtin && !slices.Contains(langs, f.Lang) {
+			return true
+		}
+	}
+	return false
 }
 
 // TextKept is how much of a long output a result keeps, at its start.

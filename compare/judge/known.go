@@ -8,28 +8,34 @@ import (
 	"github.com/ipcparity/ipcparity/compare/runner"
 )
 
-// A KnownDifference is a way in which a form truly differs from C, with its
-// reason and the scenarios that show it. It does not loosen a comparison:
-// Expect says exactly what the differing form gives instead, and anything
-// else still fails.
+// A KnownDifference is a way in which programs in a language truly differ
+// from C, with its reason and the scenarios that show it. It belongs to its
+// cause (the Go runtime's SIGPIPE handler, no fork, stdio buffering), and so
+// to every form in that language: the built-in ones and a user's port alike
+// (runner.Form.Lang). It does not loosen a comparison: Expect says exactly
+// what the differing form gives instead, and anything else still fails.
 type KnownDifference struct {
 	ID     string
 	Reason string
 	// Scenarios are "mechanism/name" of the scenarios that show it.
 	Scenarios []string
-	// Forms are the forms that show it; a pairing shows it when one of
-	// these forms has a role that Applies names.
-	Forms []string
-	// Applies tells whether the difference concerns the pairing; nil means
-	// any pairing with one of Forms in any role.
+	// Langs are the languages (runner.Form.Lang) whose forms show it; a
+	// pairing shows it when a form in one of these languages has a role
+	// that Applies names.
+	Langs []string
+	// Applies tells whether the difference concerns the pairing, from the
+	// languages of its roles' forms; nil means any pairing with a form in
+	// one of Langs in any role.
 	Applies func(sc runner.Scenario, p runner.Pairing) bool
 	// Expect turns the reference outcome into the one the pairing gives.
 	// It is nil for a difference that no outcome shows (the processes
 	// differ underneath, the runner sees the same): such an entry is there
 	// to be read, and excuses nothing.
 	Expect func(sc runner.Scenario, p runner.Pairing, ref runner.Outcome) runner.Outcome
-	// Required is set when the difference must show: a run that agrees
-	// with C then means the list is out of date.
+	// Required is set when the difference must show: in a pairing of
+	// built-in forms (runner.Form.Builtin), a run that agrees with C then
+	// means the list is out of date. For a user's port it is an allowed
+	// alternative: C's outcome passes too.
 	Required bool
 }
 
@@ -37,6 +43,8 @@ type KnownDifference struct {
 // that the parity check accepts, each with its reason.
 var KnownDifferences []KnownDifference
 
+// knownFor returns the known differences that apply to sc under the
+// pairing, by the languages of its forms.
 func knownFor(sc runner.Scenario, p runner.Pairing) []KnownDifference {
 	var out []KnownDifference
 	id := sc.Mechanism + "/" + sc.Name
@@ -51,13 +59,28 @@ func knownFor(sc runner.Scenario, p runner.Pairing) []KnownDifference {
 			continue
 		}
 		for _, f := range p {
-			if slices.Contains(kd.Forms, f.Name) {
+			if f.Lang != "" && slices.Contains(kd.Langs, f.Lang) {
 				out = append(out, kd)
 				break
 			}
 		}
 	}
 	return out
+}
+
+// builtin reports whether every form of the pairing is a built-in one.
+func builtin(p runner.Pairing) bool {
+	for _, f := range p {
+		if !f.Builtin {
+			return false
+		}
+	}
+	return true
+}
+
+// langOf is the language of program's form in the pairing.
+func langOf(sc runner.Scenario, p runner.Pairing, program string) string {
+	return p.FormFor(sc.Roles, program).Lang
 }
 
 // sigpipeWriter names, per scenario, the process that writes into a pipe
@@ -91,7 +114,7 @@ func init() {
 				"reading where a C child dies of SIGPIPE. The parent's outcome, which is what the runner sees, is " +
 				"the same.",
 			Scenarios: []string{"pipe/default", "pipe/stdout-broken", "pipe/stdout-broken-long"},
-			Forms:     []string{runner.FormCgo, runner.FormGo},
+			Langs:     []string{runner.LangCgo, runner.LangGo},
 		},
 		KnownDifference{
 			ID: "sigpipe-other-fd",
@@ -101,11 +124,11 @@ func init() {
 				"form and for the C code of the cgo form alike. The programs do not check that write, so they " +
 				"finish with status 0 where C dies of SIGPIPE.",
 			Scenarios: []string{"pipe/stdout-broken-long", "fifo/reader-gone-long"},
-			Forms:     []string{runner.FormCgo, runner.FormGo},
+			Langs:     []string{runner.LangCgo, runner.LangGo},
 			Applies: func(sc runner.Scenario, p runner.Pairing) bool {
-				w := p.FormFor(sc.Roles, sigpipeWriter[sc.Mechanism+"/"+sc.Name]).Name
+				w := langOf(sc, p, sigpipeWriter[sc.Mechanism+"/"+sc.Name])
 				// A cgo FIFO reader never goes (sigpipe-cgo-stdout).
-				return (w == runner.FormCgo || w == runner.FormGo) && !(sc.Mechanism == "fifo" && p.FormFor(sc.Roles, "fifo_reader").Name == runner.FormCgo)
+				return (w == runner.LangCgo || w == runner.LangGo) && !(sc.Mechanism == "fifo" && langOf(sc, p, "fifo_reader") == runner.LangCgo)
 			},
 			Required: true,
 			Expect: func(sc runner.Scenario, p runner.Pairing, ref runner.Outcome) runner.Outcome {
@@ -123,9 +146,9 @@ func init() {
 				"never meets a reader that has gone, and exits 0 too. (goipc.Write keeps C's behaviour on 1 and 2 " +
 				"by going through os.File.)",
 			Scenarios: []string{"fifo/reader-stdout-broken", "fifo/reader-gone-long"},
-			Forms:     []string{runner.FormCgo},
+			Langs:     []string{runner.LangCgo},
 			Applies: func(sc runner.Scenario, p runner.Pairing) bool {
-				return p.FormFor(sc.Roles, "fifo_reader").Name == runner.FormCgo
+				return langOf(sc, p, "fifo_reader") == runner.LangCgo
 			},
 			Required: true,
 			Expect: func(sc runner.Scenario, p runner.Pairing, ref runner.Outcome) runner.Outcome {
@@ -150,9 +173,9 @@ func init() {
 				"form runs the same C stdio. The pure-Go server writes each line when it prints it, so its " +
 				"output keeps them.",
 			Scenarios: []string{"mq/server-killed", "sock/unix-server-killed-after-client"},
-			Forms:     []string{runner.FormGo},
+			Langs:     []string{runner.LangGo},
 			Applies: func(sc runner.Scenario, p runner.Pairing) bool {
-				return p.FormFor(sc.Roles, killedServer[sc.Mechanism]).Name == runner.FormGo
+				return langOf(sc, p, killedServer[sc.Mechanism]) == runner.LangGo
 			},
 			Required: true,
 			Expect: func(sc runner.Scenario, p runner.Pairing, ref runner.Outcome) runner.Outcome {

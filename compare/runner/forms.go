@@ -16,10 +16,26 @@ type Form struct {
 	// Command returns the command line that runs program as this form.
 	Command func(program string) ([]string, error)
 	// ReportsErrno tells whether the form reports the errno of a failing
-	// call on the side channel (see package internal/report). Where it does
-	// not, errno is left out of its comparison and the report says so.
+	// call on the side channel (see package report). Where it does not,
+	// errno is left out of its comparison and the report says so.
 	ReportsErrno bool
+	// Lang is the language the form's programs run in, which says the
+	// known differences that apply to it (package judge): LangC, LangCgo
+	// (C code inside a Go process), LangGo, or "" for none.
+	Lang string
+	// Builtin is set for the forms of BuiltinForms and ScriptSides. A
+	// known difference that must show (judge.KnownDifference.Required) is
+	// held to it only in pairings of built-in forms: for a user's port, it
+	// is an alternative to C's outcome.
+	Builtin bool
 }
+
+// The languages of forms (Form.Lang).
+const (
+	LangC   = "c"
+	LangCgo = "cgo"
+	LangGo  = "go"
+)
 
 // The built-in forms, by name.
 const (
@@ -40,6 +56,8 @@ func BuiltinForms(binDir string) []Form {
 		forms = append(forms, Form{
 			Name:         name,
 			ReportsErrno: true,
+			Lang:         name, // the forms c, cgo and go are in the languages of their names
+			Builtin:      true,
 			Command: func(program string) ([]string, error) {
 				path := filepath.Join(dir, program)
 				if _, err := os.Stat(path); err != nil {
@@ -71,7 +89,8 @@ func ScriptSides(binDir string) []Form {
 }
 
 // CommandForm is a user's command for one program: argv is run with the
-// scenario's arguments appended. It reports no errno.
+// scenario's arguments appended. It reports no errno, and no known
+// difference applies to it, until the caller sets ReportsErrno and Lang.
 func CommandForm(program string, argv []string) Form {
 	return Form{
 		Name: "user",

@@ -22,9 +22,9 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/ipcparity/ipcparity/internal/report"
 	"github.com/ipcparity/ipcparity/internal/runtoken"
 	"github.com/ipcparity/ipcparity/internal/sandbox"
+	"github.com/ipcparity/ipcparity/report"
 )
 
 // A Run is one execution of a scenario under one pairing: its own

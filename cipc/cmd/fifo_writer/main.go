@@ -8,7 +8,7 @@ import (
 	"os"
 
 	"github.com/ipcparity/ipcparity/cipc"
-	"github.com/ipcparity/ipcparity/internal/report"
+	"github.com/ipcparity/ipcparity/report"
 )
 
 func main() { report.Exit(cipc.FifoWriterMain(os.Args)) }

@@ -6,7 +6,7 @@
 //	ipcparity list
 //	ipcparity run --form c|cgo|go PROGRAM [ARGS]
 //	ipcparity check [--json] [PROGRAM...]
-//	ipcparity verify [--json] [--errno] PROGRAM -- COMMAND [ARGS]
+//	ipcparity verify [--json] [--errno] [--lang go|cgo|c|none] PROGRAM -- COMMAND [ARGS]
 //	ipcparity calls [--json] [--transcript] FILE...
 //	ipcparity bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]
 //
@@ -14,12 +14,16 @@
 // none is named) under every pairing of forms, then every call script in
 // testdata/calls; it exits 0 only when everything agrees. verify runs the
 // scenarios of one program with a user's command in its place and compares
-// it with C. Binaries are looked for in the directory of ipcparity itself
+// it with C; the known differences of the command's language apply to it
+// (a Go binary is recognised, --lang says it for anything else). An
+// interrupted command prints no verdict and exits 130 (SIGINT), 143
+// (SIGTERM) or 129 (SIGHUP). Binaries are looked for in the directory of ipcparity itself
 // (bin/, as make build lays them out) unless --bin says otherwise.
 package main
 
 import (
 	"context"
+	"debug/buildinfo"
 	"errors"
 	"flag"
 	"fmt"
@@ -32,18 +36,20 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/ipcparity/ipcparity/compare"
 	"github.com/ipcparity/ipcparity/compare/judge"
 	"github.com/ipcparity/ipcparity/compare/runner"
 	"github.com/ipcparity/ipcparity/compare/scenarios"
-	"github.com/ipcparity/ipcparity/internal/report"
+	"github.com/ipcparity/ipcparity/report"
 )
 
 const usage = `usage:
   ipcparity list
   ipcparity run --form c|cgo|go PROGRAM [ARGS]
   ipcparity check [--json] [PROGRAM...]
-  ipcparity verify [--json] [--errno] PROGRAM -- COMMAND [ARGS]
+  ipcparity verify [--json] [--errno] [--lang go|cgo|c|none] PROGRAM -- COMMAND [ARGS]
   ipcparity calls [--json] [--transcript] FILE...
   ipcparity bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]
 options (before the command's arguments):
@@ -52,6 +58,8 @@ options (before the command's arguments):
   --json        write the results as JSON
   --transcript  calls: print each script's transcript too
   --errno       verify: the command reports errno on IPCPARITY_REPORT_FD; compare it too
+  --lang L      verify: the command's language, whose known differences apply to it: go, cgo
+                (C code in a Go process), c or none (default: go for a Go binary, else none)
   -j N          runs at once (default: two per CPU when runs are sandboxed, else 1)
 `
 
@@ -72,6 +80,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ipcparity: %s\n%s", ue, usage)
 		return 2
 	}
+	var intr interrupted
+	if errors.As(err, &intr) {
+		// What did not finish has no verdict, and none is printed.
+		fmt.Fprintf(stderr, "ipcparity: %v: stopped, no verdict\n", err)
+		return 128 + int(intr.sig)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "ipcparity: %v\n", err)
 		return 2
@@ -79,8 +93,39 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
+// interrupted is the cause of a command's context when a signal ended it.
+type interrupted struct{ sig syscall.Signal }
+
+func (e interrupted) Error() string { return "interrupted by " + unix.SignalName(e.sig) }
+
+// notifyContext is a context that a SIGINT, SIGTERM or SIGHUP cancels, with
+// an interrupted as its cause.
+func notifyContext() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		select {
+		case s := <-ch:
+			cancel(interrupted{s.(syscall.Signal)})
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { signal.Stop(ch); cancel(nil) }
+}
+
+// stopped is the error of a command whose context is done: the signal
+// that interrupted it.
+func stopped(ctx context.Context) error {
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
 type options struct {
 	bin, calls, form string
+	lang             string
 	json, transcript bool
 	errno            bool
 	jobs             int
@@ -108,6 +153,9 @@ func parse(name string, args []string, withForm bool) (*options, []string, error
 	if withForm {
 		fs.StringVar(&o.form, "form", "", "")
 	}
+	if name == "verify" {
+		fs.StringVar(&o.lang, "lang", "", "")
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, usageError(name + ": " + err.Error())
 	}
@@ -121,8 +169,20 @@ func dispatch(args []string, stdout, stderr io.Writer) (int, error) {
 	if len(args) == 0 {
 		return 0, usageError("no command")
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := notifyContext()
 	defer stop()
+	code, err := command(ctx, args, stdout, stderr)
+	if ctx.Err() != nil {
+		// Interrupted: whatever the command made of it, it did not finish.
+		var intr interrupted
+		if errors.As(context.Cause(ctx), &intr) {
+			return 0, intr
+		}
+	}
+	return code, err
+}
+
+func command(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	if runner.Sandboxed() != nil {
 		// Without namespaces, runs name their objects with a token, and a
 		// killed run's are swept by the next (see the README).
@@ -152,7 +212,7 @@ func dispatch(args []string, stdout, stderr io.Writer) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		return verify(ctx, o, rest, stdout)
+		return verify(ctx, o, rest, stdout, stderr)
 	case "calls":
 		o, rest, err := parse("calls", rest, false)
 		if err != nil {
@@ -211,7 +271,7 @@ func list(w io.Writer) (int, error) {
 		if kd.Expect == nil {
 			seen = "; no outcome shows it"
 		}
-		fmt.Fprintf(w, "  %s (forms %s; %s%s):\n      %s\n", kd.ID, strings.Join(kd.Forms, ", "), strings.Join(kd.Scenarios, ", "), seen, strings.ReplaceAll(judge.Wrap(kd.Reason, 72), "\n", "\n      "))
+		fmt.Fprintf(w, "  %s (languages %s; %s%s):\n      %s\n", kd.ID, strings.Join(kd.Langs, ", "), strings.Join(kd.Scenarios, ", "), seen, strings.ReplaceAll(judge.Wrap(kd.Reason, 72), "\n", "\n      "))
 	}
 	return 0, nil
 }
@@ -286,7 +346,8 @@ func check(ctx context.Context, o *options, names []string, stdout io.Writer) (i
 		return judge.Compare(ctx, scs[i], runner.Pairings(scs[i].Roles, forms))
 	})
 	if ctx.Err() != nil {
-		return 1, ctx.Err()
+		// Interrupted: no verdict is made up for what did not run.
+		return 0, stopped(ctx)
 	}
 	// The call scripts of the selected mechanisms: pipe*.calls for pipe.
 	var files []string
@@ -301,7 +362,8 @@ func check(ctx context.Context, o *options, names []string, stdout io.Writer) (i
 		return compare.RunScript(ctx, o.bin, files[i])
 	})
 	if ctx.Err() != nil {
-		return 1, ctx.Err()
+		// Interrupted: no verdict is made up for what did not run.
+		return 0, stopped(ctx)
 	}
 	ok := judge.AllAgree(results) && scriptsAgree(scripts)
 	if o.json {
@@ -334,7 +396,7 @@ func selected(base string, names []string) bool {
 	return false
 }
 
-func verify(ctx context.Context, o *options, args []string, stdout io.Writer) (int, error) {
+func verify(ctx context.Context, o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	dash := -1
 	for i, a := range args {
 		if a == "--" {
@@ -349,12 +411,18 @@ func verify(ctx context.Context, o *options, args []string, stdout io.Writer) (i
 	if !contains(programs(), program) {
 		return 0, usageError(fmt.Sprintf("unknown program %q (programs: %s)", program, strings.Join(programs(), " ")))
 	}
+	if !contains([]string{"", runner.LangGo, runner.LangCgo, runner.LangC, "none"}, o.lang) {
+		return 0, usageError(fmt.Sprintf("verify: unknown --lang %q (go, cgo, c or none)", o.lang))
+	}
+	path := command[0]
 	if !strings.Contains(command[0], "/") {
-		if _, err := exec.LookPath(command[0]); err != nil {
+		found, err := exec.LookPath(command[0])
+		if err != nil {
 			return 0, fmt.Errorf("verify: %v", err)
 		}
+		path = found
 	} else if abs, err := filepath.Abs(command[0]); err == nil {
-		command[0] = abs
+		command[0], path = abs, abs
 	}
 	var c runner.Form
 	for _, f := range runner.BuiltinForms(o.bin) {
@@ -364,6 +432,7 @@ func verify(ctx context.Context, o *options, args []string, stdout io.Writer) (i
 	}
 	user := runner.CommandForm(program, command)
 	user.ReportsErrno = o.errno
+	user.Lang = portLang(o.lang, path, stderr)
 	scs := compare.Select(program)
 	results := compare.Each(ctx, o.jobCount(), len(scs), func(k int) judge.Result {
 		sc := scs[k]
@@ -379,7 +448,7 @@ func verify(ctx context.Context, o *options, args []string, stdout io.Writer) (i
 	})
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
-		return 1, ctx.Err()
+		return 0, stopped(ctx)
 	}
 	ok := judge.AllAgree(results)
 	if o.json {
@@ -395,6 +464,26 @@ func verify(ctx context.Context, o *options, args []string, stdout io.Writer) (i
 	return 0, nil
 }
 
+// portLang is the language of the user's port: --lang when it is given,
+// else go for a Go binary, else none. What it took is said on stderr.
+func portLang(flagLang, path string, stderr io.Writer) string {
+	switch flagLang {
+	case "none":
+		return ""
+	case "":
+	default:
+		return flagLang
+	}
+	if _, err := buildinfo.ReadFile(path); err != nil {
+		fmt.Fprintf(stderr, "ipcparity: %s is not a Go binary: no known difference applies, the port is held to C (a wrapper of a Go binary: --lang go)\n", path)
+		return ""
+	}
+	// A Go binary built with cgo that does not call C behaves as Go does:
+	// the cgo entries are about C code running inside a Go process.
+	fmt.Fprintf(stderr, "ipcparity: %s is a Go binary: the known differences of Go apply (C code in it: --lang cgo)\n", path)
+	return runner.LangGo
+}
+
 func calls(ctx context.Context, o *options, files []string, stdout io.Writer) (int, error) {
 	for _, f := range files {
 		if _, err := os.Stat(f); err != nil {
@@ -405,7 +494,8 @@ func calls(ctx context.Context, o *options, files []string, stdout io.Writer) (i
 		return compare.RunScript(ctx, o.bin, files[i])
 	})
 	if ctx.Err() != nil {
-		return 1, ctx.Err()
+		// Interrupted: no verdict is made up for what did not run.
+		return 0, stopped(ctx)
 	}
 	ok := scriptsAgree(scripts)
 	if o.json {

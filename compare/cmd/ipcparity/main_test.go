@@ -5,9 +5,15 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/ipcparity/ipcparity/compare"
 	"github.com/ipcparity/ipcparity/compare/runner"
@@ -26,6 +32,8 @@ func TestBadArgumentsGiveUsage(t *testing.T) {
 		{"verify", "pipe"},
 		{"verify", "pipe", "--"},
 		{"verify", "nosuch", "--", "true"},
+		{"verify", "--lang", "rust", "pipe", "--", "true"},
+		{"check", "--lang", "go", "pipe"},
 		{"calls"},
 	} {
 		var stdout, stderr bytes.Buffer
@@ -44,7 +52,164 @@ func TestBadArgumentsGiveUsage(t *testing.T) {
 
 func TestMain(m *testing.M) {
 	runner.Main(compare.Lookup) // a sandboxed run's init is the test binary again
+	if os.Getenv(asCommand) != "" {
+		// The test binary as ipcparity itself, for the tests that signal it.
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
 	os.Exit(m.Run())
+}
+
+// asCommand, in the environment, makes the test binary run as ipcparity.
+const asCommand = "IPCPARITY_TEST_AS_COMMAND"
+
+// binDir is where make build put the binaries.
+func binDir(t *testing.T) string {
+	t.Helper()
+	bin, err := filepath.Abs("../../../bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// programNames are the nine programs of the notes.
+var programNames = []string{"pipe", "fifo_reader", "fifo_writer", "mq_server", "mq_client", "shm_writer", "shm_reader", "sock_server", "sock_client"}
+
+// TestVerifyPassesOwnGoForms: each of this module's own Go programs, given
+// to verify as a user's port, passes. Known differences belong to Go, not
+// to the form named "go": verify sees a Go binary and applies them.
+//
+// Without --errno, the report says what is missing for errno to be
+// compared; with it, errno is compared and agrees.
+func TestVerifyPassesOwnGoForms(t *testing.T) {
+	bin := binDir(t)
+	const errnoNote = "run verify with --errno if your port reports errno on IPCPARITY_REPORT_FD"
+	for _, p := range programNames {
+		for _, errno := range []bool{false, true} {
+			var stdout, stderr bytes.Buffer
+			args := []string{"verify", "--bin", bin}
+			if errno {
+				args = append(args, "--errno")
+			}
+			code := run(append(args, p, "--", bin+"/go/"+p), &stdout, &stderr)
+			if code != 0 {
+				t.Errorf("%q: exit %d, want 0\n%s%s", args, code, stdout.String(), stderr.String())
+			}
+			if !strings.Contains(stderr.String(), "is a Go binary") {
+				t.Errorf("%q: stderr does not say the port was taken for Go: %q", args, stderr.String())
+			}
+			// fifo_reader fails with ENOENT and EEXIST in some scenarios.
+			if note := strings.Contains(stdout.String(), errnoNote); p == "fifo_reader" && note == errno {
+				t.Errorf("%q: note %q shown: %v, want %v\n%s", args, errnoNote, note, !errno, stdout.String())
+			}
+		}
+	}
+}
+
+// TestVerifyLang: a shell script that execs bin/go/pipe cannot be seen to
+// be Go. Held to C, it fails where Go differs from C, and the report says
+// how to say its language; with --lang go it passes. A wrong Go port, one
+// that appends an "x" to its message, fails with --lang go all the same.
+func TestVerifyLang(t *testing.T) {
+	bin := binDir(t)
+	pipe := bin + "/go/pipe"
+	for _, c := range []struct {
+		name   string
+		lang   []string
+		script string
+		code   int
+		want   []string
+	}{
+		{"wrapper as go", []string{"--lang", "go"}, `exec "` + pipe + `" "$@"`, 0, []string{"known:sigpipe-other-fd"}},
+		{"wrapper unsaid", nil, `exec "` + pipe + `" "$@"`, 1, []string{"DIFF", "stdout-broken-long", "say so with verify --lang"}},
+		{"wrapper as c", []string{"--lang", "c"}, `exec "` + pipe + `" "$@"`, 1, []string{"DIFF", "stdout-broken-long"}},
+		{"wrong port as go", []string{"--lang", "go"}, `exec "` + pipe + `" "$@"x`, 1, []string{"DIFF"}},
+		// A known difference is allowed, not required, of a user's port:
+		// C's outcome passes too.
+		{"c as go", []string{"--lang", "go"}, `exec "` + bin + `/c/pipe" "$@"`, 0, nil},
+	} {
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"verify", "--bin", bin}, c.lang...)
+		args = append(args, "pipe", "--", "sh", "-c", c.script, "pipe")
+		code := run(args, &stdout, &stderr)
+		if code != c.code {
+			t.Errorf("%s: exit %d, want %d\n%s%s", c.name, code, c.code, stdout.String(), stderr.String())
+		}
+		for _, w := range c.want {
+			if !strings.Contains(stdout.String(), w) {
+				t.Errorf("%s: the report lacks %q:\n%s", c.name, w, stdout.String())
+			}
+		}
+	}
+}
+
+// TestInterruptedVerify: a verify whose port hangs, interrupted by SIGINT
+// or SIGTERM, prints no verdict and exits 128+the signal.
+func TestInterruptedVerify(t *testing.T) {
+	bin := binDir(t)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		sig  syscall.Signal
+		code int
+	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
+		t.Run(c.sig.String(), func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(self, "verify", "--bin", bin, "pipe", "--", "sh", "-c", "exec sleep 60")
+			cmd.Env = append(os.Environ(), asCommand+"=1")
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Once the port runs (a sleep among the command's
+			// descendants), interrupt it.
+			start := time.Now()
+			for !descendant(cmd.Process.Pid, "sleep") {
+				if time.Since(start) > 20*time.Second {
+					cmd.Process.Kill()
+					cmd.Wait()
+					t.Fatalf("no run started in 20 s\n%s%s", stdout.String(), stderr.String())
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			cmd.Process.Signal(c.sig)
+			sent := time.Now()
+			cmd.Wait()
+			if code := cmd.ProcessState.ExitCode(); code != c.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, c.code, stdout.String(), stderr.String())
+			}
+			for _, verdict := range []string{" ok", "DIFF", "ERROR", "agree"} {
+				if strings.Contains(stdout.String(), verdict) {
+					t.Errorf("an interrupted verify printed a verdict (%q):\n%s", verdict, stdout.String())
+				}
+			}
+			if !strings.Contains(stderr.String(), "interrupted by "+unix.SignalName(c.sig)) {
+				t.Errorf("stderr does not say what interrupted it: %q", stderr.String())
+			}
+			if elapsed := time.Since(sent); elapsed > 5*time.Second {
+				t.Errorf("it took %v to stop after the signal: it waited for the runs' deadline", elapsed)
+			}
+		})
+	}
+}
+
+// descendant reports whether a process named comm descends from process
+// pid (the sandboxes' PID namespaces hide nothing from this side).
+func descendant(pid int, comm string) bool {
+	tasks, _ := filepath.Glob(filepath.Join("/proc", strconv.Itoa(pid), "task", "*", "children"))
+	for _, f := range tasks {
+		b, _ := os.ReadFile(f)
+		for _, c := range strings.Fields(string(b)) {
+			child, _ := strconv.Atoi(c)
+			if name, _ := os.ReadFile(filepath.Join("/proc", c, "comm")); strings.TrimSpace(string(name)) == comm || descendant(child, comm) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // TestCheckAndVerify runs the command as a user does, on the pipe program

@@ -7,7 +7,7 @@ import (
 	"os"
 
 	"github.com/ipcparity/ipcparity/goipc"
-	"github.com/ipcparity/ipcparity/internal/report"
+	"github.com/ipcparity/ipcparity/report"
 )
 
 func main() { report.Exit(goipc.SockClientMain(os.Args)) }
