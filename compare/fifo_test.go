@@ -83,3 +83,41 @@ func TestFifoParity(t *testing.T) { checkParity(t, "fifo") }
 
 // TestFifoCallScripts runs every fifo call script on cipc and goipc.
 func TestFifoCallScripts(t *testing.T) { checkScripts(t, "fifo", 3) }
+
+// TestFifoWrongPorts runs ports of the FIFO programs that differ from C
+// in one way each, and names the scenario that catches each.
+func TestFifoWrongPorts(t *testing.T) {
+	t.Parallel() // after the parity tests, alongside the other wrong ports
+	checkWrongPorts(t, []wrongPort{
+		{
+			name: "mkfifo with mode 0666 (the umasks 022, 027 and 077 hide it)", program: "fifo_reader",
+			edits:   [][2]string{{"S_IRUSR | S_IWUSR | S_IRGRP | S_IROTH;", "S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH;"}},
+			catches: "umask-000", want: "mode 0666",
+		},
+		{
+			name: "mkfifo with mode 0664", program: "fifo_reader",
+			edits:   [][2]string{{"S_IRUSR | S_IWUSR | S_IRGRP | S_IROTH;", "S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP | S_IROTH;"}},
+			catches: "umask-002", want: "mode 0664",
+		},
+		{
+			name: "no newline after the message", program: "fifo_reader",
+			edits:   [][2]string{{`write(STDOUT_FILENO, "\n", 1)`, `write(STDOUT_FILENO, "\n", 0)`}},
+			catches: "default", want: "Stdout:Hello World Stderr",
+		},
+		{
+			name: "the FIFO not removed", program: "fifo_reader",
+			edits:   [][2]string{{"unlink(name);", "(void)name;"}},
+			catches: "default", want: "leftover fifo named_pipe",
+		},
+		{
+			name: "exit status 2 instead of EXIT_FAILURE", program: "fifo_writer",
+			script:  `"$0" "$@" || exit 2`,
+			catches: "writer-no-fifo", want: "Exit:2",
+		},
+		{
+			name: "the writer's open truncates (os.Create's O_TRUNC)", program: "fifo_writer",
+			edits:   [][2]string{{"open(name, O_WRONLY)", "open(name, O_WRONLY | O_TRUNC)"}},
+			catches: "writer-regular-file", want: `holds "Hello World"`,
+		},
+	})
+}

@@ -163,3 +163,70 @@ func TestMqParity(t *testing.T) { checkParity(t, "mq") }
 
 // TestMqCallScripts runs every mq call script on cipc and goipc.
 func TestMqCallScripts(t *testing.T) { checkScripts(t, "mq", 8) }
+
+// TestMqWrongPorts runs ports of the queue programs that differ from C in
+// one way each, and names the scenario that catches each.
+func TestMqWrongPorts(t *testing.T) {
+	t.Parallel() // after the parity tests, alongside the other wrong ports
+	const send = "mq_send(mq, (const char*)&message, sizeof message, 1)"
+	checkWrongPorts(t, []wrongPort{
+		{
+			name: "the client sends with priority 0", program: "mq_client",
+			edits:   [][2]string{{send, "mq_send(mq, (const char*)&message, sizeof message, 0)"}},
+			catches: "client-messages", want: "64 bytes prio 0",
+		},
+		{
+			name: "the client sends 128 bytes (a struct of 128)", program: "mq_client",
+			edits:   [][2]string{{"    char msg[64];\n};", "    char msg[64];\n    char pad[64];\n};"}},
+			catches: "client-messages", want: "128 bytes prio 1",
+		},
+		{
+			name: "the client sends the text and its NUL, not the whole struct", program: "mq_client",
+			edits:   [][2]string{{send, "mq_send(mq, message.msg, strlen(message.msg) + 1, 1)"}},
+			catches: "client-messages", want: "6 bytes prio 1",
+		},
+		{
+			name: "another struct layout: the text after a 4-byte header", program: "mq_client",
+			edits: [][2]string{
+				{"    char msg[64];\n};", "    char head[4];\n    char msg[60];\n};"},
+				{"struct mq_message message = {0};", "struct mq_message message = {{'m', 's', 'g', ':'}, {0}};"},
+			},
+			catches: "client-messages", want: `"msg:hello"`,
+		},
+		{
+			name: "perror text of a failed mq_send without its ()", program: "mq_client",
+			edits:   [][2]string{{`perror("ERROR-> mq_send()")`, `perror("ERROR-> mq_send")`}},
+			catches: "client-send-fails", want: "ERROR-> mq_send: Message too long",
+		},
+		{
+			name: "EXIT_FAILURE after a failed mq_send", program: "mq_client",
+			edits:   [][2]string{{`perror("ERROR-> mq_send()");`, `perror("ERROR-> mq_send()"); mq_close(mq); return EXIT_FAILURE;`}},
+			catches: "client-send-fails", want: "Exit:1",
+		},
+		{
+			name: "perror text with the example's typo fixed (mq_receive)", program: "mq_server",
+			edits:   [][2]string{{`perror("ERROR-> mq_recieve()\n")`, `perror("ERROR-> mq_receive()\n")`}},
+			catches: "stale-queue-msgsize", want: "mq_receive",
+		},
+		{
+			name: "the queue not unlinked", program: "mq_server",
+			edits:   [][2]string{{"mq_unlink(name);", "(void)name;"}},
+			catches: "default", want: "leftover mqueue $IPC_NAME",
+		},
+		{
+			name: "the queue made with mode 0644", program: "mq_server",
+			edits:   [][2]string{{"O_CREAT | O_RDONLY, 0600", "O_CREAT | O_RDONLY, 0644"}},
+			catches: "umask-000", want: "mode 0644",
+		},
+		{
+			name: "the queue made with mq_msgsize 64", program: "mq_server",
+			edits:   [][2]string{{"attr.mq_msgsize = 128;", "attr.mq_msgsize = 64;"}},
+			catches: "umask-002", want: "msgsize 64",
+		},
+		{
+			name: "a 64-byte receive buffer", program: "mq_server",
+			edits:   [][2]string{{"buffer[n] = '\\0';", "buffer[n < 63 ? n : 63] = '\\0';"}},
+			catches: "stale-queue-long", want: "xxx\nab",
+		},
+	})
+}

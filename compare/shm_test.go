@@ -63,3 +63,36 @@ func TestShmParity(t *testing.T) { checkParity(t, "shm") }
 
 // TestShmCallScripts runs every shm call script on cipc and goipc.
 func TestShmCallScripts(t *testing.T) { checkScripts(t, "shm", 6) }
+
+// TestShmWrongPorts runs ports of the shared-memory programs that differ
+// from C in one way each, and names the scenario that catches each.
+func TestShmWrongPorts(t *testing.T) {
+	t.Parallel() // after the parity tests, alongside the other wrong ports
+	checkWrongPorts(t, []wrongPort{
+		{
+			name: "the object made with mode 0644", program: "shm_writer",
+			edits:   [][2]string{{"shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600)", "shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0644)"}},
+			catches: "umask-000", want: "shm $IPC_NAME mode 0644",
+		},
+		{
+			name: "the semaphore made with mode 0666", program: "shm_writer",
+			edits:   [][2]string{{"sem_open(name, O_CREAT | O_EXCL, 0600, 0)", "sem_open(name, O_CREAT | O_EXCL, 0666, 0)"}},
+			catches: "umask-002", want: "sem $IPC_NAME mode 0664",
+		},
+		{
+			name: "the object a page long", program: "shm_writer",
+			edits:   [][2]string{{"ftruncate(fd, SHM_SIZE)", "ftruncate(fd, 4096)"}},
+			catches: "umask-000", want: "size 4096",
+		},
+		{
+			name: "the semaphore not removed", program: "shm_writer",
+			edits:   [][2]string{{"sem_close(done);\n    sem_unlink(name);\n    return 0;", "sem_close(done);\n    return 0;"}},
+			catches: "default", want: "leftover sem $IPC_NAME",
+		},
+		{
+			name: "exit status 3 instead of EXIT_FAILURE", program: "shm_reader",
+			script:  `"$0" "$@" || exit 3`,
+			catches: "reader-no-writer", want: "Exit:3",
+		},
+	})
+}

@@ -202,3 +202,39 @@ func TestSockParity(t *testing.T) { checkParity(t, "sock") }
 
 // TestSockCallScripts runs every sock call script on cipc and goipc.
 func TestSockCallScripts(t *testing.T) { checkScripts(t, "sock", 6) }
+
+// TestSockWrongPorts runs ports of the socket programs that differ from C
+// in one way each, and names the scenario that catches each.
+func TestSockWrongPorts(t *testing.T) {
+	t.Parallel() // after the parity tests, alongside the other wrong ports
+	checkWrongPorts(t, []wrongPort{
+		{
+			name: "the socket file left behind", program: "sock_server",
+			edits:   [][2]string{{"if(addr->sa.sa_family == AF_UNIX) unlink(addr->un.sun_path);", "(void)addr;"}},
+			catches: "unix-default", want: "leftover socket server_socket",
+		},
+		{
+			name: "the socket file chmod'ed to 0600 after bind", program: "sock_server",
+			edits: [][2]string{
+				{"#include <sys/socket.h>", "#include <sys/socket.h>\n#include <sys/stat.h>"},
+				{"    if(listen(fd, SOMAXCONN) == -1) {", "    if(addr.sa.sa_family == AF_UNIX) chmod(addr.un.sun_path, 0600);\n    if(listen(fd, SOMAXCONN) == -1) {"},
+			},
+			catches: "unix-umask-000", want: "mode 0600",
+		},
+		{
+			name: "no SO_REUSEADDR", program: "sock_server",
+			edits:   [][2]string{{"const int on = 1;", "const int on = 0;"}},
+			catches: "tcp-rebind", want: "bind(): Address already in use",
+		},
+		{
+			name: "perror text of a failed connect without its ()", program: "sock_client",
+			edits:   [][2]string{{`perror("connect()")`, `perror("connect")`}},
+			catches: "unix-no-server", want: "connect: No such file or directory",
+		},
+		{
+			name: "exit status 0 after the usage", program: "sock_client",
+			script:  `"$0" "$@"; s=$?; [ $s -eq 1 ] && exit 0; exit $s`,
+			catches: "client-usage", want: "Exit:0",
+		},
+	})
+}

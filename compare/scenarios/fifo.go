@@ -59,6 +59,8 @@ func FIFO() []runner.Scenario {
 		ipcName,
 		umask("umask-077", 0o077, "0600"),
 		umask("umask-027", 0o027, "0640"),
+		umask("umask-000", 0, "0644"),
+		umask("umask-002", 0o002, "0644"),
 		stdoutBroken("reader-stdout-broken", "the reader's stdout has no reader: its first write to it raises SIGPIPE, the FIFO stays behind", nil),
 		stdoutBroken("reader-gone-long", "as reader-stdout-broken with 70000 bytes, more than the FIFO holds: once the reader is dead the writer's blocked write raises SIGPIPE too", []string{strings.Repeat("d", 70000)}),
 		runner.Scenario{
@@ -85,6 +87,21 @@ func FIFO() []runner.Scenario {
 			About: "the writer alone, with no FIFO: open fails with ENOENT, it prints nothing",
 			Roles: []string{"fifo_writer"},
 			Steps: []runner.Step{{Program: "fifo_writer"}},
+		},
+		runner.Scenario{
+			Mechanism: "fifo", Name: "writer-regular-file",
+			About: "named_pipe is a regular file of 20 bytes: the writer's open(O_WRONLY) neither creates, truncates " +
+				"nor appends, so its write replaces the first 11 bytes and leaves the rest",
+			Roles: []string{"fifo_writer"},
+			Setup: func(r *runner.Run) error {
+				path := filepath.Join(r.Dir, "named_pipe")
+				if err := os.WriteFile(path, []byte("0123456789abcdefghij"), 0o644); err != nil {
+					return err
+				}
+				return os.Chmod(path, 0o644)
+			},
+			Steps:  []runner.Step{{Program: "fifo_writer"}},
+			Probes: []runner.Probe{fifoContentProbe},
 		},
 		runner.Scenario{
 			Mechanism: "fifo", Name: "reader-no-writer",
@@ -161,6 +178,19 @@ var fifoModeProbe = runner.Probe{
 		return nil
 	},
 	Clean: func(r *runner.Run) { fifoModes.Delete(r) },
+}
+
+// fifoContentProbe adds what the file named_pipe holds after the run:
+// "seen: named_pipe holds \"Hello World\"".
+var fifoContentProbe = runner.Probe{
+	Name: "what named_pipe holds",
+	Find: func(r *runner.Run) []string {
+		b, err := os.ReadFile(filepath.Join(r.Dir, fifoPath(r)))
+		if err != nil {
+			return nil
+		}
+		return []string{"seen: " + r.Normalize(fifoPath(r)) + " holds " + describeBytes(b)}
+	},
 }
 
 // readyWaitingForPartner holds once a thread of the process sleeps in the

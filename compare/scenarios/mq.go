@@ -74,6 +74,32 @@ func Mq() []runner.Scenario {
 		runner.Step{Program: server}, cl(1, "hello"))
 	noSlash.IPCName = "$RUN"
 
+	// modes: the server under umask mask, its queue's mode and attributes
+	// noted once it exists (mqSeen).
+	modes := func(name string, mask int) runner.Scenario {
+		sc := session(name, fmt.Sprintf("umask %04o: the server's queue has mode 0600 & ~%04o = %04o, mq_maxmsg 10 "+
+			"and mq_msgsize 128 (the runner looks at /dev/mqueue and asks mq_getattr while the server runs)",
+			mask, mask, 0o600&^mask),
+			srv(readyMqueueSeen()), cl(1, "Hello"), cl(2, "quit"), runner.Step{Await: true, Target: server})
+		sc.Umask = &mask
+		sc.Probes = append(sc.Probes, mqSeen.probe())
+		return sc
+	}
+	// drained: clients alone on a queue that Setup made; the runner then
+	// takes every message off the queue and shows it (mqDrainProbe).
+	drained := func(name, about string, attr goipc.MqAttr, steps ...runner.Step) runner.Scenario {
+		sc := alone(name, about, steps...)
+		sc.Setup = staleQueue(&attr)
+		sc.Probes = append(sc.Probes, mqDrainProbe)
+		return sc
+	}
+	staleLong := session("stale-queue-long", "the queue is left with a message of 128 bytes without a NUL and "+
+		"one of \"ab\\0cd\" (both priority 0): the server's 128-byte receive takes the first whole and prints "+
+		"it, and prints the second up to its NUL",
+		srv(runner.ReadyLine()), cl(1, "quit"), runner.Step{Await: true, Target: server})
+	staleLong.Setup = staleQueue(&goipc.MqAttr{Maxmsg: 10, Msgsize: 128},
+		staleMessage{strings.Repeat("x", 127) + "X", 0}, staleMessage{"ab\x00cd", 0})
+
 	return []runner.Scenario{
 		session("default", "the example's session: the server prints what three clients send and stops on quit",
 			srv(ReadyMqueue()), cl(1, "Hello"), cl(2, "World"), cl(3, "quit"), runner.Step{Await: true, Target: server}),
@@ -102,6 +128,16 @@ func Mq() []runner.Scenario {
 			runner.Step{Await: true, Target: server, Ready: runner.ReadyInSyscall("mq_timedreceive", unix.SYS_MQ_TIMEDRECEIVE)},
 			runner.Step{Signal: "SIGKILL", Target: server}, runner.Step{Await: true, Target: server},
 			cl(2, "world")),
+		modes("umask-000", 0), modes("umask-002", 0o002),
+		drained("client-messages", "clients alone on a queue that Setup made (10 × 128 bytes): afterwards the "+
+			"runner receives every message: each is the whole 64-byte struct, zero-filled after the text, "+
+			"priority 1, in the order sent",
+			goipc.MqAttr{Maxmsg: 10, Msgsize: 128},
+			cl(1, "hello"), cl(2, ""), cl(3, strings.Repeat("m", 63)+"MN"), cl(4, "\xff\xfe\x80caf\xe9"), cl(5, "quit")),
+		drained("client-send-fails", "the queue takes messages of at most 63 bytes: the client's 64-byte "+
+			"mq_send fails with EMSGSIZE, it prints perror(\"ERROR-> mq_send()\") and still returns 0",
+			goipc.MqAttr{Maxmsg: 10, Msgsize: 63}, cl(1, "hello")),
+		staleLong,
 	}
 
 }
@@ -153,6 +189,69 @@ func ReadyMqueue() runner.Ready {
 	return runner.Ready{What: "queue IPC_NAME exists", Check: func(r *runner.Run, _ *runner.Process) (bool, error) {
 		return MqExists(r.IPCName)
 	}}
+}
+
+// mqSeen holds what readyMqueueSeen noted.
+var mqSeen = &seenNotes{name: "the queue's mode and attributes while the server ran"}
+
+// readyMqueueSeen holds once the queue IPC_NAME exists; it notes the
+// queue's permission bits (its file in the queue file system, which the
+// sandbox mounts at /dev/mqueue) and its attributes (mq_getattr):
+// "seen: mqueue $IPC_NAME mode 0600 maxmsg 10 msgsize 128".
+func readyMqueueSeen() runner.Ready {
+	return runner.Ready{What: "queue IPC_NAME exists (its mode and attributes noted)", Check: func(r *runner.Run, _ *runner.Process) (bool, error) {
+		ok, err := MqExists(r.IPCName)
+		if !ok || err != nil {
+			return ok, err
+		}
+		mode := "unknown (no queue file system)"
+		var st unix.Stat_t
+		if unix.Stat(mqueueDir+"/"+strings.TrimPrefix(r.IPCName, "/"), &st) == nil {
+			mode = fmt.Sprintf("%04o", st.Mode&0o7777)
+		}
+		attrs := ""
+		if mqd, err := goipc.MqOpen(r.IPCName, unix.O_RDONLY|unix.O_NONBLOCK, 0, nil); err == nil {
+			var a goipc.MqAttr
+			if goipc.MqGetattr(mqd, &a) == nil {
+				attrs = fmt.Sprintf(" maxmsg %d msgsize %d", a.Maxmsg, a.Msgsize)
+			}
+			goipc.MqClose(mqd)
+		}
+		mqSeen.note(r, fmt.Sprintf("seen: mqueue %s mode %s%s", r.Normalize(r.IPCName), mode, attrs))
+		return true, nil
+	}}
+}
+
+// mqDrainProbe takes every message off the run's queue once the programs
+// have ended and shows each, numbered in the order received (priority
+// first, then the order sent): "seen: message 01: 64 bytes prio 1
+// \"hello\" and 59 NUL". It leaves the queue itself to mqProbe.
+var mqDrainProbe = runner.Probe{
+	Name: "the messages left on the queue",
+	Find: func(r *runner.Run) []string {
+		mqd, err := goipc.MqOpen(r.IPCName, unix.O_RDONLY|unix.O_NONBLOCK, 0, nil)
+		if err != nil {
+			return nil // no queue: the listing or mqProbe says so
+		}
+		defer goipc.MqClose(mqd)
+		var a goipc.MqAttr
+		if err := goipc.MqGetattr(mqd, &a); err != nil {
+			return []string{"seen: mq_getattr: " + err.Error()}
+		}
+		var seen []string
+		buf := make([]byte, a.Msgsize)
+		for i := 1; ; i++ {
+			var prio uint
+			n, err := goipc.MqReceive(mqd, buf, &prio)
+			if err != nil {
+				if err != unix.EAGAIN {
+					seen = append(seen, "seen: mq_receive: "+err.Error())
+				}
+				return seen
+			}
+			seen = append(seen, fmt.Sprintf("seen: message %02d: %d bytes prio %d %s", i, n, prio, describeBytes(buf[:n])))
+		}
+	},
 }
 
 // mqProbe finds the run's queue IPC_NAME left behind, and removes it. The

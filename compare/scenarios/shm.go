@@ -107,7 +107,21 @@ func Shm() []runner.Scenario {
 		sc.Probes = []runner.Probe{semWaitProbe}
 	}
 
+	// modes: the writer under umask mask; once it is ready the runner
+	// notes its object's and semaphore's modes and sizes (shmSeen).
+	modes := func(name string, mask int) runner.Scenario {
+		sc := base(name, fmt.Sprintf("umask %04o: the writer's object and semaphore have mode 0600 & ~%04o = %04o; "+
+			"the object is 100 bytes, the semaphore's file 32 (the runner looks at /dev/shm while the writer waits)",
+			mask, mask, 0o600&^mask), roles,
+			runner.Step{Program: writer, Background: true, Ready: readyShmSeen()},
+			runner.Step{Program: reader}, runner.Step{Await: true, Target: writer})
+		sc.Umask = &mask
+		sc.Probes = []runner.Probe{shmSeen.probe()}
+		return sc
+	}
+
 	return []runner.Scenario{
+		modes("umask-000", 0), modes("umask-002", 0o002),
 		both("default", "the spec's programs: Hello World and its NUL through a 100-byte object"),
 		both("empty", "an empty message: the region holds only the NUL, the reader prints the newline", ""),
 		both("99", "99 bytes: the message and its NUL fill the region exactly", strings.Repeat("a", 98)+"A"),
@@ -121,6 +135,27 @@ func Shm() []runner.Scenario {
 		noNul, objectExists, semExists, noReader,
 		killed, killedReader,
 	}
+}
+
+// shmSeen holds what readyShmSeen noted.
+var shmSeen = &seenNotes{name: "the object's and semaphore's modes while the writer waited"}
+
+// readyShmSeen holds once the writer has printed its ready line; it then
+// notes the permission bits and size of the files of the run's object and
+// semaphore in /dev/shm: "seen: shm $IPC_NAME mode 0600 size 100",
+// "seen: sem $IPC_NAME mode 0600 size 32".
+func readyShmSeen() runner.Ready {
+	return runner.Ready{What: "a line on stdout (the object's and semaphore's modes noted)", Check: func(r *runner.Run, p *runner.Process) (bool, error) {
+		if !strings.Contains(p.Stdout(), "\n") {
+			return false, nil
+		}
+		name := strings.TrimLeft(r.IPCName, "/")
+		shown := r.Normalize("/" + name)
+		shm := strings.Replace(describeFile("/dev/shm/"+name, shown), "file ", "shm ", 1)
+		sem := strings.Replace(describeFile("/dev/shm/sem."+name, shown), "file ", "sem ", 1)
+		shmSeen.note(r, "seen: "+shm, "seen: "+sem)
+		return true, nil
+	}}
 }
 
 // semWaits holds, per run, what readySemWait saw.

@@ -81,6 +81,40 @@ func Sock() []runner.Scenario {
 		)
 	}
 
+	// modes: a Unix session under umask mask; once the server is ready the
+	// runner notes its socket file's mode (sockSeen).
+	for _, mask := range []int{0, 0o002} {
+		sc := sockUnix.scenario(runner.Scenario{
+			Name: fmt.Sprintf("umask-%03o", mask),
+			About: fmt.Sprintf("umask %04o: bind gives the server's socket file mode 0777 & ~%04o = %04o (the runner "+
+				"looks at it while the server runs)", mask, mask, 0o777&^mask),
+			Roles: roles, Probes: []runner.Probe{sockSeen.probe()},
+			Steps: []runner.Step{
+				{Label: "server", Program: "sock_server", Background: true, Ready: readySockSeen()},
+				client("client", "hello"), quit, awaitServer,
+			},
+		})
+		sc.Umask = &mask
+		list = append(list, sc)
+	}
+
+	// rebind: a second server on the port of the first, at once. The
+	// runner holds a connection to the first that sends nothing, so the
+	// first server closes it on quit before the runner does: that
+	// connection stays on the port (FIN_WAIT_2, then TIME_WAIT), and only
+	// SO_REUSEADDR lets the second server bind.
+	held := runner.Step{Label: "server", Program: "sock_server", Background: true, Ready: readyHeldConnection()}
+	second := runner.Step{Label: "server 2", Program: "sock_server", Background: true, Ready: runner.ReadyLine()}
+	list = append(list, sockTCP.scenario(runner.Scenario{
+		Name: "rebind",
+		About: "a session in which the runner holds a silent connection, which the server closes on quit; then " +
+			"at once a second server on the same port, where that connection still waits to end (FIN_WAIT_2): " +
+			"the second binds only thanks to SO_REUSEADDR",
+		Roles: roles, Probes: []runner.Probe{heldConnectionProbe},
+		Steps: []runner.Step{held, client("client", "hello"), quit, awaitServer,
+			second, client("client 2", "again"), client("quit 2", "quit"), {Await: true, Target: "server 2"}},
+	}))
+
 	// pathOf names a Unix socket of n bytes (relative to the run's directory).
 	pathOf := func(n int) string { return strings.Repeat("p", n) }
 	list = append(list,
@@ -147,6 +181,67 @@ func Sock() []runner.Scenario {
 		},
 	)
 	return list
+}
+
+// sockSeen holds what readySockSeen noted.
+var sockSeen = &seenNotes{name: "the socket file's mode while the server ran"}
+
+// readySockSeen holds once the server has printed its ready line; it then
+// notes the kind and permission bits of the file at the run's Unix socket
+// path: "seen: socket server_socket mode 0755".
+func readySockSeen() runner.Ready {
+	return runner.Ready{What: "a line on stdout (the socket file's mode noted)", Check: func(r *runner.Run, p *runner.Process) (bool, error) {
+		if !strings.Contains(p.Stdout(), "\n") {
+			return false, nil
+		}
+		path := "server_socket"
+		if rest, ok := strings.CutPrefix(r.IPCName, "unix:"); ok {
+			path = rest
+		}
+		sockSeen.note(r, "seen: "+describeFile(filepath.Join(r.Dir, path), r.Normalize(path)))
+		return true, nil
+	}}
+}
+
+// heldConnections holds, per run, the connection that
+// readyHeldConnection made.
+var heldConnections sync.Map // *runner.Run → int
+
+// readyHeldConnection holds once the server has printed its ready line and
+// the runner has connected to the run's TCP address; the runner keeps the
+// connection, silent, until the run is cleaned up (heldConnectionProbe).
+func readyHeldConnection() runner.Ready {
+	return runner.Ready{What: "a line on stdout (the runner then holds a connection)", Check: func(r *runner.Run, p *runner.Process) (bool, error) {
+		if !strings.Contains(p.Stdout(), "\n") {
+			return false, nil
+		}
+		var port int
+		if _, err := fmt.Sscanf(r.IPCName, "tcp:127.0.0.1:%d", &port); err != nil {
+			return false, fmt.Errorf("IPC_NAME %q: %w", r.IPCName, err)
+		}
+		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return false, err
+		}
+		if err := unix.Connect(fd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}, Port: port}); err != nil {
+			unix.Close(fd)
+			return false, err
+		}
+		heldConnections.Store(r, fd)
+		return true, nil
+	}}
+}
+
+// heldConnectionProbe closes readyHeldConnection's connection when the run
+// is cleaned up; it finds nothing, the connection being the runner's own.
+var heldConnectionProbe = runner.Probe{
+	Name: "the connection the runner holds",
+	Find: func(*runner.Run) []string { return nil },
+	Clean: func(r *runner.Run) {
+		if fd, ok := heldConnections.LoadAndDelete(r); ok {
+			unix.Close(fd.(int))
+		}
+	},
 }
 
 // A sockTransport is the kind of socket a scenario runs on.
