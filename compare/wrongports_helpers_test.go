@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,7 +26,7 @@ import (
 //
 // A port is either the reference C with edits (each old text must occur
 // exactly once in the program's source; the result is compiled into the
-// test's temporary directory as the Makefile compiles bin/c), or a shell
+// test's temporary directory and linked as the Makefile links bin/c), or a shell
 // script run as sh -c SCRIPT BIN/c/PROGRAM ARGS..., which wraps the real C
 // binary with a twist ("$0" is the binary).
 type wrongPort struct {
@@ -40,62 +41,86 @@ type wrongPort struct {
 }
 
 // wrongPortDeadline bounds each run of a wrong port: the catching
-// scenarios end at once with the reference programs, and a port that
-// makes one wait must not slow the test down.
-const wrongPortDeadline = 3 * time.Second
+// scenarios end within a second with the reference programs, and a port
+// that makes one wait must not slow the test down much.
+const wrongPortDeadline = 5 * time.Second
 
 // checkWrongPorts builds each port and runs its catching scenario against
-// C, the ports Jobs() at a time.
+// C, as verify does. Ports caught by the same scenario share one run of
+// the reference; the scenarios go Jobs() at a time.
 func checkWrongPorts(t *testing.T, ports []wrongPort) {
 	t.Helper()
-	forms := runner.BuiltinForms(binDir)
-	c := forms[0]
+	c := runner.BuiltinForms(binDir)[0]
 	dir := t.TempDir()
-	type result struct {
-		res judge.Result
-		err error
+	type built struct {
+		form runner.Form
+		err  error
 	}
-	results := Each(context.Background(), Jobs(), len(ports), func(i int) result {
-		wp := ports[i]
-		form, err := wp.form(dir, i)
-		if err != nil {
-			return result{err: err}
+	forms := Each(context.Background(), Jobs(), len(ports), func(i int) built {
+		f, err := ports[i].form(dir, i)
+		return built{f, err}
+	})
+	// The scenarios, in the order the list first names them, and the
+	// ports each must catch.
+	var ids []string
+	group := map[string][]int{}
+	for i, wp := range ports {
+		if forms[i].err != nil {
+			t.Errorf("%s (%s): %v", wp.name, wp.program, forms[i].err)
+			continue
 		}
-		mech, _, _ := strings.Cut(wp.program, "_")
-		sc := scenario(mech, wp.catches)
+		id := wp.mechanism() + "/" + wp.catches
+		if group[id] == nil {
+			ids = append(ids, id)
+		}
+		group[id] = append(group[id], i)
+	}
+	results := Each(context.Background(), Jobs(), len(ids), func(g int) judge.Result {
+		members := group[ids[g]]
+		sc := scenario(ports[members[0]].mechanism(), ports[members[0]].catches)
 		if sc.Deadline == 0 || sc.Deadline > wrongPortDeadline {
 			sc.Deadline = wrongPortDeadline
 		}
 		ref := make(runner.Pairing, len(sc.Roles))
-		mine := make(runner.Pairing, len(sc.Roles))
-		for k, role := range sc.Roles {
-			ref[k], mine[k] = c, c
-			if role == wp.program {
-				mine[k] = form
+		for k := range sc.Roles {
+			ref[k] = c
+		}
+		pairings := []runner.Pairing{ref}
+		for _, i := range members {
+			mine := append(runner.Pairing(nil), ref...)
+			for k, role := range sc.Roles {
+				if role == ports[i].program {
+					mine[k] = forms[i].form
+				}
+			}
+			pairings = append(pairings, mine)
+		}
+		return judge.Compare(context.Background(), sc, pairings)
+	})
+	for g, res := range results {
+		members := group[ids[g]]
+		if len(res.Runs) != 1+len(members) {
+			t.Errorf("%s: %d runs for %d ports", ids[g], len(res.Runs), len(members))
+			continue
+		}
+		for k, i := range members {
+			wp, ref, run := ports[i], res.Runs[0], res.Runs[1+k]
+			switch {
+			case ref.Err != "" || run.Err != "":
+				t.Errorf("%s (%s): %s did not run: %s%s", wp.name, wp.program, ids[g], ref.Err, run.Err)
+			case run.Verdict != judge.VerdictDifferent:
+				t.Errorf("%s (%s): passes %s (verdict %q): the scenario must catch it", wp.name, wp.program, ids[g], run.Verdict)
+			case !shows(run.Outcome, wp.want) || shows(ref.Outcome, wp.want):
+				t.Errorf("%s (%s): %s differs, but not by %q:\n%s", wp.name, wp.program, ids[g], wp.want, run.Diff)
 			}
 		}
-		return result{res: judge.Compare(context.Background(), sc, []runner.Pairing{ref, mine})}
-	})
-	for i, r := range results {
-		wp := ports[i]
-		if r.err != nil {
-			t.Errorf("%s (%s): %v", wp.name, wp.program, r.err)
-			continue
-		}
-		if len(r.res.Runs) != 2 {
-			t.Errorf("%s (%s): %d runs", wp.name, wp.program, len(r.res.Runs))
-			continue
-		}
-		run := r.res.Runs[1]
-		switch {
-		case r.res.Runs[0].Err != "" || run.Err != "":
-			t.Errorf("%s (%s): %s did not run: %s%s", wp.name, wp.program, wp.catches, r.res.Runs[0].Err, run.Err)
-		case r.res.Agree || run.Verdict != judge.VerdictDifferent:
-			t.Errorf("%s (%s): passes %s (verdict %q): the scenario must catch it", wp.name, wp.program, wp.catches, run.Verdict)
-		case !shows(run.Outcome, wp.want) || shows(r.res.Runs[0].Outcome, wp.want):
-			t.Errorf("%s (%s): %s differs, but not by %q:\n%s", wp.name, wp.program, wp.catches, wp.want, run.Diff)
-		}
 	}
+}
+
+// mechanism is the mechanism of the port's program.
+func (wp wrongPort) mechanism() string {
+	mech, _, _ := strings.Cut(wp.program, "_")
+	return mech
 }
 
 // shows reports whether the outcome shows want: "leftover X" is a
@@ -126,8 +151,9 @@ func (wp wrongPort) form(dir string, i int) (runner.Form, error) {
 }
 
 // buildCVariant compiles program from its C source with edits applied,
-// into dir, as the Makefile compiles bin/c/PROGRAM, and returns the
-// binary's absolute path.
+// into dir (without optimisation, which makes the build quicker and
+// changes nothing the scenarios see), links it as the Makefile links
+// bin/c/PROGRAM, and returns the binary's absolute path.
 func buildCVariant(dir, program string, edits [][2]string) (string, error) {
 	src, err := filepath.Abs("../c_reference")
 	if err != nil {
@@ -152,17 +178,73 @@ func buildCVariant(dir, program string, edits [][2]string) (string, error) {
 	if err := os.WriteFile(file, []byte(s), 0o644); err != nil {
 		return "", err
 	}
-	bin := filepath.Join(dir, program)
-	cc := os.Getenv("CC")
-	if cc == "" {
-		cc = "gcc"
+	obj := filepath.Join(dir, mech+".o")
+	if err := cc("-Wall", "-Wextra", "-O0", "-I", src, "-c", "-o", obj, file); err != nil {
+		return "", err
 	}
-	cmd := exec.Command(cc, "-Wall", "-Wextra", "-O2", "-I", src, "-DPROGRAM="+program+"_main", "-o", bin,
-		file, filepath.Join(src, "main.c"), filepath.Join(src, "report.c"), "-lrt", "-pthread")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building %s: %v\n%s", program, err, out)
+	shared, err := sharedObjects(src, program)
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, program)
+	if err := cc(append(append([]string{"-o", bin, obj}, shared...), "-lrt", "-pthread")...); err != nil {
+		return "", err
 	}
 	return bin, nil
+}
+
+// cc runs the C compiler ($CC, else gcc, as the Makefile's CC).
+func cc(args ...string) error {
+	compiler := os.Getenv("CC")
+	if compiler == "" {
+		compiler = "gcc"
+	}
+	if out, err := exec.Command(compiler, args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("%s %s: %v\n%s", compiler, strings.Join(args, " "), err, out)
+	}
+	return nil
+}
+
+// cObjects holds the objects that every variant of a program links
+// unchanged: report.o, and main.o built for the program (-DPROGRAM).
+var cObjects struct {
+	sync.Mutex
+	dir   string
+	built map[string]string // file name → path
+}
+
+// sharedObjects returns main.o for program and report.o, compiled once
+// per test binary, as the Makefile compiles them.
+func sharedObjects(src, program string) ([]string, error) {
+	cObjects.Lock()
+	defer cObjects.Unlock()
+	if cObjects.dir == "" {
+		dir, err := os.MkdirTemp("", "wrongports-") // in TestMain's TMPDIR, removed at the end
+		if err != nil {
+			return nil, err
+		}
+		cObjects.dir, cObjects.built = dir, map[string]string{}
+	}
+	var paths []string
+	for _, o := range []struct{ name, src, define string }{
+		{"main_" + program + ".o", "main.c", "-DPROGRAM=" + program + "_main"},
+		{"report.o", "report.c", ""},
+	} {
+		path, ok := cObjects.built[o.name]
+		if !ok {
+			path = filepath.Join(cObjects.dir, o.name)
+			args := []string{"-Wall", "-Wextra", "-O2", "-I", src, "-c", "-o", path, filepath.Join(src, o.src)}
+			if o.define != "" {
+				args = append(args, o.define)
+			}
+			if err := cc(args...); err != nil {
+				return nil, err
+			}
+			cObjects.built[o.name] = path
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
 }
 
 // TestWrongPortHarness checks the harness itself: the reference C built
