@@ -6,17 +6,18 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// ReadyInSyscall holds once a thread of the process sleeps (state S) in the
-// system call nr, named name: /proc/PID/task/TID/syscall shows its number
-// twice around a stat that shows S. A Go process has several threads; one
-// of them is the one in the call.
-func ReadyInSyscall(name string, nr int) Ready {
+// ReadyInSyscall holds once a thread of the process sleeps (state S) in
+// one of the system calls nrs, named name: /proc/PID/task/TID/syscall
+// shows its number twice around a stat that shows S. A Go process has
+// several threads; one of them is the one in the call.
+func ReadyInSyscall(name string, nrs ...int) Ready {
 	return Ready{What: "asleep in " + name, Check: func(_ *Run, p *Process) (bool, error) {
-		return AsleepIn(p.Pid(), nr), nil
+		return slices.ContainsFunc(nrs, func(nr int) bool { return AsleepIn(p.Pid(), nr) }), nil
 	}}
 }
 

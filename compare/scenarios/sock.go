@@ -30,7 +30,9 @@ func Sock() []runner.Scenario {
 	awaitServer := runner.Step{Await: true, Target: "server"}
 	// inPoll waits until the server is back asleep in poll: it has printed
 	// all it had to print.
-	inPoll := runner.Step{Await: true, Target: "server", Ready: runner.ReadyInSyscall("poll", sockPollSyscall)}
+	// A server that waits for clients: in poll(2) (C, goipc), or in the Go
+	// runtime's network poller (a server on package net).
+	inPoll := runner.Step{Await: true, Target: "server", Ready: runner.ReadyInSyscall("poll, or the Go runtime's epoll_pwait", sockPollSyscall, unix.SYS_EPOLL_PWAIT)}
 
 	// session: the server, the clients one after another, "quit".
 	session := func(tr sockTransport, name, about string, clients ...runner.Step) runner.Scenario {
