@@ -482,8 +482,12 @@ func TestKillRunner(t *testing.T) {
 			t.Fatal("the helper's sandbox never became ready")
 		}
 	}
-	if len(hostPids(marker)) == 0 {
-		t.Fatal("the marked sleep is not visible on the host before the kill")
+	// The job says ready once it has started the shell that starts the
+	// sleep; under load the sleep may take a moment more.
+	for end := time.Now().Add(5 * time.Second); len(hostPids(marker)) == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("the marked sleep is not visible on the host before the kill")
+		}
 	}
 	helper.Process.Signal(syscall.SIGKILL)
 	<-exited
