@@ -22,6 +22,24 @@ func (t Text) MarshalJSON() ([]byte, error) {
 	}{base64.StdEncoding.EncodeToString([]byte(t))})
 }
 
+// UnmarshalJSON implements json.Unmarshaler: a string, or {"base64": ...}.
+func (t *Text) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*t = Text(s)
+		return nil
+	}
+	var v struct {
+		Base64 string `json:"base64"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	d, err := base64.StdEncoding.DecodeString(v.Base64)
+	*t = Text(d)
+	return err
+}
+
 // Proc is the outcome of one process of a run, as a user sees it.
 type Proc struct {
 	// Role names the process within its scenario: "pipe", "reader",

@@ -123,15 +123,36 @@ type wireScenario struct {
 
 type wireStep struct {
 	Label, Program string
-	Args           []string
+	Args           raw
 	Stdin          []byte
 	Stdout         StdoutMode
-	Env            []string
+	Env            raw
 	Background     bool
 	Ready          wireReady
 	Signal         string
 	Await          bool
 	Target         string
+}
+
+// raw is a list of strings that travels byte for byte: arguments need not
+// be UTF-8 (a scenario gives one that is not), and JSON would replace
+// what is not with U+FFFD. Each string goes as base64.
+type raw [][]byte
+
+func toRaw(ss []string) raw {
+	var r raw
+	for _, s := range ss {
+		r = append(r, []byte(s))
+	}
+	return r
+}
+
+func (r raw) strings() []string {
+	var ss []string
+	for _, b := range r {
+		ss = append(ss, string(b))
+	}
+	return ss
 }
 
 // wireReady is a readiness condition by kind: "line" and "path" are
@@ -152,7 +173,7 @@ func (r wireReady) rebuild() Ready {
 
 type wireForm struct {
 	Name         string
-	Argv         []string
+	Argv         raw
 	ReportsErrno bool
 }
 
@@ -165,8 +186,8 @@ func toWire(sc Scenario, pairing Pairing) (wire, error) {
 	}
 	for _, st := range sc.Steps {
 		ws.Steps = append(ws.Steps, wireStep{
-			Label: st.Label, Program: st.Program, Args: st.Args, Stdin: st.Stdin, Stdout: st.Stdout,
-			Env: st.Env, Background: st.Background, Ready: wireReady{st.Ready.What, st.Ready.kind, st.Ready.arg},
+			Label: st.Label, Program: st.Program, Args: toRaw(st.Args), Stdin: st.Stdin, Stdout: st.Stdout,
+			Env: toRaw(st.Env), Background: st.Background, Ready: wireReady{st.Ready.What, st.Ready.kind, st.Ready.arg},
 			Signal: st.Signal, Await: st.Await, Target: st.Target,
 		})
 	}
@@ -188,7 +209,7 @@ func toWire(sc Scenario, pairing Pairing) (wire, error) {
 		} else {
 			argv = append([]string{path}, argv[1:]...)
 		}
-		w.Forms = append(w.Forms, wireForm{Name: f.Name, Argv: argv, ReportsErrno: f.ReportsErrno})
+		w.Forms = append(w.Forms, wireForm{Name: f.Name, Argv: toRaw(argv), ReportsErrno: f.ReportsErrno})
 		for _, a := range argv {
 			// A word of an argument ("sh -c 'exec /tmp/x/port'") that is
 			// an absolute path of the host.
@@ -253,8 +274,8 @@ func fromWire(w wire) (Scenario, Pairing, error) {
 	}
 	for i, st := range ws.Steps {
 		step := Step{
-			Label: st.Label, Program: st.Program, Args: st.Args, Stdin: st.Stdin, Stdout: st.Stdout,
-			Env: st.Env, Background: st.Background, Ready: st.Ready.rebuild(), Signal: st.Signal,
+			Label: st.Label, Program: st.Program, Args: st.Args.strings(), Stdin: st.Stdin, Stdout: st.Stdout,
+			Env: st.Env.strings(), Background: st.Background, Ready: st.Ready.rebuild(), Signal: st.Signal,
 			Await: st.Await, Target: st.Target,
 		}
 		if st.Ready.What != "" && step.Ready.Check == nil {
@@ -277,7 +298,7 @@ func fromWire(w wire) (Scenario, Pairing, error) {
 	}
 	var pairing Pairing
 	for _, f := range w.Forms {
-		argv := f.Argv
+		argv := f.Argv.strings()
 		pairing = append(pairing, Form{Name: f.Name, ReportsErrno: f.ReportsErrno, Command: func(string) ([]string, error) { return argv, nil }})
 	}
 	return sc, pairing, nil
