@@ -32,8 +32,10 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -61,6 +63,8 @@ options (before the command's arguments):
   --lang L      verify: the command's language, whose known differences apply to it: go, cgo
                 (C code in a Go process), c or none (default: go for a Go binary, else none)
   -j N          runs at once (default: two per CPU when runs are sandboxed, else 1)
+  --run REGEX   only the scenarios (MECHANISM/NAME) and call scripts (their file) that REGEX matches
+  --failfast    stop starting runs after the first difference
 `
 
 func main() {
@@ -129,6 +133,49 @@ type options struct {
 	json, transcript bool
 	errno            bool
 	jobs             int
+	run              *regexp.Regexp // --run: the scenarios and scripts to run
+	failfast         bool
+}
+
+// selected keeps the scenarios that --run matches ("fifo/umask-000").
+func (o *options) selected(scs []runner.Scenario) []runner.Scenario {
+	if o.run == nil {
+		return scs
+	}
+	var out []runner.Scenario
+	for _, sc := range scs {
+		if o.run.MatchString(sc.Mechanism + "/" + sc.Name) {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+// each is compare.Each with -j, and with --failfast the runs not yet
+// started are left out once one disagrees (their results stay zero and
+// are dropped by the caller).
+func each[T any](ctx context.Context, o *options, n int, f func(int) T, agrees func(T) bool) []T {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var mu sync.Mutex
+	done := make([]bool, n)
+	out := compare.Each(ctx, o.jobCount(), n, func(i int) T {
+		r := f(i)
+		mu.Lock()
+		done[i] = true
+		mu.Unlock()
+		if o.failfast && !agrees(r) {
+			cancel()
+		}
+		return r
+	})
+	var kept []T
+	for i, r := range out {
+		if done[i] {
+			kept = append(kept, r)
+		}
+	}
+	return kept
 }
 
 // jobCount is -j, or compare.Jobs() when it is not given.
@@ -150,6 +197,8 @@ func parse(name string, args []string, withForm bool) (*options, []string, error
 	fs.BoolVar(&o.transcript, "transcript", false, "")
 	fs.BoolVar(&o.errno, "errno", false, "")
 	fs.IntVar(&o.jobs, "j", 0, "")
+	runRE := fs.String("run", "", "")
+	fs.BoolVar(&o.failfast, "failfast", false, "")
 	if withForm {
 		fs.StringVar(&o.form, "form", "", "")
 	}
@@ -161,6 +210,13 @@ func parse(name string, args []string, withForm bool) (*options, []string, error
 	}
 	if o.calls == "" {
 		o.calls = filepath.Join(o.bin, "..", "testdata", "calls")
+	}
+	if *runRE != "" {
+		re, err := regexp.Compile(*runRE)
+		if err != nil {
+			return nil, nil, usageError(name + ": --run: " + err.Error())
+		}
+		o.run = re
 	}
 	return o, fs.Args(), nil
 }
@@ -341,10 +397,10 @@ func check(ctx context.Context, o *options, names []string, stdout io.Writer) (i
 		}
 	}
 	forms := runner.BuiltinForms(o.bin)
-	scs := compare.Select(names...)
-	results := compare.Each(ctx, o.jobCount(), len(scs), func(i int) judge.Result {
+	scs := o.selected(compare.Select(names...))
+	results := each(ctx, o, len(scs), func(i int) judge.Result {
 		return judge.Compare(ctx, scs[i], runner.Pairings(scs[i].Roles, forms))
-	})
+	}, func(r judge.Result) bool { return r.Agree })
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
@@ -354,13 +410,16 @@ func check(ctx context.Context, o *options, names []string, stdout io.Writer) (i
 	all, _ := filepath.Glob(filepath.Join(o.calls, "*.calls"))
 	sort.Strings(all)
 	for _, f := range all {
-		if len(names) == 0 || selected(filepath.Base(f), names) {
+		if (len(names) == 0 || selected(filepath.Base(f), names)) && (o.run == nil || o.run.MatchString(f)) {
 			files = append(files, relative(f))
 		}
 	}
-	scripts := compare.Each(ctx, o.jobCount(), len(files), func(i int) judge.ScriptResult {
+	if o.failfast && !judge.AllAgree(results) {
+		files = nil
+	}
+	scripts := each(ctx, o, len(files), func(i int) judge.ScriptResult {
 		return compare.RunScript(ctx, o.bin, files[i])
-	})
+	}, func(r judge.ScriptResult) bool { return r.Agree })
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
@@ -433,8 +492,8 @@ func verify(ctx context.Context, o *options, args []string, stdout, stderr io.Wr
 	user := runner.CommandForm(program, command)
 	user.ReportsErrno = o.errno
 	user.Lang = portLang(o.lang, path, stderr)
-	scs := compare.Select(program)
-	results := compare.Each(ctx, o.jobCount(), len(scs), func(k int) judge.Result {
+	scs := o.selected(compare.Select(program))
+	results := each(ctx, o, len(scs), func(k int) judge.Result {
 		sc := scs[k]
 		ref := make(runner.Pairing, len(sc.Roles))
 		mine := make(runner.Pairing, len(sc.Roles))
@@ -445,7 +504,7 @@ func verify(ctx context.Context, o *options, args []string, stdout, stderr io.Wr
 			}
 		}
 		return judge.Compare(ctx, sc, []runner.Pairing{ref, mine})
-	})
+	}, func(r judge.Result) bool { return r.Agree })
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
