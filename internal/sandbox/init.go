@@ -86,6 +86,42 @@ var inside struct {
 	mu   sync.Mutex
 	mine map[int]bool // pids started by the job: the reaper leaves them
 	cg   *os.File     // cgroup.procs, or nil
+	// direct is set when the init carries the limits itself, so that the
+	// processes it starts inherit them without a trampoline's exec.
+	direct bool
+}
+
+// minDirectMemory is the least RLIMIT_AS under which the init itself runs:
+// the Go runtime reserves address space as its heap grows.
+const minDirectMemory = 2 << 30
+
+// limitSelf puts the init itself under the run's limits, when it can run
+// under them (not a race-enabled binary): its processes inherit them, and
+// each start saves the trampoline's exec. The init's own threads count
+// toward the process limit; it has few.
+func limitSelf(cfg config, cg *os.File) error {
+	if raceBuild {
+		return errors.New("a race-enabled init cannot run under RLIMIT_AS")
+	}
+	if cfg.MemoryBytes < minDirectMemory {
+		return errors.New("too little address space for the init's own Go runtime")
+	}
+	if cg != nil {
+		if _, err := cg.Write([]byte("0")); err != nil {
+			return fmt.Errorf("joining the pids cgroup: %w", err)
+		}
+	} else if cfg.MaxProcs > 0 {
+		n := uint64(cfg.MaxProcs + countTasks(1))
+		if err := unix.Prlimit(0, unix.RLIMIT_NPROC, &unix.Rlimit{Cur: n, Max: n}, nil); err != nil {
+			return fmt.Errorf("RLIMIT_NPROC: %w", err)
+		}
+	}
+	if cfg.MemoryBytes > 0 {
+		if err := unix.Prlimit(0, unix.RLIMIT_AS, &unix.Rlimit{Cur: cfg.MemoryBytes, Max: cfg.MemoryBytes}, nil); err != nil {
+			return fmt.Errorf("RLIMIT_AS: %w", err)
+		}
+	}
+	return nil
 }
 
 func initMain(job Job) int {
@@ -117,6 +153,7 @@ func initMain(job Job) int {
 	if cfg.Cgroup {
 		inside.cg = os.NewFile(fdCgroup, "cgroup.procs")
 	}
+	inside.direct = limitSelf(cfg, inside.cg) == nil
 	go reaper()
 
 	ctx := context.Background()
@@ -426,6 +463,15 @@ func Start(cmd *exec.Cmd) error {
 	if cmd.Err != nil {
 		return cmd.Err
 	}
+	if inside.direct {
+		inside.mu.Lock()
+		defer inside.mu.Unlock()
+		err := cmd.Start()
+		if err == nil {
+			inside.mine[cmd.Process.Pid] = true
+		}
+		return err
+	}
 	path, args, extra := cmd.Path, cmd.Args, cmd.ExtraFiles
 	if len(args) == 0 {
 		args = []string{path}
@@ -453,6 +499,15 @@ func Start(cmd *exec.Cmd) error {
 func StartProcess(name string, argv []string, attr *os.ProcAttr) (*os.Process, error) {
 	if !inside.ok {
 		return nil, ErrNotInside
+	}
+	if inside.direct {
+		inside.mu.Lock()
+		defer inside.mu.Unlock()
+		p, err := os.StartProcess(name, argv, attr)
+		if err == nil {
+			inside.mine[p.Pid] = true
+		}
+		return p, err
 	}
 	a := *attr
 	env := a.Env
