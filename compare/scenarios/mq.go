@@ -96,7 +96,12 @@ func Mq() []runner.Scenario {
 	staleLong := session("stale-queue-long", "the queue is left with a message of 128 bytes without a NUL and "+
 		"one of \"ab\\0cd\" (both priority 0): the server's 128-byte receive takes the first whole and prints "+
 		"it, and prints the second up to its NUL",
-		srv(runner.ReadyLine()), cl(1, "quit"), runner.Step{Await: true, Target: server})
+		// The client's quit (priority 1) would pass the stale messages
+		// (priority 0): it comes once the server has taken them and sleeps
+		// in mq_receive.
+		srv(runner.ReadyLine()),
+		runner.Step{Await: true, Target: server, Ready: runner.ReadyInSyscall("mq_timedreceive", unix.SYS_MQ_TIMEDRECEIVE)},
+		cl(1, "quit"), runner.Step{Await: true, Target: server})
 	staleLong.Setup = staleQueue(&goipc.MqAttr{Maxmsg: 10, Msgsize: 128},
 		staleMessage{strings.Repeat("x", 127) + "X", 0}, staleMessage{"ab\x00cd", 0})
 
