@@ -135,6 +135,17 @@ type options struct {
 	jobs             int
 	run              *regexp.Regexp // --run: the scenarios and scripts to run
 	failfast         bool
+	progress         io.Writer // a line per finished run, where stderr is a terminal
+}
+
+// terminal returns w when it is a terminal, for progress lines; nil else.
+func terminal(w io.Writer) io.Writer {
+	if f, ok := w.(*os.File); ok {
+		if _, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS); err == nil {
+			return w
+		}
+	}
+	return nil
 }
 
 // selected keeps the scenarios that --run matches ("fifo/umask-000").
@@ -154,15 +165,24 @@ func (o *options) selected(scs []runner.Scenario) []runner.Scenario {
 // each is compare.Each with -j, and with --failfast the runs not yet
 // started are left out once one disagrees (their results stay zero and
 // are dropped by the caller).
-func each[T any](ctx context.Context, o *options, n int, f func(int) T, agrees func(T) bool) []T {
+func each[T any](ctx context.Context, o *options, n int, f func(int) T, agrees func(T) bool, label func(int) string) []T {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var mu sync.Mutex
 	done := make([]bool, n)
+	finished := 0
 	out := compare.Each(ctx, o.jobCount(), n, func(i int) T {
 		r := f(i)
 		mu.Lock()
 		done[i] = true
+		finished++
+		if o.progress != nil {
+			mark := "ok"
+			if !agrees(r) {
+				mark = "DIFF"
+			}
+			fmt.Fprintf(o.progress, "[%d/%d] %-4s %s\n", finished, n, mark, label(i))
+		}
 		mu.Unlock()
 		if o.failfast && !agrees(r) {
 			cancel()
@@ -262,18 +282,21 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 		if err != nil {
 			return 0, err
 		}
+		o.progress = terminal(stderr)
 		return check(ctx, o, rest, stdout)
 	case "verify":
 		o, rest, err := parse("verify", rest, false)
 		if err != nil {
 			return 0, err
 		}
+		o.progress = terminal(stderr)
 		return verify(ctx, o, rest, stdout, stderr)
 	case "calls":
 		o, rest, err := parse("calls", rest, false)
 		if err != nil {
 			return 0, err
 		}
+		o.progress = terminal(stderr)
 		if len(rest) == 0 {
 			return 0, usageError("calls needs at least one FILE")
 		}
@@ -400,7 +423,7 @@ func check(ctx context.Context, o *options, names []string, stdout io.Writer) (i
 	scs := o.selected(compare.Select(names...))
 	results := each(ctx, o, len(scs), func(i int) judge.Result {
 		return judge.Compare(ctx, scs[i], runner.Pairings(scs[i].Roles, forms))
-	}, func(r judge.Result) bool { return r.Agree })
+	}, func(r judge.Result) bool { return r.Agree }, func(i int) string { return scs[i].Mechanism + "/" + scs[i].Name })
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
@@ -419,7 +442,7 @@ func check(ctx context.Context, o *options, names []string, stdout io.Writer) (i
 	}
 	scripts := each(ctx, o, len(files), func(i int) judge.ScriptResult {
 		return compare.RunScript(ctx, o.bin, files[i])
-	}, func(r judge.ScriptResult) bool { return r.Agree })
+	}, func(r judge.ScriptResult) bool { return r.Agree }, func(i int) string { return files[i] })
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
@@ -504,7 +527,7 @@ func verify(ctx context.Context, o *options, args []string, stdout, stderr io.Wr
 			}
 		}
 		return judge.Compare(ctx, sc, []runner.Pairing{ref, mine})
-	}, func(r judge.Result) bool { return r.Agree })
+	}, func(r judge.Result) bool { return r.Agree }, func(i int) string { return scs[i].Mechanism + "/" + scs[i].Name })
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
@@ -549,9 +572,9 @@ func calls(ctx context.Context, o *options, files []string, stdout io.Writer) (i
 			return 0, err
 		}
 	}
-	scripts := compare.Each(ctx, o.jobCount(), len(files), func(i int) judge.ScriptResult {
+	scripts := each(ctx, o, len(files), func(i int) judge.ScriptResult {
 		return compare.RunScript(ctx, o.bin, files[i])
-	})
+	}, func(r judge.ScriptResult) bool { return r.Agree }, func(i int) string { return files[i] })
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
