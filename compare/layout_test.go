@@ -23,6 +23,7 @@ func TestImportRules(t *testing.T) {
 		{"cipc", []string{"goipc", "compare", "internal/sides"}},
 		{"goipc", []string{"cipc", "compare", "internal/sides", "runtime/cgo"}},
 		{"goipc/cmd/ipccalls", []string{"cipc", "runtime/cgo"}},
+		{"goidiom", []string{"cipc", "compare", "runtime/cgo"}},
 		{"internal/sides", []string{"cipc", "goipc"}},
 		{"internal/sides/sidestest", []string{"cipc", "goipc"}},
 		{"compare/callscript", []string{"cipc", "goipc"}},
@@ -31,7 +32,7 @@ func TestImportRules(t *testing.T) {
 	} {
 		cmd := exec.Command("go", "list", "-deps", mod+r.pkg)
 		cmd.Dir = ".."
-		cmd.Env = append(os.Environ(), "CGO_ENABLED="+map[bool]string{true: "0", false: "1"}[strings.HasPrefix(r.pkg, "goipc")])
+		cmd.Env = append(os.Environ(), "CGO_ENABLED="+map[bool]string{true: "0", false: "1"}[strings.HasPrefix(r.pkg, "goipc") || strings.HasPrefix(r.pkg, "goidiom")])
 		out, err := cmd.Output()
 		if err != nil {
 			t.Fatalf("go list -deps %s: %v", r.pkg, err)
