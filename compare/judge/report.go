@@ -54,26 +54,8 @@ func Report(w io.Writer, results []Result) {
 					known = append(known, rr.Known)
 				}
 			case VerdictDifferent:
-				fmt.Fprintf(w, "\n%s/%s [%s]: %s\n", r.Mechanism, r.Scenario, rr.Pairing, r.About)
-				if rr.Err != "" {
-					fmt.Fprintf(w, "  could not run: %s\n", rr.Err)
-					continue
-				}
-				if len(rr.Repro) > 0 {
-					fmt.Fprintf(w, "  to run it by hand, in an empty directory:\n")
-					for _, l := range rr.Repro {
-						fmt.Fprintf(w, "    %s\n", clip(l))
-					}
-				}
-				fmt.Fprintf(w, "  what differs from C:\n")
-				if strings.HasPrefix(rr.Diff, "known difference ") {
-					fmt.Fprintf(w, "    %s\n", rr.Diff) // a Required entry that did not show
-				} else {
-					explain(w, r.Runs[0].Outcome, rr.Outcome, rr.Pairing)
-				}
-				if rr.Known != "" {
-					fmt.Fprintf(w, "  (%s)\n", rr.Known)
-				}
+				fmt.Fprintln(w)
+				ExplainRun(w, r, rr)
 			case VerdictReference:
 				if rr.Err != "" {
 					fmt.Fprintf(w, "\n%s/%s [%s]: the reference could not run: %s\n", r.Mechanism, r.Scenario, rr.Pairing, rr.Err)
@@ -95,6 +77,31 @@ func Report(w io.Writer, results []Result) {
 		}
 	}
 	fmt.Fprintf(w, "\n%d of %d scenarios agree across all pairings\n", agree, total)
+}
+
+// ExplainRun writes, for a run that differs from C, the scenario, how to
+// run it by hand and what differs, in words.
+func ExplainRun(w io.Writer, r Result, rr RunResult) {
+	fmt.Fprintf(w, "%s/%s [%s]: %s\n", r.Mechanism, r.Scenario, rr.Pairing, r.About)
+	if rr.Err != "" {
+		fmt.Fprintf(w, "  could not run: %s\n", rr.Err)
+		return
+	}
+	if len(rr.Repro) > 0 {
+		fmt.Fprintf(w, "  to run it by hand, in an empty directory:\n")
+		for _, l := range rr.Repro {
+			fmt.Fprintf(w, "    %s\n", clip(l))
+		}
+	}
+	fmt.Fprintf(w, "  what differs from C:\n")
+	if strings.HasPrefix(rr.Diff, "known difference ") {
+		fmt.Fprintf(w, "    %s\n", rr.Diff) // a Required entry that did not show
+	} else {
+		explain(w, r.Runs[0].Outcome, rr.Outcome, rr.Pairing)
+	}
+	if rr.Known != "" {
+		fmt.Fprintf(w, "  (%s)\n", rr.Known)
+	}
 }
 
 // cell marks one run in the table.
