@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ipcparity/ipcparity/compare/judge"
@@ -45,7 +46,38 @@ func TestMain(m *testing.M) {
 	os.Setenv("TMPDIR", tmp)
 	code := m.Run()
 	os.RemoveAll(tmp)
+	if f := os.Getenv(junitEnv); f != "" {
+		if err := writeJUnit(f); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
+	}
 	os.Exit(code)
+}
+
+// junitEnv names a file where the parity matrix of this package's tests
+// is written as JUnit XML (.ci/run sets it): the same results as
+// ipcparity check --junit, without running the matrix twice.
+const junitEnv = "IPCPARITY_JUNIT"
+
+var junit struct {
+	sync.Mutex
+	results []judge.Result
+	scripts []judge.ScriptResult
+}
+
+func writeJUnit(file string) error {
+	junit.Lock()
+	defer junit.Unlock()
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if err := judge.WriteJUnit(f, junit.results, junit.scripts); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // scenario returns the registered scenario mech/name.
@@ -70,6 +102,9 @@ func checkParity(t *testing.T, mech string) {
 	results := Each(context.Background(), Jobs(), len(scs), func(i int) judge.Result {
 		return judge.Compare(context.Background(), scs[i], runner.Pairings(scs[i].Roles, forms))
 	})
+	junit.Lock()
+	junit.results = append(junit.results, results...)
+	junit.Unlock()
 	for i, res := range results {
 		sc := scs[i]
 		if !res.Agree {
@@ -91,6 +126,9 @@ func checkScripts(t *testing.T, prefix string, atLeast int) {
 	results := Each(context.Background(), Jobs(), len(files), func(i int) judge.ScriptResult {
 		return RunScript(context.Background(), binDir, files[i])
 	})
+	junit.Lock()
+	junit.scripts = append(junit.scripts, results...)
+	junit.Unlock()
 	for i, res := range results {
 		f := files[i]
 		if !res.Agree {
