@@ -4,39 +4,46 @@
 // forms on identical inputs and reports every difference.
 //
 //	ipcparity list
-//	ipcparity run --form c|cgo|go PROGRAM [ARGS]
-//	ipcparity check [--json] [PROGRAM...]
-//	ipcparity verify [--json] [--errno] [--lang go|cgo|c|none] PROGRAM -- COMMAND [ARGS]
-//	ipcparity calls [--json] [--transcript] FILE...
+//	ipcparity run --form c|cgo|go|idiom [--here] [--deadline D] PROGRAM [ARGS]
+//	ipcparity check [--json] [-j N] [--run REGEX] [--failfast] [PROGRAM|MECHANISM...]
+//	ipcparity verify [--json] [--errno] [--lang L] [-j N] [--run REGEX] [--failfast] PROGRAM -- COMMAND [ARGS]
+//	ipcparity calls [--json] [--transcript] [-j N] [--run REGEX] [--failfast] FILE...
 //	ipcparity bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]
+//	ipcparity help [COMMAND]
+//	ipcparity --version
 //
 // check runs every scenario of the named programs or mechanisms (all when
 // none is named) under every pairing of forms, then every call script in
 // testdata/calls; it exits 0 only when everything agrees. verify runs the
 // scenarios of one program with a user's command in its place and compares
 // it with C; the known differences of the command's language apply to it
-// (a Go binary is recognised, --lang says it for anything else). An
-// interrupted command prints no verdict and exits 130 (SIGINT), 143
-// (SIGTERM) or 129 (SIGHUP). Binaries are looked for in the directory of ipcparity itself
-// (bin/, as make build lays them out) unless --bin says otherwise.
+// (a Go binary is recognised, --lang says it for anything else). Options go
+// before or after the arguments, up to a "--". The exit status is 0 when
+// everything agrees, 1 for a difference and 2 for an error (a bad command
+// line, an unreadable or malformed input, a missing binary, a port that
+// cannot start: each said once). An interrupted command prints no verdict
+// and exits 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP). Binaries are
+// looked for in the directory of ipcparity itself (bin/, as make build lays
+// them out) unless --bin says otherwise.
 package main
 
 import (
 	"context"
 	"debug/buildinfo"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -47,51 +54,46 @@ import (
 	"github.com/ipcparity/ipcparity/report"
 )
 
-const usage = `usage:
-  ipcparity list
-  ipcparity run --form c|cgo|go PROGRAM [ARGS]
-  ipcparity check [--json] [PROGRAM...]
-  ipcparity verify [--json] [--errno] [--lang go|cgo|c|none] PROGRAM -- COMMAND [ARGS]
-  ipcparity calls [--json] [--transcript] FILE...
-  ipcparity bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]
-options (before the command's arguments):
-  --bin DIR     where the c, cgo and go binaries are (default: ipcparity's own directory)
-  --calls DIR   the call scripts that check runs (default: testdata/calls beside --bin)
-  --json        write the results as JSON
-  --transcript  calls: print each script's transcript too
-  --errno       verify: the command reports errno on IPCPARITY_REPORT_FD; compare it too
-  --lang L      verify: the command's language, whose known differences apply to it: go, cgo
-                (C code in a Go process), c or none (default: go for a Go binary, else none)
-  -j N          runs at once (default: two per CPU when runs are sandboxed, else 1)
-  --run REGEX   only the scenarios (MECHANISM/NAME) and call scripts (their file) that REGEX matches
-  --failfast    stop starting runs after the first difference
-`
-
 func main() {
 	runner.Main(compare.Lookup) // a sandboxed run's init is this binary again
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// usageError is a bad command line: the usage goes to stderr, exit 2.
-type usageError string
-
-func (e usageError) Error() string { return string(e) }
-
 func run(args []string, stdout, stderr io.Writer) int {
 	code, err := dispatch(args, stdout, stderr)
+	var help helpRequested
+	if errors.As(err, &help) {
+		if c := lookup(help.cmd); c != nil && c.name != "help" {
+			fmt.Fprint(stdout, c.help())
+		} else {
+			fmt.Fprint(stdout, generalUsage())
+		}
+		return 0
+	}
 	var ue usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(stderr, "ipcparity: %s\n%s", ue, usage)
+		fmt.Fprintf(stderr, "ipcparity: %s\n", ue)
+		if c := lookup(ue.cmd); c != nil {
+			fmt.Fprint(stderr, c.short())
+		} else {
+			fmt.Fprint(stderr, generalUsage())
+		}
 		return 2
 	}
 	var intr interrupted
 	if errors.As(err, &intr) {
-		// What did not finish has no verdict, and none is printed.
-		fmt.Fprintf(stderr, "ipcparity: %v: stopped, no verdict\n", err)
+		if len(args) > 0 && args[0] == "run" {
+			// The program's end is said already.
+			fmt.Fprintf(stderr, "ipcparity: %v\n", err)
+		} else {
+			// What did not finish has no verdict, and none is printed.
+			fmt.Fprintf(stderr, "ipcparity: %v: stopped, no verdict\n", err)
+		}
 		return 128 + int(intr.sig)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "ipcparity: %v\n", err)
+		// Each line of an error once, each on a line of its own.
+		fmt.Fprintf(stderr, "ipcparity: %s\n", strings.ReplaceAll(err.Error(), "\n", "\nipcparity: "))
 		return 2
 	}
 	return code
@@ -125,17 +127,6 @@ func stopped(ctx context.Context) error {
 		return err
 	}
 	return ctx.Err()
-}
-
-type options struct {
-	bin, calls, form string
-	lang             string
-	json, transcript bool
-	errno            bool
-	jobs             int
-	run              *regexp.Regexp // --run: the scenarios and scripts to run
-	failfast         bool
-	progress         io.Writer // a line per finished run, where stderr is a terminal
 }
 
 // terminal returns w when it is a terminal, for progress lines; nil else.
@@ -206,48 +197,40 @@ func (o *options) jobCount() int {
 	return compare.Jobs()
 }
 
-func parse(name string, args []string, withForm bool) (*options, []string, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	o := &options{}
-	self, _ := os.Executable()
-	fs.StringVar(&o.bin, "bin", filepath.Dir(self), "")
-	fs.StringVar(&o.calls, "calls", "", "")
-	fs.BoolVar(&o.json, "json", false, "")
-	fs.BoolVar(&o.transcript, "transcript", false, "")
-	fs.BoolVar(&o.errno, "errno", false, "")
-	fs.IntVar(&o.jobs, "j", 0, "")
-	runRE := fs.String("run", "", "")
-	fs.BoolVar(&o.failfast, "failfast", false, "")
-	if withForm {
-		fs.StringVar(&o.form, "form", "", "")
-	}
-	if name == "verify" {
-		fs.StringVar(&o.lang, "lang", "", "")
-	}
-	if err := fs.Parse(args); err != nil {
-		return nil, nil, usageError(name + ": " + err.Error())
-	}
-	if o.calls == "" {
-		o.calls = filepath.Join(o.bin, "..", "testdata", "calls")
-	}
-	if *runRE != "" {
-		re, err := regexp.Compile(*runRE)
-		if err != nil {
-			return nil, nil, usageError(name + ": --run: " + err.Error())
-		}
-		o.run = re
-	}
-	return o, fs.Args(), nil
-}
-
 func dispatch(args []string, stdout, stderr io.Writer) (int, error) {
 	if len(args) == 0 {
-		return 0, usageError("no command")
+		return 0, usageErr("", "no command")
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		if len(args) > 2 {
+			return 0, usageErr("help", "one COMMAND at most")
+		}
+		if len(args) == 2 && args[1] != "help" {
+			if lookup(args[1]) == nil {
+				return 0, usageErr("help", "unknown command %q", args[1])
+			}
+			return 0, helpRequested{args[1]}
+		}
+		return 0, helpRequested{}
+	case "--version", "-version":
+		if len(args) > 1 {
+			return 0, usageErr("", "%s takes no arguments", args[0])
+		}
+		fmt.Fprintln(stdout, version())
+		return 0, nil
+	}
+	c := lookup(args[0])
+	if c == nil {
+		return 0, usageErr("", "unknown command %q", args[0])
+	}
+	o, pos, after, dashed, err := parse(c, args[1:])
+	if err != nil {
+		return 0, err
 	}
 	ctx, stop := notifyContext()
 	defer stop()
-	code, err := command(ctx, args, stdout, stderr)
+	code, err := c.do(ctx, o, pos, after, dashed, stdout, stderr)
 	if ctx.Err() != nil {
 		// Interrupted: whatever the command made of it, it did not finish.
 		var intr interrupted
@@ -258,56 +241,44 @@ func dispatch(args []string, stdout, stderr io.Writer) (int, error) {
 	return code, err
 }
 
-func command(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+// do runs the command with its options and arguments: pos before a "--",
+// after behind it.
+func (c *command) do(ctx context.Context, o *options, pos, after []string, dashed bool, stdout, stderr io.Writer) (int, error) {
+	if c.name != "verify" {
+		pos = append(pos, after...)
+	} else if !dashed || len(pos) != 1 || len(after) == 0 {
+		return 0, usageErr(c.name, "needs PROGRAM -- COMMAND [ARGS]")
+	}
+	if c.name == "list" {
+		if len(pos) != 0 {
+			return 0, usageErr(c.name, "takes no arguments")
+		}
+		return list(stdout)
+	}
 	if runner.Sandboxed() != nil {
 		// Without namespaces, runs name their objects with a token, and a
 		// killed run's are swept by the next (see the README).
 		runner.Sweep(scenarios.SweepMqueues)
 	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "list":
-		if len(rest) != 0 {
-			return 0, usageError("list takes no arguments")
-		}
-		return list(stdout)
+	switch c.name {
 	case "run":
-		o, rest, err := parse("run", rest, true)
-		if err != nil {
-			return 0, err
-		}
-		return runOne(ctx, o, rest, stdout, stderr)
+		return runOne(ctx, o, pos, stdout, stderr)
 	case "check":
-		o, rest, err := parse("check", rest, false)
-		if err != nil {
-			return 0, err
-		}
 		o.progress = terminal(stderr)
-		return check(ctx, o, rest, stdout)
+		return check(ctx, o, pos, stdout, stderr)
 	case "verify":
-		o, rest, err := parse("verify", rest, false)
-		if err != nil {
-			return 0, err
-		}
 		o.progress = terminal(stderr)
-		return verify(ctx, o, rest, stdout, stderr)
+		return verify(ctx, o, pos[0], after, stdout, stderr)
 	case "calls":
-		o, rest, err := parse("calls", rest, false)
-		if err != nil {
-			return 0, err
-		}
 		o.progress = terminal(stderr)
-		if len(rest) == 0 {
-			return 0, usageError("calls needs at least one FILE")
+		if len(pos) == 0 {
+			return 0, usageErr(c.name, "needs at least one FILE")
 		}
-		return calls(ctx, o, rest, stdout)
+		return calls(ctx, o, pos, stdout, stderr)
 	case "bench":
-		return benchCmd(ctx, rest, stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return 0, nil
+		return benchCmd(ctx, o, pos, stdout, stderr)
 	}
-	return 0, usageError(fmt.Sprintf("unknown command %q", cmd))
+	return 0, usageErr("", "unknown command %q", c.name)
 }
 
 func programs() []string {
@@ -355,18 +326,20 @@ func list(w io.Writer) (int, error) {
 	return 0, nil
 }
 
-// runOne runs one program as one form, in the current directory with this
-// terminal, as a user would run the binary; a failure's errno is told on
-// stderr afterwards.
+// runOne runs one program as one form, with this terminal, as a user
+// would run the binary: in a temporary directory removed afterwards
+// unless --here, killed at --deadline. A failure's errno, the signal that
+// killed it, and what it left in its directory are told on stderr
+// afterwards.
 func runOne(ctx context.Context, o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	if o.form == "" {
-		return 0, usageError("run needs --form c, cgo or go")
+		return 0, usageErr("run", "needs --form c, cgo, go or idiom")
 	}
 	if len(args) == 0 {
-		return 0, usageError("run needs a PROGRAM")
+		return 0, usageErr("run", "needs a PROGRAM")
 	}
 	if !contains(programs(), args[0]) {
-		return 0, usageError(fmt.Sprintf("unknown program %q (programs: %s)", args[0], strings.Join(programs(), " ")))
+		return 0, usageErr("run", "unknown program %q (programs: %s)", args[0], strings.Join(programs(), " "))
 	}
 	var form *runner.Form
 	for _, f := range runner.BuiltinForms(o.bin) {
@@ -375,37 +348,88 @@ func runOne(ctx context.Context, o *options, args []string, stdout, stderr io.Wr
 		}
 	}
 	if form == nil {
-		return 0, usageError(fmt.Sprintf("unknown form %q (forms: c, cgo, go)", o.form))
+		return 0, usageErr("run", "unknown form %q (forms: c, cgo, go, idiom)", o.form)
+	}
+	if err := checkBin(o.bin); err != nil {
+		return 0, err
 	}
 	argv, err := form.Command(args[0])
 	if err != nil {
 		return 0, err
 	}
+	name := fmt.Sprintf("%s (%s)", args[0], o.form)
+	dir := ""
+	if !o.here {
+		tmp, err := os.MkdirTemp("", "ipcparity-run-")
+		if err != nil {
+			return 0, err
+		}
+		defer func() {
+			if left := entries(tmp); len(left) > 0 {
+				fmt.Fprintf(stderr, "ipcparity: %s left %s in its directory, removed (--here keeps it)\n", name, strings.Join(left, ", "))
+			}
+			os.RemoveAll(tmp)
+		}()
+		dir = tmp
+	}
+	runCtx := ctx
+	if o.deadline > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, o.deadline)
+		defer cancel()
+	}
 	rd, wr, err := os.Pipe()
 	if err != nil {
 		return 0, err
 	}
-	cmd := exec.CommandContext(ctx, argv[0], append(argv[1:], args[1:]...)...)
+	defer rd.Close()
+	cmd := exec.CommandContext(runCtx, argv[0], append(argv[1:], args[1:]...)...)
+	cmd.Dir = dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
 	cmd.ExtraFiles = []*os.File{wr}
 	cmd.Env = append(os.Environ(), "IPCPARITY_REPORT_FD=3")
+	cmd.Cancel = func() error {
+		// Interrupted: the program gets the same signal (on a terminal,
+		// it had it already); at the deadline, it and what it started
+		// are killed.
+		var intr interrupted
+		if errors.As(context.Cause(ctx), &intr) {
+			return cmd.Process.Signal(intr.sig)
+		}
+		killTree(cmd.Process.Pid)
+		return nil
+	}
+	cmd.WaitDelay = 2 * time.Second
 	err = cmd.Start()
 	wr.Close()
 	if err != nil {
-		rd.Close()
 		return 0, err
 	}
-	side, _ := io.ReadAll(rd)
-	rd.Close()
+	side := make(chan []byte, 1)
+	go func() {
+		b, _ := io.ReadAll(rd)
+		side <- b
+	}()
 	err = cmd.Wait()
+	var reported []byte
+	select {
+	case reported = <-side:
+	case <-time.After(time.Second):
+		// A process the program started holds the side channel open.
+	}
 	code := cmd.ProcessState.ExitCode()
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		fmt.Fprintf(stderr, "ipcparity: %s (%s) killed by %s\n", args[0], o.form, ws.Signal())
+		if runCtx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+			// An error, said before what the program left.
+			fmt.Fprintf(stderr, "ipcparity: %s still ran at the deadline (--deadline %v): killed by %s\n", name, o.deadline, unix.SignalName(ws.Signal()))
+			return 2, nil
+		}
+		fmt.Fprintf(stderr, "ipcparity: %s killed by %s\n", name, unix.SignalName(ws.Signal()))
 		return 128 + int(ws.Signal()), nil
 	}
 	if err != nil && code != 0 {
-		msg := fmt.Sprintf("ipcparity: %s (%s) exited %d", args[0], o.form, code)
-		if e := runner.ParseErrno(string(side)); e != 0 {
+		msg := fmt.Sprintf("ipcparity: %s exited %d", name, code)
+		if e := runner.ParseErrno(string(reported)); e != 0 {
 			msg += ", errno " + report.ErrnoName(e)
 		}
 		fmt.Fprintln(stderr, msg)
@@ -413,21 +437,52 @@ func runOne(ctx context.Context, o *options, args []string, stdout, stderr io.Wr
 	return code, nil
 }
 
-func check(ctx context.Context, o *options, names []string, stdout io.Writer) (int, error) {
+// entries lists the names in dir.
+func entries(dir string) []string {
+	des, _ := os.ReadDir(dir)
+	var names []string
+	for _, de := range des {
+		names = append(names, de.Name())
+	}
+	return names
+}
+
+// killTree kills process pid and its descendants with SIGKILL: each is
+// stopped first, so that it starts no other while its own are found.
+func killTree(pid int) {
+	unix.Kill(pid, unix.SIGSTOP)
+	for _, child := range children(pid) {
+		killTree(child)
+	}
+	unix.Kill(pid, unix.SIGKILL)
+}
+
+// children lists the child processes of pid.
+func children(pid int) []int {
+	files, _ := filepath.Glob(filepath.Join("/proc", strconv.Itoa(pid), "task", "*", "children"))
+	var out []int
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		for _, c := range strings.Fields(string(b)) {
+			if n, err := strconv.Atoi(c); err == nil {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+func check(ctx context.Context, o *options, names []string, stdout, stderr io.Writer) (int, error) {
 	for _, n := range names {
 		if !contains(programs(), n) && !contains(mechanisms(), n) {
-			return 0, usageError(fmt.Sprintf("unknown program %q (programs: %s; mechanisms: %s)", n, strings.Join(programs(), " "), strings.Join(mechanisms(), " ")))
+			return 0, usageErr("check", "unknown program %q (programs: %s; mechanisms: %s)", n, strings.Join(programs(), " "), strings.Join(mechanisms(), " "))
 		}
+	}
+	if err := checkBin(o.bin); err != nil {
+		return 0, err
 	}
 	forms := runner.BuiltinForms(o.bin)
 	scs := o.selected(compare.Select(names...))
-	results := each(ctx, o, len(scs), func(i int) judge.Result {
-		return judge.Compare(ctx, scs[i], runner.Pairings(scs[i].Roles, forms))
-	}, func(r judge.Result) bool { return r.Agree }, func(i int) string { return scs[i].Mechanism + "/" + scs[i].Name })
-	if ctx.Err() != nil {
-		// Interrupted: no verdict is made up for what did not run.
-		return 0, stopped(ctx)
-	}
 	// The call scripts of the selected mechanisms: pipe*.calls for pipe.
 	var files []string
 	all, _ := filepath.Glob(filepath.Join(o.calls, "*.calls"))
@@ -436,6 +491,17 @@ func check(ctx context.Context, o *options, names []string, stdout io.Writer) (i
 		if (len(names) == 0 || selected(filepath.Base(f), names)) && (o.run == nil || o.run.MatchString(f)) {
 			files = append(files, relative(f))
 		}
+	}
+	// What cannot run is said once, before anything runs.
+	if err := errors.Join(missing(o.bin, scs, forms), missingScripts(files, o.bin), malformed(files)); err != nil {
+		return 0, err
+	}
+	results := each(ctx, o, len(scs), func(i int) judge.Result {
+		return judge.Compare(ctx, scs[i], runner.Pairings(scs[i].Roles, forms))
+	}, func(r judge.Result) bool { return r.Agree }, func(i int) string { return scs[i].Mechanism + "/" + scs[i].Name })
+	if ctx.Err() != nil {
+		// Interrupted: no verdict is made up for what did not run.
+		return 0, stopped(ctx)
 	}
 	if o.failfast && !judge.AllAgree(results) {
 		files = nil
@@ -447,17 +513,43 @@ func check(ctx context.Context, o *options, names []string, stdout io.Writer) (i
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
 	}
+	return verdict(o, "check", results, scripts, stdout)
+}
+
+// verdict writes the report of a command (check, verify or calls) and
+// gives the exit status: 0 when everything agrees, 1 for a difference.
+// Runs that could not start are an error, said once each: the text report
+// leaves their scenarios and scripts out, the JSON keeps them.
+func verdict(o *options, cmd string, results []judge.Result, scripts []judge.ScriptResult, stdout io.Writer) (int, error) {
 	ok := judge.AllAgree(results) && scriptsAgree(scripts)
+	failed := unstarted(results, scripts)
 	if o.json {
 		if err := writeJSON(stdout, results, scripts, ok); err != nil {
 			return 0, err
 		}
 	} else {
-		judge.Report(stdout, results)
-		if len(scripts) > 0 {
-			fmt.Fprintln(stdout)
+		if failed != nil {
+			results, scripts = started(results), startedScripts(scripts)
+		}
+		reported := false
+		if cmd != "calls" && (failed == nil || len(results) > 0) {
+			judge.Report(stdout, results)
+			reported = true
+		}
+		if cmd == "calls" && failed == nil || len(scripts) > 0 {
+			if reported {
+				fmt.Fprintln(stdout)
+			}
+			if o.transcript {
+				for _, r := range scripts {
+					printTranscripts(stdout, r)
+				}
+			}
 			judge.ReportScripts(stdout, scripts)
 		}
+	}
+	if failed != nil {
+		return 0, failed
 	}
 	if !ok {
 		return 1, nil
@@ -478,33 +570,30 @@ func selected(base string, names []string) bool {
 	return false
 }
 
-func verify(ctx context.Context, o *options, args []string, stdout, stderr io.Writer) (int, error) {
-	dash := -1
-	for i, a := range args {
-		if a == "--" {
-			dash = i
-			break
-		}
-	}
-	if dash != 1 || dash == len(args)-1 {
-		return 0, usageError("verify needs PROGRAM -- COMMAND [ARGS]")
-	}
-	program, command := args[0], args[dash+1:]
+func verify(ctx context.Context, o *options, program string, command []string, stdout, stderr io.Writer) (int, error) {
 	if !contains(programs(), program) {
-		return 0, usageError(fmt.Sprintf("unknown program %q (programs: %s)", program, strings.Join(programs(), " ")))
+		return 0, usageErr("verify", "unknown program %q (programs: %s)", program, strings.Join(programs(), " "))
 	}
 	if !contains([]string{"", runner.LangGo, runner.LangCgo, runner.LangC, "none"}, o.lang) {
-		return 0, usageError(fmt.Sprintf("verify: unknown --lang %q (go, cgo, c or none)", o.lang))
+		return 0, usageErr("verify", "--lang: unknown language %q (go, cgo, c or none)", o.lang)
 	}
-	path := command[0]
-	if !strings.Contains(command[0], "/") {
-		found, err := exec.LookPath(command[0])
-		if err != nil {
-			return 0, fmt.Errorf("verify: %v", err)
+	if err := checkBin(o.bin); err != nil {
+		return 0, err
+	}
+	// The port must be an executable file (found in PATH when its name
+	// has no slash): else no run could start it.
+	path, err := exec.LookPath(command[0])
+	if err != nil {
+		var ee *exec.Error
+		if errors.As(err, &ee) {
+			err = fmt.Errorf("%s: %v", ee.Name, ee.Err)
 		}
-		path = found
-	} else if abs, err := filepath.Abs(command[0]); err == nil {
-		command[0], path = abs, abs
+		return 0, fmt.Errorf("verify: the port cannot start: %v", err)
+	}
+	if strings.Contains(command[0], "/") {
+		if abs, err := filepath.Abs(command[0]); err == nil {
+			command[0], path = abs, abs
+		}
 	}
 	var c runner.Form
 	for _, f := range runner.BuiltinForms(o.bin) {
@@ -512,10 +601,13 @@ func verify(ctx context.Context, o *options, args []string, stdout, stderr io.Wr
 			c = f
 		}
 	}
+	scs := o.selected(compare.Select(program))
+	if err := missing(o.bin, scs, []runner.Form{c}); err != nil {
+		return 0, err
+	}
 	user := runner.CommandForm(program, command)
 	user.ReportsErrno = o.errno
 	user.Lang = portLang(o.lang, path, stderr)
-	scs := o.selected(compare.Select(program))
 	results := each(ctx, o, len(scs), func(k int) judge.Result {
 		sc := scs[k]
 		ref := make(runner.Pairing, len(sc.Roles))
@@ -532,18 +624,7 @@ func verify(ctx context.Context, o *options, args []string, stdout, stderr io.Wr
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
 	}
-	ok := judge.AllAgree(results)
-	if o.json {
-		if err := writeJSON(stdout, results, nil, ok); err != nil {
-			return 0, err
-		}
-	} else {
-		judge.Report(stdout, results)
-	}
-	if !ok {
-		return 1, nil
-	}
-	return 0, nil
+	return verdict(o, "verify", results, nil, stdout)
 }
 
 // portLang is the language of the user's port: --lang when it is given,
@@ -566,11 +647,21 @@ func portLang(flagLang, path string, stderr io.Writer) string {
 	return runner.LangGo
 }
 
-func calls(ctx context.Context, o *options, files []string, stdout io.Writer) (int, error) {
-	for _, f := range files {
-		if _, err := os.Stat(f); err != nil {
-			return 0, err
+func calls(ctx context.Context, o *options, files []string, stdout, stderr io.Writer) (int, error) {
+	if err := checkBin(o.bin); err != nil {
+		return 0, err
+	}
+	if o.run != nil {
+		var kept []string
+		for _, f := range files {
+			if o.run.MatchString(f) {
+				kept = append(kept, f)
+			}
 		}
+		files = kept
+	}
+	if err := errors.Join(malformed(files), missingScripts(files, o.bin)); err != nil {
+		return 0, err
 	}
 	scripts := each(ctx, o, len(files), func(i int) judge.ScriptResult {
 		return compare.RunScript(ctx, o.bin, files[i])
@@ -579,23 +670,145 @@ func calls(ctx context.Context, o *options, files []string, stdout io.Writer) (i
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
 	}
-	ok := scriptsAgree(scripts)
-	if o.json {
-		if err := writeJSON(stdout, nil, scripts, ok); err != nil {
-			return 0, err
+	return verdict(o, "calls", nil, scripts, stdout)
+}
+
+// missing says, once each, the binaries that the forms lack for the roles
+// of the scenarios: a form with no directory at all in one line.
+func missing(bin string, scs []runner.Scenario, forms []runner.Form) error {
+	var errs []string
+	seen := map[string]bool{}
+	for _, f := range forms {
+		if dir, _ := filepath.Abs(filepath.Join(bin, f.Name)); len(scs) > 0 && !isDir(dir) {
+			errs = append(errs, fmt.Sprintf("form %s: no directory %s (run make build)", f.Name, dir))
+			continue
 		}
-	} else {
-		if o.transcript {
-			for _, r := range scripts {
-				printTranscripts(stdout, r)
+		for _, sc := range scs {
+			for _, role := range sc.Roles {
+				if _, err := f.Command(role); err != nil && !seen[err.Error()] {
+					seen[err.Error()] = true
+					errs = append(errs, err.Error())
+				}
 			}
 		}
-		judge.ReportScripts(stdout, scripts)
 	}
-	if !ok {
-		return 1, nil
+	if len(errs) == 0 {
+		return nil
 	}
-	return 0, nil
+	return errors.New(strings.Join(errs, "\n"))
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
+// missingScripts says, once each, the interpreters of call scripts
+// (bin/cgo/ipccalls, bin/go/ipccalls) that are missing, when there are
+// scripts to run.
+func missingScripts(files []string, bin string) error {
+	if len(files) == 0 {
+		return nil
+	}
+	var errs []error
+	for _, f := range runner.ScriptSides(bin) {
+		if _, err := f.Command(runner.ScriptProgram); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// malformed says, once each, the call scripts that cannot be read or
+// parsed.
+func malformed(files []string) error {
+	var errs []error
+	lang := compare.Calls()
+	for _, f := range files {
+		if _, err := lang.ParseFile(f); err != nil {
+			errs = append(errs, fmt.Errorf("call script %v", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// unstarted says, once each, why runs could not start (the runner's own
+// failures: a port that cannot be executed, a setup that failed), with the
+// runs each stopped.
+func unstarted(results []judge.Result, scripts []judge.ScriptResult) error {
+	var order []string
+	where := map[string][]string{}
+	add := func(msg, run string) {
+		if _, ok := where[msg]; !ok {
+			order = append(order, msg)
+		}
+		where[msg] = append(where[msg], run)
+	}
+	for _, r := range results {
+		for _, rr := range r.Runs {
+			if rr.Err != "" {
+				add(rr.Err, r.Mechanism+"/"+r.Scenario+" ["+rr.Pairing+"]")
+			}
+		}
+	}
+	for _, s := range scripts {
+		for _, side := range unstartedSides(s) {
+			for _, p := range s.Problems[side] {
+				add(p, s.File+" ["+side+"]")
+			}
+		}
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	lines := make([]string, len(order))
+	for i, msg := range order {
+		runs := where[msg]
+		in := strings.Join(runs[:min(3, len(runs))], ", ")
+		if len(runs) > 3 {
+			in += fmt.Sprintf(" and %d more", len(runs)-3)
+		}
+		noun := "run"
+		if len(runs) > 1 {
+			noun = "runs"
+		}
+		lines[i] = fmt.Sprintf("%s (%d %s could not start: %s)", msg, len(runs), noun, in)
+	}
+	return errors.New(strings.Join(lines, "\n"))
+}
+
+// unstartedSides are the sides of a script whose run could not start: a
+// problem and no transcript.
+func unstartedSides(s judge.ScriptResult) []string {
+	var out []string
+	for _, side := range []string{runner.SideC, runner.SideGo} {
+		if _, ran := s.Transcripts[side]; !ran && len(s.Problems[side]) > 0 {
+			out = append(out, side)
+		}
+	}
+	return out
+}
+
+// started keeps the results all of whose runs started.
+func started(results []judge.Result) []judge.Result {
+	var out []judge.Result
+	for _, r := range results {
+		if !slices.ContainsFunc(r.Runs, func(rr judge.RunResult) bool { return rr.Err != "" }) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// startedScripts keeps the scripts whose runs started on both sides.
+func startedScripts(scripts []judge.ScriptResult) []judge.ScriptResult {
+	var out []judge.ScriptResult
+	for _, s := range scripts {
+		if len(unstartedSides(s)) == 0 {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // printTranscripts shows what a script did: once when cipc and goipc

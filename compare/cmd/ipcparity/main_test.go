@@ -36,6 +36,19 @@ func TestBadArgumentsGiveUsage(t *testing.T) {
 		{"verify", "--lang", "rust", "pipe", "--", "true"},
 		{"check", "--lang", "go", "pipe"},
 		{"calls"},
+		{"calls", "--run", "pipe"},
+		{"list", "--json"},
+		{"verify", "pipe", "true"},
+		{"verify", "pipe", "extra", "--", "true"},
+		{"run", "--form", "go", "pipe", "-x"},
+		{"run", "--form", "c", "--deadline", "-1s", "pipe"},
+		{"run", "--form", "c", "--deadline", "soon", "pipe"},
+		{"check", "-j", "-1", "pipe"},
+		{"check", "--run", "(", "pipe"},
+		{"bench", "--reps", "0"},
+		{"help", "nosuch"},
+		{"help", "check", "verify"},
+		{"--version", "extra"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(args, &stdout, &stderr)
