@@ -3,7 +3,6 @@
 package paritytest
 
 import (
-	"debug/buildinfo"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -261,24 +260,11 @@ func resolve(t *testing.T, command []string) ([]string, string) {
 	return argv, abs
 }
 
-// portLang is the port's language: lang when it is given, else go for a
-// Go binary, else none; what it took is logged. This is what
-// ipcparity verify does (portLang in compare/cmd/ipcparity).
+// portLang is the port's language, as ipcparity verify takes it
+// (runner.PortLang); what it took is logged.
 func portLang(t *testing.T, lang, path string) string {
 	t.Helper()
-	switch lang {
-	case "none":
-		return ""
-	case "":
-	default:
-		return lang
-	}
-	if _, err := buildinfo.ReadFile(path); err != nil {
-		t.Logf("paritytest: %s is not a Go binary: no known difference applies, the port is held to C (a wrapper of a Go binary: Options{Lang: %q})", path, runner.LangGo)
-		return ""
-	}
-	// A Go binary built with cgo that does not call C behaves as Go does:
-	// the cgo entries are about C code running inside a Go process.
-	t.Logf("paritytest: %s is a Go binary: the known differences of Go apply (C code in it: Options{Lang: %q})", path, runner.LangCgo)
-	return runner.LangGo
+	l, said := runner.PortLang(lang, path)
+	t.Logf("paritytest: %s (Options.Lang)", said)
+	return l
 }

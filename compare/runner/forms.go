@@ -3,6 +3,7 @@
 package runner
 
 import (
+	"debug/buildinfo"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -201,4 +202,24 @@ func crossed(p Pairing, forms []Form) bool {
 		}
 	}
 	return true
+}
+
+// PortLang is the language whose known differences apply to a user's port
+// at path: lang when it is given ("none" for none), else LangGo for a Go
+// binary (debug/buildinfo finds its build information), else none. A Go
+// binary built with cgo that does not call C behaves as Go does: the cgo
+// entries are about C code running inside a Go process. The second result
+// says in words what was taken, for the user to read.
+func PortLang(lang, path string) (string, string) {
+	switch lang {
+	case "none":
+		return "", "no known difference applies: the port is held to C"
+	case "":
+	default:
+		return lang, "the known differences of " + lang + " apply"
+	}
+	if _, err := buildinfo.ReadFile(path); err != nil {
+		return "", path + " is not a Go binary: no known difference applies, the port is held to C (a wrapper of a Go binary: say its language is go)"
+	}
+	return LangGo, path + " is a Go binary: the known differences of Go apply (C code in it: say its language is cgo)"
 }

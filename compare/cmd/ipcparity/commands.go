@@ -30,15 +30,15 @@ var commands = []command{
 	{"run", "run --form c|cgo|go|idiom [--here] [--deadline D] PROGRAM [ARGS]",
 		"Runs one program as one form by hand, not sandboxed, with this terminal: in a temporary directory, removed afterwards (what the program left there is named), unless --here runs it in the current directory. A program still running at the deadline is killed, and run exits 2. Otherwise run exits as the program did, 128+N when signal N killed it (said by name on stderr), and a failure's errno is told on stderr. Put ARGS that start with - after --.",
 		[]string{"form", "here", "deadline", "bin"}},
-	{"check", "check [--json] [-j N] [--run REGEX] [--failfast] [PROGRAM|MECHANISM...]",
+	{"check", "check [--json] [--junit FILE] [-j N] [--run REGEX] [--failfast] [PROGRAM|MECHANISM...]",
 		"Runs every scenario of the named programs or mechanisms (all when none is named) under every pairing of forms, then their call scripts on cipc and goipc, and reports every difference. Exit 0 when everything agrees, 1 for a difference.",
-		[]string{"json", "j", "run", "failfast", "bin", "calls"}},
-	{"verify", "verify [--json] [--errno] [--lang L] [-j N] [--run REGEX] [--failfast] PROGRAM -- COMMAND [ARGS]",
+		[]string{"json", "junit", "j", "run", "failfast", "bin", "calls"}},
+	{"verify", "verify [--json] [--junit FILE] [--errno] [--lang L] [-j N] [--run REGEX] [--failfast] PROGRAM -- COMMAND [ARGS]",
 		"Runs every scenario of PROGRAM with COMMAND in its place and C in the other roles, and compares it with C. The known differences of the command's language apply to it: a Go binary is recognised, --lang says it for anything else. Everything after -- is the command's. Exit 0 when it agrees with C, 1 for a difference.",
-		[]string{"json", "errno", "lang", "j", "run", "failfast", "bin"}},
-	{"calls", "calls [--json] [--transcript] [-j N] [--run REGEX] [--failfast] FILE...",
+		[]string{"json", "junit", "errno", "lang", "j", "run", "failfast", "bin"}},
+	{"calls", "calls [--json] [--junit FILE] [--transcript] [-j N] [--run REGEX] [--failfast] FILE...",
 		"Runs call scripts on cipc and on goipc, each side in a sandbox of its own, and compares their transcripts. Exit 0 when both sides meet every expectation alike, 1 else.",
-		[]string{"json", "transcript", "j", "run", "failfast", "bin"}},
+		[]string{"json", "junit", "transcript", "j", "run", "failfast", "bin"}},
 	{"bench", "bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]",
 		"Runs the C, cgo and Go forms of every bench of the named mechanisms (all when none is named: pipe fifo mq unix tcp shm call) side by side.",
 		[]string{"json", "cpu", "reps", "quick", "bin"}},
@@ -51,6 +51,7 @@ var optionDocs = map[string]string{
 	"bin":        "--bin DIR       where the c, cgo, go and idiom binaries are (default: ipcparity's own directory)",
 	"calls":      "--calls DIR     the call scripts that check runs (default: testdata/calls beside --bin)",
 	"json":       "--json          write the results as JSON",
+	"junit":      "--junit FILE    write the results to FILE as JUnit XML too, for a CI server",
 	"transcript": "--transcript    print each script's transcript too",
 	"errno":      "--errno         the command reports errno on IPCPARITY_REPORT_FD: compare it too",
 	"lang":       "--lang L        the command's language, whose known differences apply to it: go, cgo\n                  (C code in a Go process), c or none (default: go for a Go binary, else none)",
@@ -150,6 +151,7 @@ type options struct {
 	bin, calls, form string
 	lang             string
 	json, transcript bool
+	junit            string // --junit FILE
 	errno            bool
 	jobs             int
 	run              *regexp.Regexp // --run: the scenarios and scripts to run
@@ -179,6 +181,8 @@ func parse(c *command, args []string) (o *options, pos, after []string, dashed b
 			fs.StringVar(&o.calls, "calls", "", "")
 		case "json":
 			fs.BoolVar(&o.json, "json", false, "")
+		case "junit":
+			fs.StringVar(&o.junit, "junit", "", "")
 		case "transcript":
 			fs.BoolVar(&o.transcript, "transcript", false, "")
 		case "errno":

@@ -29,7 +29,6 @@ package main
 
 import (
 	"context"
-	"debug/buildinfo"
 	"errors"
 	"fmt"
 	"io"
@@ -523,6 +522,11 @@ func check(ctx context.Context, o *options, names []string, stdout, stderr io.Wr
 func verdict(o *options, cmd string, results []judge.Result, scripts []judge.ScriptResult, stdout io.Writer) (int, error) {
 	ok := judge.AllAgree(results) && scriptsAgree(scripts)
 	failed := unstarted(results, scripts)
+	if o.junit != "" {
+		if err := writeJUnit(o.junit, results, scripts); err != nil {
+			return 0, err
+		}
+	}
 	if o.json {
 		if err := writeJSON(stdout, results, scripts, ok); err != nil {
 			return 0, err
@@ -627,24 +631,12 @@ func verify(ctx context.Context, o *options, program string, command []string, s
 	return verdict(o, "verify", results, nil, stdout)
 }
 
-// portLang is the language of the user's port: --lang when it is given,
-// else go for a Go binary, else none. What it took is said on stderr.
 func portLang(flagLang, path string, stderr io.Writer) string {
-	switch flagLang {
-	case "none":
-		return ""
-	case "":
-	default:
-		return flagLang
+	lang, said := runner.PortLang(flagLang, path)
+	if flagLang == "" {
+		fmt.Fprintf(stderr, "ipcparity: %s (--lang)\n", said)
 	}
-	if _, err := buildinfo.ReadFile(path); err != nil {
-		fmt.Fprintf(stderr, "ipcparity: %s is not a Go binary: no known difference applies, the port is held to C (a wrapper of a Go binary: --lang go)\n", path)
-		return ""
-	}
-	// A Go binary built with cgo that does not call C behaves as Go does:
-	// the cgo entries are about C code running inside a Go process.
-	fmt.Fprintf(stderr, "ipcparity: %s is a Go binary: the known differences of Go apply (C code in it: --lang cgo)\n", path)
-	return runner.LangGo
+	return lang
 }
 
 func calls(ctx context.Context, o *options, files []string, stdout, stderr io.Writer) (int, error) {
@@ -842,6 +834,19 @@ func scriptsAgree(s []judge.ScriptResult) bool {
 		}
 	}
 	return true
+}
+
+// writeJUnit writes the results to file as JUnit XML.
+func writeJUnit(file string, results []judge.Result, scripts []judge.ScriptResult) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if err := judge.WriteJUnit(f, results, scripts); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func writeJSON(w io.Writer, results []judge.Result, scripts []judge.ScriptResult, agree bool) error {

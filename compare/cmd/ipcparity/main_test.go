@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -260,5 +261,36 @@ func TestCheckAndVerify(t *testing.T) {
 	code := run([]string{"verify", "--bin", bin, "pipe", "--", "sh", "-c", `printf 'Hello World\n'`}, &stdout, &stderr)
 	if code != 1 || !strings.Contains(stdout.String(), "Hello World!") {
 		t.Errorf("verify of a wrong port: exit %d (want 1)\n%s%s", code, stdout.String(), stderr.String())
+	}
+}
+
+// --junit writes a JUnit file that CI servers read (held to the schema
+// with xmllint), with a failure where a port differs.
+func TestJUnitFile(t *testing.T) {
+	bin := binDir(t)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args             []string
+		code, cases, bad int
+	}{
+		{[]string{"check", "--bin", bin, "--run", "pipe/default$", "pipe", "--junit", dir + "/check.xml"}, 0, 4, 0},
+		{[]string{"verify", "--bin", bin, "--run", "pipe/default$", "--junit", dir + "/verify.xml", "pipe", "--", "sh", "-c", `printf 'Hello World\n'`}, 1, 2, 1},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(c.args, &stdout, &stderr); code != c.code {
+			t.Fatalf("%q: exit %d, want %d\n%s%s", c.args, code, c.code, stdout.String(), stderr.String())
+		}
+		file := c.args[slices.Index(c.args, "--junit")+1]
+		out, err := exec.Command("xmllint", "--noout", "--schema", "../../judge/testdata/junit.xsd", file).CombinedOutput()
+		if err != nil {
+			t.Errorf("%s breaks the JUnit schema: %v\n%s", file, err, out)
+		}
+		b, _ := os.ReadFile(file)
+		if n := strings.Count(string(b), "<testcase "); n != c.cases {
+			t.Errorf("%s: %d test cases, want %d", file, n, c.cases)
+		}
+		if n := strings.Count(string(b), "<failure "); n != c.bad {
+			t.Errorf("%s: %d failures, want %d", file, n, c.bad)
+		}
 	}
 }
