@@ -32,13 +32,13 @@ var commands = []command{
 		[]string{"form", "here", "deadline", "bin"}},
 	{"check", "check [--json] [--junit FILE] [-j N] [--run REGEX] [--failfast] [PROGRAM|MECHANISM...]",
 		"Runs every scenario of the named programs or mechanisms (all when none is named) under every pairing of forms, then their call scripts on cipc and goipc, and reports every difference. Exit 0 when everything agrees, 1 for a difference.",
-		[]string{"json", "junit", "j", "run", "failfast", "bin", "calls"}},
+		[]string{"json", "junit", "j", "run", "failfast", "quiet", "bin", "calls"}},
 	{"verify", "verify [--json] [--junit FILE] [--errno] [--lang L] [-j N] [--run REGEX] [--failfast] PROGRAM -- COMMAND [ARGS]",
 		"Runs every scenario of PROGRAM with COMMAND in its place and C in the other roles, and compares it with C. The known differences of the command's language apply to it: a Go binary is recognised, --lang says it for anything else. Everything after -- is the command's. Exit 0 when it agrees with C, 1 for a difference.",
-		[]string{"json", "junit", "errno", "lang", "j", "run", "failfast", "bin"}},
+		[]string{"json", "junit", "errno", "lang", "j", "run", "failfast", "quiet", "bin"}},
 	{"calls", "calls [--json] [--junit FILE] [--transcript] [-j N] [--run REGEX] [--failfast] FILE...",
 		"Runs call scripts on cipc and on goipc, each side in a sandbox of its own, and compares their transcripts. Exit 0 when both sides meet every expectation alike, 1 else.",
-		[]string{"json", "junit", "transcript", "j", "run", "failfast", "bin"}},
+		[]string{"json", "junit", "transcript", "j", "run", "failfast", "quiet", "bin"}},
 	{"bench", "bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]",
 		"Runs the C, cgo and Go forms of every bench of the named mechanisms (all when none is named: pipe fifo mq unix tcp shm call) side by side.",
 		[]string{"json", "cpu", "reps", "quick", "bin"}},
@@ -58,6 +58,7 @@ var optionDocs = map[string]string{
 	"j":          "-j N            runs at once (default: two per CPU when runs are sandboxed, else 1)",
 	"run":        "--run REGEX     only the scenarios (MECHANISM/NAME) and call scripts (their file) it matches",
 	"failfast":   "--failfast      start no more runs after the first difference",
+	"quiet":      "--quiet         no progress on stderr (by default: one updated line on a terminal,\n                  a line per finished run elsewhere, and the first difference as soon as it shows)",
 	"form":       "--form F        the form to run: c, cgo, go or idiom",
 	"here":       "--here          run in the current directory, which keeps what the program leaves",
 	"deadline":   "--deadline D    kill the program after D (default 10s; 0: no deadline)",
@@ -156,7 +157,9 @@ type options struct {
 	jobs             int
 	run              *regexp.Regexp // --run: the scenarios and scripts to run
 	failfast         bool
-	progress         io.Writer     // a line per finished run, where stderr is a terminal
+	progress         io.Writer     // where progress goes: stderr, or nil with --quiet
+	tty              bool          // progress is a terminal: one line, updated
+	quiet            bool          // --quiet
 	here             bool          // run: in the current directory
 	deadline         time.Duration // run: kill the program after it
 	cpu, reps        int           // bench
@@ -195,6 +198,8 @@ func parse(c *command, args []string) (o *options, pos, after []string, dashed b
 			fs.StringVar(&runRE, "run", "", "")
 		case "failfast":
 			fs.BoolVar(&o.failfast, "failfast", false, "")
+		case "quiet":
+			fs.BoolVar(&o.quiet, "quiet", false, "")
 		case "form":
 			fs.StringVar(&o.form, "form", "", "")
 		case "here":

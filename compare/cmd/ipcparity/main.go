@@ -128,14 +128,17 @@ func stopped(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// terminal returns w when it is a terminal, for progress lines; nil else.
-func terminal(w io.Writer) io.Writer {
-	if f, ok := w.(*os.File); ok {
-		if _, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS); err == nil {
-			return w
-		}
+// showProgress sends progress to stderr, unless --quiet: on a terminal
+// one line that each finished run updates, elsewhere a line per run.
+func (o *options) showProgress(stderr io.Writer) {
+	if o.quiet {
+		return
 	}
-	return nil
+	o.progress = stderr
+	if f, ok := stderr.(*os.File); ok {
+		_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+		o.tty = err == nil
+	}
 }
 
 // selected keeps the scenarios that --run matches ("fifo/umask-000").
@@ -155,12 +158,12 @@ func (o *options) selected(scs []runner.Scenario) []runner.Scenario {
 // each is compare.Each with -j, and with --failfast the runs not yet
 // started are left out once one disagrees (their results stay zero and
 // are dropped by the caller).
-func each[T any](ctx context.Context, o *options, n int, f func(int) T, agrees func(T) bool, label func(int) string) []T {
+func each[T any](ctx context.Context, o *options, n int, f func(int) T, agrees func(T) bool, label func(int) string, explain func(io.Writer, T)) []T {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var mu sync.Mutex
 	done := make([]bool, n)
-	finished := 0
+	finished, told := 0, false
 	out := compare.Each(ctx, o.jobCount(), n, func(i int) T {
 		r := f(i)
 		mu.Lock()
@@ -171,7 +174,21 @@ func each[T any](ctx context.Context, o *options, n int, f func(int) T, agrees f
 			if !agrees(r) {
 				mark = "DIFF"
 			}
-			fmt.Fprintf(o.progress, "[%d/%d] %-4s %s\n", finished, n, mark, label(i))
+			line := fmt.Sprintf("[%d/%d] %-4s %s", finished, n, mark, label(i))
+			if o.tty {
+				fmt.Fprintf(o.progress, "\r\033[K%s", line)
+			} else {
+				fmt.Fprintln(o.progress, line)
+			}
+			if !agrees(r) && !told && ctx.Err() == nil {
+				// The first difference, now: the report comes at the end.
+				told = true
+				if o.tty {
+					fmt.Fprintln(o.progress)
+				}
+				fmt.Fprintln(o.progress, "first difference:")
+				explain(o.progress, r)
+			}
 		}
 		mu.Unlock()
 		if o.failfast && !agrees(r) {
@@ -179,6 +196,9 @@ func each[T any](ctx context.Context, o *options, n int, f func(int) T, agrees f
 		}
 		return r
 	})
+	if o.tty {
+		fmt.Fprint(o.progress, "\r\033[K")
+	}
 	var kept []T
 	for i, r := range out {
 		if done[i] {
@@ -186,6 +206,21 @@ func each[T any](ctx context.Context, o *options, n int, f func(int) T, agrees f
 		}
 	}
 	return kept
+}
+
+// explainResult writes the first run of r that differs from C.
+func explainResult(w io.Writer, r judge.Result) {
+	for _, rr := range r.Runs {
+		if rr.Verdict == judge.VerdictDifferent {
+			judge.ExplainRun(w, r, rr)
+			return
+		}
+	}
+}
+
+// explainScript writes how a call script's sides disagree.
+func explainScript(w io.Writer, r judge.ScriptResult) {
+	judge.ReportScripts(w, []judge.ScriptResult{r})
 }
 
 // jobCount is -j, or compare.Jobs() when it is not given.
@@ -263,13 +298,13 @@ func (c *command) do(ctx context.Context, o *options, pos, after []string, dashe
 	case "run":
 		return runOne(ctx, o, pos, stdout, stderr)
 	case "check":
-		o.progress = terminal(stderr)
+		o.showProgress(stderr)
 		return check(ctx, o, pos, stdout, stderr)
 	case "verify":
-		o.progress = terminal(stderr)
+		o.showProgress(stderr)
 		return verify(ctx, o, pos[0], after, stdout, stderr)
 	case "calls":
-		o.progress = terminal(stderr)
+		o.showProgress(stderr)
 		if len(pos) == 0 {
 			return 0, usageErr(c.name, "needs at least one FILE")
 		}
@@ -497,7 +532,7 @@ func check(ctx context.Context, o *options, names []string, stdout, stderr io.Wr
 	}
 	results := each(ctx, o, len(scs), func(i int) judge.Result {
 		return judge.Compare(ctx, scs[i], runner.Pairings(scs[i].Roles, forms))
-	}, func(r judge.Result) bool { return r.Agree }, func(i int) string { return scs[i].Mechanism + "/" + scs[i].Name })
+	}, func(r judge.Result) bool { return r.Agree }, func(i int) string { return scs[i].Mechanism + "/" + scs[i].Name }, explainResult)
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
@@ -507,7 +542,7 @@ func check(ctx context.Context, o *options, names []string, stdout, stderr io.Wr
 	}
 	scripts := each(ctx, o, len(files), func(i int) judge.ScriptResult {
 		return compare.RunScript(ctx, o.bin, files[i])
-	}, func(r judge.ScriptResult) bool { return r.Agree }, func(i int) string { return files[i] })
+	}, func(r judge.ScriptResult) bool { return r.Agree }, func(i int) string { return files[i] }, explainScript)
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
@@ -623,7 +658,7 @@ func verify(ctx context.Context, o *options, program string, command []string, s
 			}
 		}
 		return judge.Compare(ctx, sc, []runner.Pairing{ref, mine})
-	}, func(r judge.Result) bool { return r.Agree }, func(i int) string { return scs[i].Mechanism + "/" + scs[i].Name })
+	}, func(r judge.Result) bool { return r.Agree }, func(i int) string { return scs[i].Mechanism + "/" + scs[i].Name }, explainResult)
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
@@ -657,7 +692,7 @@ func calls(ctx context.Context, o *options, files []string, stdout, stderr io.Wr
 	}
 	scripts := each(ctx, o, len(files), func(i int) judge.ScriptResult {
 		return compare.RunScript(ctx, o.bin, files[i])
-	}, func(r judge.ScriptResult) bool { return r.Agree }, func(i int) string { return files[i] })
+	}, func(r judge.ScriptResult) bool { return r.Agree }, func(i int) string { return files[i] }, explainScript)
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)

@@ -294,3 +294,25 @@ func TestJUnitFile(t *testing.T) {
 		}
 	}
 }
+
+// Progress on stderr, where it is not a terminal: a line per finished run,
+// the first difference as soon as it shows; nothing with --quiet.
+func TestProgress(t *testing.T) {
+	bin := binDir(t)
+	port := []string{"pipe", "--", "sh", "-c", `printf 'Hello World\n'`}
+	var stdout, stderr bytes.Buffer
+	run(append([]string{"verify", "--bin", bin, "-j", "1", "--run", "pipe/(default|empty)$"}, port...), &stdout, &stderr)
+	for _, want := range []string{"[1/2] DIFF pipe/", "[2/2] DIFF pipe/", "first difference:\npipe/", "what differs from C:"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if n := strings.Count(stderr.String(), "first difference:"); n != 1 {
+		t.Errorf("the first difference told %d times", n)
+	}
+	stderr.Reset()
+	run(append([]string{"verify", "--bin", bin, "--quiet", "--run", "pipe/default$"}, port...), &stdout, &stderr)
+	if strings.Contains(stderr.String(), "[1/1]") || strings.Contains(stderr.String(), "first difference") {
+		t.Errorf("--quiet, yet progress on stderr:\n%s", stderr.String())
+	}
+}
