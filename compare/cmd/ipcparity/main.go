@@ -340,7 +340,11 @@ func mechanisms() []string {
 }
 
 func list(w io.Writer) (int, error) {
-	fmt.Fprintf(w, "forms: c (bin/c), cgo (bin/cgo), go (bin/go)\n\nprograms: %s\n", strings.Join(programs(), " "))
+	var forms []string
+	for _, f := range runner.BuiltinForms("bin") {
+		forms = append(forms, fmt.Sprintf("%s (bin/%s, language %s)", f.Name, f.Name, f.Lang))
+	}
+	fmt.Fprintf(w, "forms: %s\n\nprograms: %s\n", strings.Join(forms, ", "), strings.Join(programs(), " "))
 	mech := ""
 	for _, sc := range compare.Scenarios() {
 		if sc.Mechanism != mech {
