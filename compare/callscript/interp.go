@@ -232,6 +232,22 @@ func (c *Call) Counted(i int) ([]byte, error) {
 	return data[:n], nil
 }
 
+// maxBuffer bounds the buffers and repeated strings a script may ask for.
+const maxBuffer = 1 << 24
+
+// Buffer evaluates argument i, the size of the buffer that a call fills
+// (read's count), and returns a buffer of that size.
+func (c *Call) Buffer(i int) ([]byte, error) {
+	n, err := c.Int(i)
+	if err != nil {
+		return nil, err
+	}
+	if n < 0 || n > maxBuffer {
+		return nil, fmt.Errorf("%s: buffer size %d out of range (0 to %d)", c.Line.Call, n, maxBuffer)
+	}
+	return make([]byte, n), nil
+}
+
 // String is Bytes as a string.
 func (c *Call) String(i int) (string, error) {
 	b, err := c.Bytes(i)

@@ -151,12 +151,9 @@ func mqReceive(c *Call, timed bool) (int64, error) {
 		}
 		return 0, err
 	}
-	size, err := c.Int(2)
+	buf, err := c.Buffer(2)
 	if err != nil {
 		return 0, err
-	}
-	if size < 0 || size > 1<<24 {
-		return 0, fmt.Errorf("buffer size %d out of range", size)
 	}
 	noPrio, err := outArg(c, 3)
 	if err != nil {
@@ -167,7 +164,6 @@ func mqReceive(c *Call, timed bool) (int64, error) {
 	if noPrio {
 		pp = nil
 	}
-	buf := make([]byte, size)
 	var n int
 	var rerr error
 	if timed {

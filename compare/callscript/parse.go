@@ -326,8 +326,8 @@ func (p *parser) term() (*Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			if n < 0 || n > 1<<24 {
-				return nil, p.errorf("repeat count %d out of range (0 to %d)", n, 1<<24)
+			if n < 0 || n > maxBuffer {
+				return nil, p.errorf("repeat count %d out of range (0 to %d)", n, maxBuffer)
 			}
 			e.Rep = n
 			if n == 0 {

@@ -72,14 +72,10 @@ var Pipe = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		n, err := c.Int(2)
+		buf, err := c.Buffer(2)
 		if err != nil {
 			return 0, err
 		}
-		if n < 0 || n > 1<<24 {
-			return 0, fmt.Errorf("read count %d out of range", n)
-		}
-		buf := make([]byte, n)
 		got, rerr := api.Read(int(fd), buf)
 		if rerr != nil {
 			return -1, rerr

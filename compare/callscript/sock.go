@@ -401,18 +401,14 @@ var Sock = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		n, err := c.Int(2)
+		buf, err := c.Buffer(2)
 		if err != nil {
 			return 0, err
-		}
-		if n < 0 || n > 1<<24 {
-			return 0, fmt.Errorf("recv count %d out of range", n)
 		}
 		flags, err := c.Int(3)
 		if err != nil {
 			return 0, err
 		}
-		buf := make([]byte, n)
 		got, rerr := api.Recv(fd, buf, int(flags))
 		if rerr != nil {
 			return -1, rerr
