@@ -128,15 +128,7 @@ func (o Options) Verify(t *testing.T, program string, command ...string) {
 			if !parallel && len(sc.Sysctls) > 0 {
 				t.Skipf("paritytest: the scenario sets sysctls, which only a sandboxed run can: %v", runner.Sandboxed())
 			}
-			ref := make(runner.Pairing, len(sc.Roles))
-			mine := make(runner.Pairing, len(sc.Roles))
-			for i, r := range sc.Roles {
-				ref[i], mine[i] = c, c
-				if r == program {
-					mine[i] = user
-				}
-			}
-			res := judge.Compare(t.Context(), sc, []runner.Pairing{ref, mine})
+			res := judge.ComparePort(t.Context(), sc, program, c, user)
 			var b strings.Builder
 			judge.Report(&b, []judge.Result{res})
 			switch {

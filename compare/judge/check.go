@@ -198,3 +198,18 @@ func digestText(t runner.Text, dropped int64) runner.Text {
 	sum := sha256.Sum256([]byte(t))
 	return t[:min(len(t), TextKept)] + runner.Text(fmt.Sprintf("\n[... %d bytes kept in all, sha256 %x]\n", len(t), sum[:8]))
 }
+
+// ComparePort runs sc with C (ref) in every role, then with port in
+// program's role and C in the others, as ipcparity verify does, and
+// compares the two.
+func ComparePort(ctx context.Context, sc runner.Scenario, program string, ref, port runner.Form) Result {
+	c := make(runner.Pairing, len(sc.Roles))
+	mine := make(runner.Pairing, len(sc.Roles))
+	for i, r := range sc.Roles {
+		c[i], mine[i] = ref, ref
+		if r == program {
+			mine[i] = port
+		}
+	}
+	return Compare(ctx, sc, []runner.Pairing{c, mine})
+}

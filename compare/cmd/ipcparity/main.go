@@ -652,16 +652,7 @@ func verify(ctx context.Context, o *options, program string, command []string, s
 	user.ReportsErrno = o.errno
 	user.Lang = portLang(o.lang, path, stderr)
 	results := each(ctx, o, len(scs), func(k int) judge.Result {
-		sc := scs[k]
-		ref := make(runner.Pairing, len(sc.Roles))
-		mine := make(runner.Pairing, len(sc.Roles))
-		for i, r := range sc.Roles {
-			ref[i], mine[i] = c, c
-			if r == program {
-				mine[i] = user
-			}
-		}
-		return judge.Compare(ctx, sc, []runner.Pairing{ref, mine})
+		return judge.ComparePort(ctx, scs[k], program, c, user)
 	}, func(r judge.Result) bool { return r.Agree }, func(i int) string { return scs[i].Mechanism + "/" + scs[i].Name }, explainResult)
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
