@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 
@@ -69,14 +70,51 @@ func NewLang(tables ...Table) (*Lang, error) {
 	return l, nil
 }
 
-// errnoByName is the errno named name, as unix.ErrnoName names it, or 0.
-func errnoByName(name string) unix.Errno {
+// straceNames are strace's names for the errnos that x/sys/unix names
+// otherwise (95 is ENOTSUP there, 117 EFSCORRUPTED): transcripts name
+// every errno as strace does, on both sides.
+var straceNames = map[unix.Errno]string{
+	unix.EOPNOTSUPP: "EOPNOTSUPP",
+	unix.EUCLEAN:    "EUCLEAN",
+}
+
+// errnoAliases are the second names that glibc's headers give errnos
+// (<bits/errno.h>, <asm-generic/errno.h>). A script may expect an errno by
+// either name; the transcript shows strace's. The values are this
+// architecture's (EDEADLOCK is an errno of its own on MIPS and SPARC).
+var errnoAliases = map[string]unix.Errno{
+	"EWOULDBLOCK": unix.EWOULDBLOCK,
+	"EDEADLOCK":   unix.EDEADLOCK,
+	"ENOTSUP":     unix.ENOTSUP,
+}
+
+// ErrnoName is the name strace gives e, as transcripts show it.
+func ErrnoName(e unix.Errno) string {
+	if n, ok := straceNames[e]; ok {
+		return n
+	}
+	return report.ErrnoName(e)
+}
+
+// errnoNumbers maps every name a script may expect (strace's and glibc's
+// aliases) to its errno.
+var errnoNumbers = sync.OnceValue(func() map[string]unix.Errno {
+	m := map[string]unix.Errno{}
 	for e := unix.Errno(1); e < 4096; e++ {
-		if unix.ErrnoName(e) == name {
-			return e
+		if n := unix.ErrnoName(e); n != "" {
+			m[ErrnoName(e)] = e
 		}
 	}
-	return 0
+	for n, e := range errnoAliases {
+		m[n] = e
+	}
+	return m
+})
+
+// errnoByName is the errno named name (strace's name or one of glibc's
+// aliases), or 0.
+func errnoByName(name string) unix.Errno {
+	return errnoNumbers()[name]
 }
 
 // Call is one call being carried out: its arguments, the variables of the
@@ -411,7 +449,7 @@ func (l *Lang) Exec(s *Script, api sides.API, run string, w io.Writer) (mismatch
 		}
 		if callErr != nil {
 			e := callErr.(unix.Errno)
-			result = fmt.Sprintf("-1 %s (%s)", report.ErrnoName(e), api.Errors.Strerror(e))
+			result = fmt.Sprintf("-1 %s (%s)", ErrnoName(e), api.Errors.Strerror(e))
 		}
 		fmt.Fprintf(w, "%s(%s) = %s\n", line.Call, strings.Join(parts, ", "), result)
 		if x := line.Expect; x != nil {
@@ -425,7 +463,7 @@ func (l *Lang) Exec(s *Script, api sides.API, run string, w io.Writer) (mismatch
 				} else {
 					vars[x.Bind] = ret
 				}
-			case x.Errno != "" && (callErr == nil || report.ErrnoName(callErr.(unix.Errno)) != x.Errno):
+			case x.Errno != "" && (callErr == nil || callErr.(unix.Errno) != errnoByName(x.Errno)):
 				problem = "expected -1 " + x.Errno + ", got " + result
 			case x.Value != nil && (callErr != nil || ret != *x.Value):
 				problem = fmt.Sprintf("expected %d, got %s", *x.Value, result)

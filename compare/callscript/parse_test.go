@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
 
 	"github.com/ipcparity/ipcparity/internal/sides/goside"
 )
@@ -110,5 +111,44 @@ func TestParseSysctls(t *testing.T) {
 	want := map[string]string{"fs/mqueue/msg_max": "64", "fs/mqueue/msgsize_max": "16384"}
 	if diff := cmp.Diff(want, s.Sysctls); diff != "" {
 		t.Errorf("sysctls: mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestErrnoAliases: a script may expect an errno by any of glibc's names,
+// and the transcript shows strace's.
+func TestErrnoAliases(t *testing.T) {
+	for name, want := range map[string]unix.Errno{
+		"EAGAIN": unix.EAGAIN, "EWOULDBLOCK": unix.EAGAIN,
+		"EOPNOTSUPP": unix.EOPNOTSUPP, "ENOTSUP": unix.EOPNOTSUPP,
+		"EDEADLK": unix.EDEADLK, "EDEADLOCK": unix.EDEADLOCK,
+		"EUCLEAN": unix.EUCLEAN, "EPIPE": unix.EPIPE,
+	} {
+		if got := errnoByName(name); got != want {
+			t.Errorf("errnoByName(%s) = %d, want %d", name, got, want)
+		}
+	}
+	for e, want := range map[unix.Errno]string{unix.EAGAIN: "EAGAIN", unix.EOPNOTSUPP: "EOPNOTSUPP", unix.EDEADLK: "EDEADLK", unix.EUCLEAN: "EUCLEAN"} {
+		if got := ErrnoName(e); got != want {
+			t.Errorf("ErrnoName(%d) = %s, want strace's %s", e, got, want)
+		}
+	}
+	if _, err := lang.Parse("bad.calls", "close(3) = -1 EFSCORRUPTED"); err == nil {
+		t.Errorf("EFSCORRUPTED, a name of the kernel's alone, parsed")
+	}
+	s, err := lang.Parse("alias.calls", "pipe2([$r, $w], O_NONBLOCK) = 0\nread($r, buf, 1) = -1 EWOULDBLOCK\nsocket(AF_UNIX, SOCK_DGRAM, 0) = $d\nlisten($d, 1) = -1 ENOTSUP\nlisten($d, 1) = -1 EOPNOTSUPP\nlisten($d, 1) = -1 EAGAIN\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	mism, err := lang.Exec(s, goside.API(), "t", &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"alias.calls:6: listen($d, 1) = -1 EAGAIN: expected -1 EAGAIN, got -1 EOPNOTSUPP (Operation not supported)"}
+	if diff := cmp.Diff(want, mism); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(out.String(), ", buf, 1) = -1 EAGAIN (") || strings.Count(out.String(), "= -1 EOPNOTSUPP (") != 3 {
+		t.Errorf("transcript:\n%s", out.String())
 	}
 }
