@@ -133,12 +133,24 @@ type Call struct {
 	// Bound is what a "= $var" binds when the call set it, instead of the
 	// returned number (a mapping, a semaphore).
 	Bound any
+	// at is the argument last looked at, -1 before any: a script error
+	// names its column.
+	at int
+}
+
+// column is the column of the argument last looked at, or of the call.
+func (c *Call) column() int {
+	if c.at >= 0 && c.at < len(c.Line.Args) {
+		return c.Line.Args[c.at].Col
+	}
+	return c.Line.Col
 }
 
 // NArgs is the number of arguments given.
 func (c *Call) NArgs() int { return len(c.Line.Args) }
 
 func (c *Call) arg(i int) (*Expr, error) {
+	c.at = i
 	if i >= len(c.Line.Args) {
 		return nil, fmt.Errorf("%s takes at least %d arguments", c.Line.Call, i+1)
 	}
@@ -182,7 +194,7 @@ func (c *Call) evalInt(e *Expr) (int64, error) {
 	case ExprVar:
 		v, ok := c.vars[e.Name]
 		if !ok {
-			return 0, fmt.Errorf("$%s is not bound", e.Name)
+			return 0, unboundError(e.Name)
 		}
 		n, ok := v.(int64)
 		if !ok {
@@ -194,6 +206,13 @@ func (c *Call) evalInt(e *Expr) (int64, error) {
 	}
 	return 0, fmt.Errorf("%s: expected a number", e.Src)
 }
+
+// unboundError is the error of a call whose argument is a variable not
+// bound: the script's error, unless an earlier line that should have bound
+// the variable failed (then the call is skipped).
+type unboundError string
+
+func (e unboundError) Error() string { return "$" + string(e) + " is not bound" }
 
 // Ints checks that the call has n arguments and evaluates each as an
 // integer, as Int does.
@@ -310,7 +329,7 @@ func (c *Call) Handle(i int) (any, error) {
 	}
 	v, ok := c.vars[e.Name]
 	if !ok {
-		return nil, fmt.Errorf("$%s is not bound", e.Name)
+		return nil, unboundError(e.Name)
 	}
 	return v, nil
 }
@@ -420,27 +439,47 @@ func (c *Call) render(e *Expr) string {
 	return e.Src
 }
 
-// Exec runs a script on one side and writes its transcript to w. It
-// returns the lines whose result was not the one the script expects, and
-// an error if the script itself is wrong (an unbound variable, a bad
-// argument), naming the file and line.
-func (l *Lang) Exec(s *Script, api sides.API, run string, w io.Writer) (mismatches []string, err error) {
+// Outcome is what Exec found besides the transcript.
+type Outcome struct {
+	// Mismatches are the lines whose result was not the one the script
+	// expects: "file:N: TEXT: expected ..., got ...".
+	Mismatches []string
+	// Skipped are the lines not run because a variable they use was not
+	// bound, since the line that should have bound it failed or was
+	// skipped: "file:N: TEXT: skipped ($q not bound: line 7 failed)".
+	Skipped []string
+	// Calls counts the calls made (the lines not skipped).
+	Calls int
+}
+
+// Exec runs a script on one side and writes its transcript to w, a line
+// for each line of the script. A line that uses a variable which an
+// earlier line failed to bind is not run: its transcript line says
+// "= skipped ($q not bound: line 7 failed)", and the rest of the script
+// runs. Exec returns the mismatches and skipped lines, and an error if the
+// script itself is wrong (a variable never bound, a bad argument), naming
+// the file, line and column.
+func (l *Lang) Exec(s *Script, api sides.API, run string, w io.Writer) (out Outcome, err error) {
 	vars := map[string]any{}
+	// unbound says why a variable that a line should have bound is not.
+	unbound := map[string]string{}
 	for i := range s.Lines {
 		line := &s.Lines[i]
-		c := &Call{lang: l, api: &api, Line: line, vars: vars, run: run, shown: make([]string, len(line.Args))}
+		c := &Call{lang: l, api: &api, Line: line, vars: vars, run: run, shown: make([]string, len(line.Args)), at: -1}
+		// A call evaluates its arguments before it makes the call: one
+		// that is a variable an earlier line failed to bind skips it.
 		ret, callErr := l.calls[line.Call](c)
+		if name, ok := callErr.(unboundError); ok && unbound[string(name)] != "" {
+			why := fmt.Sprintf("$%s not bound: %s", string(name), unbound[string(name)])
+			fmt.Fprintf(w, "%s(%s) = skipped (%s)\n", line.Call, c.renderArgs(), why)
+			out.Skipped = append(out.Skipped, fmt.Sprintf("%s:%d: %s: skipped (%s)", s.File, line.N, line.Text, why))
+			c.markUnbound(unbound, fmt.Sprintf("line %d was skipped", line.N))
+			continue
+		}
+		out.Calls++
 		if callErr != nil {
 			if _, isErrno := callErr.(unix.Errno); !isErrno {
-				return mismatches, fmt.Errorf("%s:%d: %v", s.File, line.N, callErr)
-			}
-		}
-		parts := make([]string, len(line.Args))
-		for k, a := range line.Args {
-			if c.shown[k] != "" {
-				parts[k] = c.shown[k]
-			} else {
-				parts[k] = c.render(a)
+				return out, fmt.Errorf("%s:%d:%d: %v", s.File, line.N, c.column(), callErr)
 			}
 		}
 		result := strconv.FormatInt(ret, 10)
@@ -451,7 +490,7 @@ func (l *Lang) Exec(s *Script, api sides.API, run string, w io.Writer) (mismatch
 			e := callErr.(unix.Errno)
 			result = fmt.Sprintf("-1 %s (%s)", ErrnoName(e), api.Errors.Strerror(e))
 		}
-		fmt.Fprintf(w, "%s(%s) = %s\n", line.Call, strings.Join(parts, ", "), result)
+		fmt.Fprintf(w, "%s(%s) = %s\n", line.Call, c.renderArgs(), result)
 		if x := line.Expect; x != nil {
 			var problem string
 			switch {
@@ -469,11 +508,53 @@ func (l *Lang) Exec(s *Script, api sides.API, run string, w io.Writer) (mismatch
 				problem = fmt.Sprintf("expected %d, got %s", *x.Value, result)
 			}
 			if problem != "" {
-				mismatches = append(mismatches, fmt.Sprintf("%s:%d: %s: %s", s.File, line.N, line.Text, problem))
+				out.Mismatches = append(out.Mismatches, fmt.Sprintf("%s:%d: %s: %s", s.File, line.N, line.Text, problem))
 			}
 		}
+		if callErr != nil {
+			c.markUnbound(unbound, fmt.Sprintf("line %d failed", line.N))
+		}
 	}
-	return mismatches, nil
+	return out, nil
+}
+
+// markUnbound records, for each variable the call's line names that is
+// not bound after it (the array pipe fills, the $var after =), why: the
+// line failed or was skipped. A variable the line should have bound anew
+// (= $q) loses its old value.
+func (c *Call) markUnbound(unbound map[string]string, why string) {
+	if x := c.Line.Expect; x != nil && x.Bind != "" {
+		delete(c.vars, x.Bind)
+		unbound[x.Bind] = why
+	}
+	walkVars(c.Line.Args, func(name string) {
+		if _, ok := c.vars[name]; !ok && unbound[name] == "" {
+			unbound[name] = why
+		}
+	})
+}
+
+// walkVars calls f with the name of each variable in es, nested ones too.
+func walkVars(es []*Expr, f func(name string)) {
+	for _, e := range es {
+		if e.Kind == ExprVar {
+			f(e.Name)
+		}
+		walkVars(e.Elems, f)
+	}
+}
+
+// renderArgs is the call's arguments as the transcript shows them.
+func (c *Call) renderArgs() string {
+	parts := make([]string, len(c.Line.Args))
+	for k, a := range c.Line.Args {
+		if c.shown[k] != "" {
+			parts[k] = c.shown[k]
+		} else {
+			parts[k] = c.render(a)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Main interprets the call script named by its one command-line argument
@@ -508,15 +589,18 @@ func Main(api sides.API, l *Lang) {
 		os.Exit(2)
 	}
 	run := strings.TrimPrefix(os.Getenv("IPC_NAME"), "/")
-	mismatches, err := l.Exec(s, api, run, os.Stdout)
-	for _, m := range mismatches {
+	out, err := l.Exec(s, api, run, os.Stdout)
+	for _, m := range out.Mismatches {
 		fmt.Fprintln(os.Stderr, m)
+	}
+	if n := len(out.Skipped); n > 0 {
+		fmt.Fprintf(os.Stderr, "%d of %d calls skipped, their variables not bound; the first: %s\n", n, len(s.Lines), out.Skipped[0])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	if len(mismatches) > 0 {
+	if len(out.Mismatches) > 0 || len(out.Skipped) > 0 {
 		os.Exit(1)
 	}
 	os.Exit(0)

@@ -49,6 +49,7 @@ const sysctlPrefix = "#sysctl "
 // ScriptLine is one call of a script.
 type ScriptLine struct {
 	N    int // line number, from 1
+	Col  int // column of the call's name, from 1
 	Text string
 	Call string
 	Args []*Expr
@@ -92,6 +93,8 @@ type Expr struct {
 	Field string
 	// Src is the argument as written.
 	Src string
+	// Col is the column where it starts, from 1.
+	Col int
 }
 
 // ParseFile reads and parses a call script.
@@ -181,11 +184,12 @@ func (p *parser) line() (*ScriptLine, error) {
 	if p.peek() == 0 {
 		return nil, nil
 	}
+	col := p.pos + 1
 	name := p.ident()
 	if name == "" {
 		return nil, p.errorf("expected a call, found %q", p.src[p.pos])
 	}
-	l := &ScriptLine{Call: name}
+	l := &ScriptLine{Call: name, Col: col}
 	if err := p.expect('('); err != nil {
 		return nil, err
 	}
@@ -291,7 +295,7 @@ func (p *parser) expr() (*Expr, error) {
 	if p.peek() != '|' {
 		return first, nil
 	}
-	or := &Expr{Kind: ExprOr, Elems: []*Expr{first}}
+	or := &Expr{Kind: ExprOr, Elems: []*Expr{first}, Col: first.Col}
 	for p.peek() == '|' {
 		p.pos++
 		t, err := p.term()
@@ -409,6 +413,7 @@ func (p *parser) term() (*Expr, error) {
 		e = &Expr{Kind: ExprName, Name: name}
 	}
 	e.Src = strings.TrimSpace(p.src[start:p.pos])
+	e.Col = start + 1
 	return e, nil
 }
 

@@ -79,7 +79,7 @@ func TestScriptErrorsNameTheLine(t *testing.T) {
 	}
 	var out strings.Builder
 	_, err = lang.Exec(s, goside.API(), "t", &out)
-	if err == nil || err.Error() != "unbound.calls:4: $nope is not bound" {
+	if err == nil || err.Error() != "unbound.calls:4:7: $nope is not bound" {
 		t.Errorf("got %v", err)
 	}
 }
@@ -90,10 +90,11 @@ func TestExpectationsAreChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	mism, err := lang.Exec(s, goside.API(), "t", &out)
+	o, err := lang.Exec(s, goside.API(), "t", &out)
 	if err != nil {
 		t.Fatal(err)
 	}
+	mism := o.Mismatches
 	want := []string{
 		`wrong.calls:2: write($r, "x", 1) = 1: expected 1, got -1 EBADF (Bad file descriptor)`,
 		`wrong.calls:3: close($r) = -1 EBADF: expected -1 EBADF, got 0`,
@@ -140,15 +141,71 @@ func TestErrnoAliases(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	mism, err := lang.Exec(s, goside.API(), "t", &out)
+	o, err := lang.Exec(s, goside.API(), "t", &out)
 	if err != nil {
 		t.Fatal(err)
 	}
+	mism := o.Mismatches
 	want := []string{"alias.calls:6: listen($d, 1) = -1 EAGAIN: expected -1 EAGAIN, got -1 EOPNOTSUPP (Operation not supported)"}
 	if diff := cmp.Diff(want, mism); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
 	if !strings.Contains(out.String(), ", buf, 1) = -1 EAGAIN (") || strings.Count(out.String(), "= -1 EOPNOTSUPP (") != 3 {
 		t.Errorf("transcript:\n%s", out.String())
+	}
+}
+
+// TestFailedBindingSkips: a line that fails to bind its variable is a
+// mismatch, and the lines that use the variable are skipped, with the line
+// to blame; the rest of the script runs.
+func TestFailedBindingSkips(t *testing.T) {
+	s, err := lang.Parse("skip.calls", `mq_open("/nonexistent$RUN", O_RDWR) = $q1
+pipe2([$r, $w], 12345678) = 0
+mq_send($q1, "x", 1, 0) = 0
+fcntl($q1, F_GETFL) = $fl
+close($fl)
+write($w, "x", 1) = 1
+pipe([$a, $b]) = 0
+close($a) = 0
+close($b) = 0
+close($q1)
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	o, err := lang.Exec(s, goside.API(), "t", &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantMism := []string{
+		`skip.calls:1: mq_open("/nonexistent$RUN", O_RDWR) = $q1: expected success, got -1 ENOENT (No such file or directory)`,
+		`skip.calls:2: pipe2([$r, $w], 12345678) = 0: expected 0, got -1 EINVAL (Invalid argument)`,
+	}
+	if diff := cmp.Diff(wantMism, o.Mismatches); diff != "" {
+		t.Errorf("mismatches (-want +got):\n%s", diff)
+	}
+	wantSkipped := []string{
+		`skip.calls:3: mq_send($q1, "x", 1, 0) = 0: skipped ($q1 not bound: line 1 failed)`,
+		`skip.calls:4: fcntl($q1, F_GETFL) = $fl: skipped ($q1 not bound: line 1 failed)`,
+		`skip.calls:5: close($fl): skipped ($fl not bound: line 4 was skipped)`,
+		`skip.calls:6: write($w, "x", 1) = 1: skipped ($w not bound: line 2 failed)`,
+		`skip.calls:10: close($q1): skipped ($q1 not bound: line 1 failed)`,
+	}
+	if diff := cmp.Diff(wantSkipped, o.Skipped); diff != "" {
+		t.Errorf("skipped (-want +got):\n%s", diff)
+	}
+	if o.Calls != 5 {
+		t.Errorf("%d calls made, want 5", o.Calls)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != len(s.Lines) {
+		t.Fatalf("%d transcript lines for %d script lines:\n%s", len(lines), len(s.Lines), out.String())
+	}
+	if want := `mq_send($q1, "x", 1, 0) = skipped ($q1 not bound: line 1 failed)`; lines[2] != want {
+		t.Errorf("transcript line 3:\n got  %s\n want %s", lines[2], want)
+	}
+	if !strings.HasPrefix(lines[6], "pipe([") || !strings.HasSuffix(lines[6], "]) = 0") {
+		t.Errorf("transcript line 7 %q: the calls after a skipped one run", lines[6])
 	}
 }

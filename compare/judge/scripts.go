@@ -25,6 +25,26 @@ type ScriptResult struct {
 	// Diff is cmp.Diff(cipc's lines, goipc's lines).
 	Diff  string `json:"diff,omitempty"`
 	Agree bool   `json:"agree"`
+	// Calls and Skipped count the calls cipc's run made and the lines it
+	// skipped, their variables not bound since an earlier line failed.
+	Calls   int `json:"calls"`
+	Skipped int `json:"skipped,omitempty"`
+}
+
+// skippedMark is how a transcript line of a skipped call ends its call:
+// "mq_send($q, ...) = skipped ($q not bound: line 7 failed)".
+const skippedMark = ") = skipped ("
+
+// countCalls counts the calls a transcript shows made and skipped.
+func countCalls(transcript string) (calls, skipped int) {
+	for l := range strings.Lines(transcript) {
+		if strings.Contains(l, skippedMark) {
+			skipped++
+		} else {
+			calls++
+		}
+	}
+	return calls, skipped
 }
 
 // noRaceExitSleep spares a race-enabled interpreter the second the race
@@ -75,6 +95,7 @@ func RunScript(ctx context.Context, lang *callscript.Lang, file string, sides []
 			res.Problems[side] = append(res.Problems[side], "left behind: "+l)
 		}
 	}
+	res.Calls, res.Skipped = countCalls(res.Transcripts[runner.SideC])
 	res.Diff = cmp.Diff(lines[0], lines[1])
 	res.Agree = res.Diff == "" && len(res.Problems) == 0
 	if len(res.Problems) == 0 {
@@ -94,7 +115,11 @@ func ReportScripts(w io.Writer, results []ScriptResult) {
 		} else {
 			agree++
 		}
-		fmt.Fprintf(w, "%-4s %s (%d calls)\n", mark, r.File, strings.Count(r.Transcripts[runner.SideC], "\n"))
+		counts := fmt.Sprintf("%d calls", r.Calls)
+		if r.Skipped > 0 {
+			counts += fmt.Sprintf(", %d skipped", r.Skipped)
+		}
+		fmt.Fprintf(w, "%-4s %s (%s)\n", mark, r.File, counts)
 		for _, side := range []string{"script", runner.SideC, runner.SideGo} {
 			for _, p := range r.Problems[side] {
 				fmt.Fprintf(w, "     %s: %s\n", side, p)
