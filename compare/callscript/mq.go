@@ -42,8 +42,12 @@ import (
 // it is (for the values the kernel refuses, and for times long past), or a
 // time relative to the call, {tv_sec=+S, tv_nsec=+N}: the clock is read
 // when the call is made and S seconds and N nanoseconds are added, the sum
-// carried into tv_sec. Either both fields carry + or neither does; a
-// missing field is 0.
+// carried into tv_sec. A relative S or N may be negative, written +-S
+// ({tv_sec=+-1, tv_nsec=+0} is a second before the call). The fields may
+// be mixed one way: {tv_sec=+S, tv_nsec=N} is S seconds from now with
+// tv_nsec N passed as it is (to give the kernel a tv_nsec it refuses, in a
+// time to come); an absolute tv_sec with a relative tv_nsec is an error. A
+// missing field is 0, of the other field's kind.
 //
 // mq_notify with SIGEV_SIGNAL first makes the interpreter catch the signal
 // (signal.Notify), so that a notification that fires does not end it; the
@@ -93,7 +97,9 @@ func outArg(c *Call, i int) (isNull bool, err error) {
 }
 
 // deadlineArg evaluates argument i as a deadline: NULL, {tv_sec=S,
-// tv_nsec=N}, or {tv_sec=+S, tv_nsec=+N} relative to now.
+// tv_nsec=N} absolute, {tv_sec=+S, tv_nsec=+N} relative to now (S and N
+// may be negative: +-1), or {tv_sec=+S, tv_nsec=N}, S seconds from now with
+// tv_nsec N as it is.
 func deadlineArg(c *Call, i int) (*unix.Timespec, error) {
 	if c.IsNull(i) {
 		return nil, nil
@@ -103,25 +109,34 @@ func deadlineArg(c *Call, i int) (*unix.Timespec, error) {
 		return nil, err
 	}
 	e, _ := c.arg(i)
-	relative := 0
+	relative := map[string]bool{}
 	for _, el := range e.Elems {
-		if strings.HasPrefix(el.Src, "+") {
-			relative++
+		relative[el.Field] = strings.HasPrefix(el.Src, "+")
+	}
+	// A missing field is 0, of the other field's kind.
+	for field, other := range map[string]string{"tv_sec": "tv_nsec", "tv_nsec": "tv_sec"} {
+		if _, given := relative[field]; !given {
+			relative[field] = relative[other]
 		}
 	}
-	ts := unix.Timespec{Sec: f["tv_sec"], Nsec: f["tv_nsec"]}
-	switch relative {
-	case 0:
-		return &ts, nil
-	case len(e.Elems):
-		var now unix.Timespec
-		if err := unix.ClockGettime(unix.CLOCK_REALTIME, &now); err != nil {
-			return nil, err
-		}
-		abs := unix.NsecToTimespec(now.Nano() + ts.Sec*1e9 + ts.Nsec)
-		return &abs, nil
+	sec, nsec := f["tv_sec"], f["tv_nsec"]
+	if !relative["tv_sec"] && !relative["tv_nsec"] {
+		return &unix.Timespec{Sec: sec, Nsec: nsec}, nil
 	}
-	return nil, fmt.Errorf("%s: either every field is relative (+N) or none", e.Src)
+	if !relative["tv_sec"] {
+		return nil, fmt.Errorf("%s: a relative tv_nsec (+N) needs a relative tv_sec (+S): an absolute second with nanoseconds from now means nothing", e.Src)
+	}
+	var now unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_REALTIME, &now); err != nil {
+		return nil, err
+	}
+	if !relative["tv_nsec"] {
+		// S seconds from now, tv_nsec as given, unchecked: a time to
+		// come with a tv_nsec the kernel refuses.
+		return &unix.Timespec{Sec: now.Sec + sec, Nsec: nsec}, nil
+	}
+	abs := unix.NsecToTimespec(now.Nano() + sec*1e9 + nsec)
+	return &abs, nil
 }
 
 // mqTransfer checks the number of arguments of a send or a receive (one

@@ -17,8 +17,8 @@ import (
 //	fcntl($w, F_GETPIPE_SZ) = $size
 //	write($w, "x"*65536, 65536)
 //
-// Arguments are integers (42, -1, 0x10, 0600, and +20, whose + a call may
-// give a meaning: a relative deadline), names of constants joined
+// Arguments are integers (42, -1, 0x10, 0600, and +20 or +-20, whose + a
+// call may give a meaning: a relative deadline), names of constants joined
 // with | (O_CREAT|O_RDWR), strings with C escapes ("a\n\xff"), a string
 // repeated ("x"*65536), variables ($q), arrays ([$r, $w]), structures
 // ({mq_maxmsg=1, mq_msgsize=16}), NULL, and a lower-case name (buf)
@@ -272,13 +272,17 @@ func (p *parser) ident() string {
 func (p *parser) number() (int64, error) {
 	p.skip()
 	start := p.pos
-	if p.pos < len(p.src) && (p.src[p.pos] == '-' || p.src[p.pos] == '+') {
+	if p.pos < len(p.src) && p.src[p.pos] == '+' {
+		p.pos++
+	}
+	// +-N: a relative value below zero (a deadline in the past).
+	if p.pos < len(p.src) && p.src[p.pos] == '-' {
 		p.pos++
 	}
 	for p.pos < len(p.src) && (p.src[p.pos] == 'x' || p.src[p.pos] == 'X' || strings.IndexByte("0123456789abcdefABCDEF", p.src[p.pos]) >= 0) {
 		p.pos++
 	}
-	v, err := strconv.ParseInt(p.src[start:p.pos], 0, 64)
+	v, err := strconv.ParseInt(strings.TrimPrefix(p.src[start:p.pos], "+"), 0, 64)
 	if err != nil {
 		return 0, p.errorf("bad number %q", p.src[start:p.pos])
 	}

@@ -209,3 +209,58 @@ close($q1)
 		t.Errorf("transcript line 7 %q: the calls after a skipped one run", lines[6])
 	}
 }
+
+// TestDeadlines: relative fields may be negative (+-1), tv_sec may be
+// relative with tv_nsec absolute, and the other mixture is an error.
+func TestDeadlines(t *testing.T) {
+	var now unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_REALTIME, &now); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		arg      string
+		sec      int64 // from now when rel
+		nsec     int64 // exact unless rel
+		rel, err bool
+	}{
+		{arg: "{tv_sec=-1, tv_nsec=0}", sec: -1},
+		{arg: "{tv_sec=+-1, tv_nsec=+0}", sec: -1, rel: true},
+		{arg: "{tv_sec=+-1}", sec: -1, rel: true},
+		{arg: "{tv_sec=+2, tv_nsec=1000000000}", sec: 2, nsec: 1000000000},
+		{arg: "{tv_sec=+2, tv_nsec=-1}", sec: 2, nsec: -1},
+		{arg: "{tv_sec=5, tv_nsec=+1}", err: true},
+	} {
+		s, err := lang.Parse("d.calls", "sem_timedwait($s, "+tc.arg+")")
+		if err != nil {
+			t.Errorf("%s: %v", tc.arg, err)
+			continue
+		}
+		c := &Call{lang: lang, Line: &s.Lines[0], vars: map[string]any{}}
+		ts, err := deadlineArg(c, 1)
+		switch {
+		case tc.err:
+			if err == nil || !strings.Contains(err.Error(), "needs a relative tv_sec") {
+				t.Errorf("%s: got %v, %v; want an error", tc.arg, ts, err)
+			}
+			continue
+		case err != nil:
+			t.Errorf("%s: %v", tc.arg, err)
+			continue
+		}
+		if tc.rel {
+			// now-1s, give or take the test's own time.
+			d := ts.Nano() - (now.Nano() + tc.sec*1e9)
+			if d < 0 || d > 5e9 {
+				t.Errorf("%s: %d.%09d is %d ns after now%+ds", tc.arg, ts.Sec, ts.Nsec, d, tc.sec)
+			}
+			continue
+		}
+		want := tc.sec
+		if tc.arg[len("{tv_sec=")] == '+' {
+			want += now.Sec
+		}
+		if ts.Nsec != tc.nsec || ts.Sec < want || ts.Sec > want+5 {
+			t.Errorf("%s: got %d.%d, want %d.%d", tc.arg, ts.Sec, ts.Nsec, want, tc.nsec)
+		}
+	}
+}
