@@ -557,11 +557,18 @@ func (c *Call) renderArgs() string {
 	return strings.Join(parts, ", ")
 }
 
+// ScriptErrorPrefix starts the line on stderr with which Main says that
+// the script is wrong (it does not parse, a variable was never bound, an
+// argument is not what the call takes), and exits 2: what follows is
+// "file:line:column: what".
+const ScriptErrorPrefix = "script error: "
+
 // Main interprets the call script named by its one command-line argument
 // (with --stdin, the text comes on stdin and the argument only names it)
 // on one side (cipc's or goipc's API), prints its transcript on stdout and
 // exits: 0 when every call gave the result the script expects, 1 when one
-// did not (each named on stderr), 2 when the script is wrong. The commands
+// did not or calls were skipped (each named on stderr), 2 when the script
+// is wrong (said on stderr after ScriptErrorPrefix). The commands
 // ipccalls of cipc and goipc are this function. IPC_NAME, when set, is the
 // token that replaces $RUN in names.
 func Main(api sides.API, l *Lang) {
@@ -585,7 +592,7 @@ func Main(api sides.API, l *Lang) {
 		s, err = l.ParseFile(file)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintln(os.Stderr, ScriptErrorPrefix+err.Error())
 		os.Exit(2)
 	}
 	run := strings.TrimPrefix(os.Getenv("IPC_NAME"), "/")
@@ -597,7 +604,7 @@ func Main(api sides.API, l *Lang) {
 		fmt.Fprintf(os.Stderr, "%d of %d calls skipped, their variables not bound; the first: %s\n", n, len(s.Lines), out.Skipped[0])
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintln(os.Stderr, ScriptErrorPrefix+err.Error())
 		os.Exit(2)
 	}
 	if len(out.Mismatches) > 0 || len(out.Skipped) > 0 {

@@ -106,8 +106,8 @@ func (l *Lang) ParseFile(path string) (*Script, error) {
 	return l.Parse(path, string(data))
 }
 
-// Parse parses the text of a call script. Errors name the file and
-// line: "pipe.calls:3: ...".
+// Parse parses the text of a call script. Errors name the file, line and
+// column: "pipe.calls:3:17: ...".
 func (l *Lang) Parse(file, text string) (*Script, error) {
 	s := &Script{File: file}
 	for i, raw := range strings.Split(text, "\n") {
@@ -115,7 +115,8 @@ func (l *Lang) Parse(file, text string) (*Script, error) {
 			name, value, ok := strings.Cut(strings.TrimSpace(rest), "=")
 			name, value = strings.TrimSpace(name), strings.TrimSpace(value)
 			if !ok || name == "" || value == "" || strings.Contains(name, "..") {
-				return nil, fmt.Errorf("%s:%d: expected %sNAME=VALUE (fs/mqueue/msg_max=64)", file, i+1, sysctlPrefix)
+				col := len(raw) - len(strings.TrimLeft(raw, " \t")) + 1
+				return nil, fmt.Errorf("%s:%d:%d: expected %sNAME=VALUE (fs/mqueue/msg_max=64)", file, i+1, col, sysctlPrefix)
 			}
 			if s.Sysctls == nil {
 				s.Sysctls = map[string]string{}
@@ -126,7 +127,7 @@ func (l *Lang) Parse(file, text string) (*Script, error) {
 		p := &parser{lang: l, src: raw}
 		line, err := p.line()
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %v", file, i+1, err)
+			return nil, fmt.Errorf("%s:%d:%v", file, i+1, err)
 		}
 		if line == nil {
 			continue
@@ -134,7 +135,7 @@ func (l *Lang) Parse(file, text string) (*Script, error) {
 		line.N = i + 1
 		line.Text = strings.TrimSpace(p.src[:p.end])
 		if _, ok := l.calls[line.Call]; !ok {
-			return nil, fmt.Errorf("%s:%d: unknown call %q (known: %s)", file, i+1, line.Call, strings.Join(l.Calls(), ", "))
+			return nil, fmt.Errorf("%s:%d:%d: unknown call %q (known: %s)", file, i+1, line.Col, line.Call, strings.Join(l.Calls(), ", "))
 		}
 		s.Lines = append(s.Lines, *line)
 	}
@@ -166,7 +167,8 @@ func (p *parser) peek() byte {
 }
 
 func (p *parser) errorf(format string, args ...any) error {
-	return fmt.Errorf("column %d: "+format, append([]any{p.pos + 1}, args...)...)
+	// Parse puts "file:line:" before it.
+	return fmt.Errorf("%d: "+format, append([]any{p.pos + 1}, args...)...)
 }
 
 func (p *parser) expect(c byte) error {
@@ -412,6 +414,7 @@ func (p *parser) term() (*Expr, error) {
 			break
 		}
 		if _, ok := p.lang.symbols[name]; !ok {
+			p.pos = start // the column where the name starts
 			return nil, p.errorf("unknown constant %s", name)
 		}
 		e = &Expr{Kind: ExprName, Name: name}

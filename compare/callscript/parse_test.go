@@ -23,18 +23,19 @@ var lang = func() *Lang {
 
 func TestParseScriptRejects(t *testing.T) {
 	for _, tc := range []struct{ text, want string }{
-		{"pipe([$r, $w]) = 0\nwrite($r, \"x, 1)", "bad.calls:2: column 17: unterminated string"},
-		{"frobnicate(1)", `bad.calls:1: unknown call "frobnicate"`},
-		{"close(3", `bad.calls:1: column 8: expected ')', found the end of the line`},
-		{"close(O_BOGUS)", "bad.calls:1: column 14: unknown constant O_BOGUS"},
-		{"close(3) = -1 ENOTANERRNO", "bad.calls:1: column 26: expected an errno name (EAGAIN) after -1"},
-		{"close(3) =", "bad.calls:1: column 11: expected a result after ="},
-		{"close(3) junk", `bad.calls:1: column 10: unexpected "junk" after the call`},
-		{"write(4, \"\\q\", 1)", `bad.calls:1: column 13: unknown escape \q`},
-		{"write(4, \"x\"*-1, 1)", "bad.calls:1: column 16: repeat count -1 out of range"},
+		{"pipe([$r, $w]) = 0\nwrite($r, \"x, 1)", "bad.calls:2:17: unterminated string"},
+		{"frobnicate(1)", `bad.calls:1:1: unknown call "frobnicate"`},
+		{"close(3", `bad.calls:1:8: expected ')', found the end of the line`},
+		{"close(O_BOGUS)", "bad.calls:1:7: unknown constant O_BOGUS"},
+		{"close(3) = -1 ENOTANERRNO", "bad.calls:1:26: expected an errno name (EAGAIN) after -1"},
+		{"close(3) =", "bad.calls:1:11: expected a result after ="},
+		{"close(3) junk", `bad.calls:1:10: unexpected "junk" after the call`},
+		{"write(4, \"\\q\", 1)", `bad.calls:1:13: unknown escape \q`},
+		{"write(4, \"x\"*-1, 1)", "bad.calls:1:16: repeat count -1 out of range"},
 		{"# only a comment\n\n", "bad.calls: no calls"},
-		{"close(3) = $", "bad.calls:1: column 13: expected a variable name after $"},
-		{"#sysctl fs/mqueue/msg_max\nclose(3)", "bad.calls:1: expected #sysctl NAME=VALUE"},
+		{"close(3) = $", "bad.calls:1:13: expected a variable name after $"},
+		{"#sysctl fs/mqueue/msg_max\nclose(3)", "bad.calls:1:1: expected #sysctl NAME=VALUE"},
+		{"close(1)\n  frobnicate(1)", `bad.calls:2:3: unknown call "frobnicate"`},
 	} {
 		_, err := lang.Parse("bad.calls", tc.text)
 		if err == nil {

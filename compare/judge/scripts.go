@@ -18,6 +18,11 @@ import (
 // ScriptResult is a script run on both sides.
 type ScriptResult struct {
 	File string `json:"file"`
+	// Error is set when the script is wrong rather than the sides in
+	// disagreement: the file cannot be read, does not parse, or a run
+	// found it wrong (a variable never bound, a bad argument). It names
+	// the file, line and column: "f.calls:3:7: $q is not bound".
+	Error string `json:"error,omitempty"`
 	// Transcripts by side, and each side's complaints (results the script
 	// did not expect, leftovers, a wrong script).
 	Transcripts map[string]string   `json:"transcripts"`
@@ -63,7 +68,8 @@ func RunScript(ctx context.Context, lang *callscript.Lang, file string, sides []
 		script, err = lang.Parse(file, string(text))
 	}
 	if err != nil {
-		res.Problems["script"] = []string{err.Error()}
+		res.Error = err.Error()
+		res.Problems = nil
 		return res
 	}
 	lines := make([][]string, len(sides))
@@ -82,8 +88,18 @@ func RunScript(ctx context.Context, lang *callscript.Lang, file string, sides []
 		p := out.Procs[0]
 		res.Transcripts[side] = string(p.Stdout)
 		lines[i] = strings.SplitAfter(string(p.Stdout), "\n")
-		if p.Stderr != "" {
-			res.Problems[side] = append(res.Problems[side], strings.Split(strings.TrimSpace(string(p.Stderr)), "\n")...)
+		for _, l := range strings.Split(strings.TrimSpace(string(p.Stderr)), "\n") {
+			if msg, ok := strings.CutPrefix(l, callscript.ScriptErrorPrefix); ok && p.Exit == 2 {
+				if res.Error == "" {
+					res.Error = msg
+				} else if res.Error != msg {
+					res.Error += "; " + side + ": " + msg
+				}
+				continue
+			}
+			if l != "" {
+				res.Problems[side] = append(res.Problems[side], l)
+			}
 		}
 		if p.Exit != 0 && p.Stderr == "" {
 			res.Problems[side] = append(res.Problems[side], fmt.Sprintf("exit %d %s", p.Exit, p.Signal))
@@ -97,18 +113,37 @@ func RunScript(ctx context.Context, lang *callscript.Lang, file string, sides []
 	}
 	res.Calls, res.Skipped = countCalls(res.Transcripts[runner.SideC])
 	res.Diff = cmp.Diff(lines[0], lines[1])
-	res.Agree = res.Diff == "" && len(res.Problems) == 0
+	res.Agree = res.Diff == "" && len(res.Problems) == 0 && res.Error == ""
 	if len(res.Problems) == 0 {
 		res.Problems = nil
 	}
 	return res
 }
 
+// reportProblems writes a script's problems, side by side, and its diff.
+func reportProblems(w io.Writer, r ScriptResult) {
+	for _, side := range []string{runner.SideC, runner.SideGo} {
+		for _, p := range r.Problems[side] {
+			fmt.Fprintf(w, "     %s: %s\n", side, p)
+		}
+	}
+	if r.Diff != "" {
+		fmt.Fprintf(w, "     mismatch (-cipc +goipc):\n%s", indent(r.Diff))
+	}
+}
+
 // ReportScripts writes the results of call scripts: each file, whether the
-// sides agree, and where they do not, the diff and the problems.
+// sides agree, and where they do not, the diff and the problems. A script
+// that is wrong shows as "ERROR file:line:column: what".
 func ReportScripts(w io.Writer, results []ScriptResult) {
 	agree := 0
 	for _, r := range results {
+		if r.Error != "" {
+			// The script is wrong: what the sides did does not count.
+			fmt.Fprintf(w, "ERROR %s\n", r.Error)
+			reportProblems(w, r)
+			continue
+		}
 		mark := "ok"
 		if !r.Agree {
 			mark = "DIFF"
@@ -120,14 +155,7 @@ func ReportScripts(w io.Writer, results []ScriptResult) {
 			counts += fmt.Sprintf(", %d skipped", r.Skipped)
 		}
 		fmt.Fprintf(w, "%-4s %s (%s)\n", mark, r.File, counts)
-		for _, side := range []string{"script", runner.SideC, runner.SideGo} {
-			for _, p := range r.Problems[side] {
-				fmt.Fprintf(w, "     %s: %s\n", side, p)
-			}
-		}
-		if r.Diff != "" {
-			fmt.Fprintf(w, "     mismatch (-cipc +goipc):\n%s", indent(r.Diff))
-		}
+		reportProblems(w, r)
 	}
 	fmt.Fprintf(w, "%d of %d call scripts agree between cipc and goipc\n", agree, len(results))
 }

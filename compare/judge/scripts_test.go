@@ -3,8 +3,13 @@
 package judge
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ipcparity/ipcparity/compare/callscript"
 )
 
 // A transcript's skipped lines are counted apart from the calls made, and
@@ -22,5 +27,33 @@ func TestScriptSkippedCounted(t *testing.T) {
 	want := "DIFF a.calls (2 calls, 1 skipped)\nok   b.calls (4 calls)\n1 of 2 call scripts agree between cipc and goipc\n"
 	if b.String() != want {
 		t.Errorf("report:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+// A script that cannot be read or does not parse is an error naming the
+// file, line and column, not a difference, and the report says ERROR.
+func TestScriptErrors(t *testing.T) {
+	lang, err := callscript.NewLang(callscript.Pipe, callscript.Mq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.calls")
+	if err := os.WriteFile(bad, []byte("pipe([$r, $w]) = 0\nclose(O_BOGUS)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{
+		bad:                              bad + ":2:7: unknown constant O_BOGUS",
+		filepath.Join(dir, "none.calls"): "open " + filepath.Join(dir, "none.calls") + ": no such file or directory",
+	} {
+		r := RunScript(context.Background(), lang, file, nil, nil)
+		if r.Error != want || r.Agree || len(r.Problems) != 0 {
+			t.Errorf("%s: Error %q, Agree %v, Problems %v; want Error %q", file, r.Error, r.Agree, r.Problems, want)
+		}
+		var b strings.Builder
+		ReportScripts(&b, []ScriptResult{r})
+		if wantReport := "ERROR " + want + "\n0 of 1 call scripts agree between cipc and goipc\n"; b.String() != wantReport {
+			t.Errorf("report:\n%s\nwant:\n%s", b.String(), wantReport)
+		}
 	}
 }
