@@ -56,6 +56,23 @@ func countCalls(transcript string) (calls, skipped int) {
 // detector sleeps at exit.
 const noRaceExitSleep = "GORACE=atexit_sleep_ms=0"
 
+// blockedLine names the line a run that had not ended by its deadline was
+// blocked in. The interpreter writes a transcript line for each line of the
+// script once its call returns (or is skipped), each in one write to its
+// unbuffered stdout, so the line after the last one written is the one
+// whose call blocked: "timeout in line 7: mq_receive($q, buf, 8, NULL)".
+// When the runner dropped part of stdout, the count is lost.
+func blockedLine(s *callscript.Script, stdout string, dropped int64) string {
+	if dropped > 0 {
+		return "timeout (the transcript was cut, so the line is unknown)"
+	}
+	n := strings.Count(stdout, "\n")
+	if n >= len(s.Lines) {
+		return "timeout after the last call"
+	}
+	return fmt.Sprintf("timeout in line %d: %s", s.Lines[n].N, s.Lines[n].Text)
+}
+
 // RunScript parses a call script in lang and runs it on each side (cipc and goipc: sides[i]
 // runs the program "ipccalls" of its form, see runner.ScriptSides), each in
 // a run of its own, and compares their transcripts line by line. probes
@@ -101,11 +118,11 @@ func RunScript(ctx context.Context, lang *callscript.Lang, file string, sides []
 				res.Problems[side] = append(res.Problems[side], l)
 			}
 		}
-		if p.Exit != 0 && p.Stderr == "" {
+		switch {
+		case p.Timeout:
+			res.Problems[side] = append(res.Problems[side], blockedLine(script, string(p.Stdout), p.StdoutDropped))
+		case p.Exit != 0 && p.Stderr == "":
 			res.Problems[side] = append(res.Problems[side], fmt.Sprintf("exit %d %s", p.Exit, p.Signal))
-		}
-		if p.Timeout {
-			res.Problems[side] = append(res.Problems[side], "timeout")
 		}
 		for _, l := range out.Leftovers {
 			res.Problems[side] = append(res.Problems[side], "left behind: "+l)

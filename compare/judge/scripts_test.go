@@ -57,3 +57,30 @@ func TestScriptErrors(t *testing.T) {
 		}
 	}
 }
+
+// A run that timed out names the line whose call blocked: the one after
+// the last transcript line.
+func TestBlockedLine(t *testing.T) {
+	lang, err := callscript.NewLang(callscript.Pipe, callscript.Mq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := lang.Parse("t.calls", "# blocks\npipe([$r, $w]) = 0\n\nread($r, buf, 1)   # for ever\nclose($w)\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		stdout  string
+		dropped int64
+		want    string
+	}{
+		{"pipe([3, 4]) = 0\n", 0, "timeout in line 4: read($r, buf, 1)"},
+		{"", 0, "timeout in line 2: pipe([$r, $w]) = 0"},
+		{"pipe([3, 4]) = 0\nread(3, \"x\", 1) = 1\nclose(4) = 0\n", 0, "timeout after the last call"},
+		{"pipe([3, 4]) = 0\n", 10, "timeout (the transcript was cut, so the line is unknown)"},
+	} {
+		if got := blockedLine(s, tc.stdout, tc.dropped); got != tc.want {
+			t.Errorf("%q: got %q, want %q", tc.stdout, got, tc.want)
+		}
+	}
+}
