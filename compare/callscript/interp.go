@@ -265,6 +265,10 @@ func (c *Call) Bytes(i int) ([]byte, error) {
 		return nil, fmt.Errorf("%s: expected a string", e.Src)
 	}
 	s := strings.ReplaceAll(e.Str, "$RUN", c.run)
+	if e.Rep > 0 && int64(len(s))*e.Rep > maxBuffer {
+		// The parser checked the string as written; $RUN may be longer.
+		return nil, fmt.Errorf("%s: repeated string of %d bytes: at most %d (16 MiB)", e.Src, int64(len(s))*e.Rep, maxBuffer)
+	}
 	if e.Rep > 0 {
 		s = strings.Repeat(s, int(e.Rep))
 	}
@@ -289,7 +293,8 @@ func (c *Call) Counted(i int) ([]byte, error) {
 	return data[:n], nil
 }
 
-// maxBuffer bounds the buffers and repeated strings a script may ask for.
+// maxBuffer bounds the buffers and repeated strings a script may ask for,
+// in bytes (16 MiB).
 const maxBuffer = 1 << 24
 
 // Buffer evaluates argument i, the size of the buffer that a call fills

@@ -339,6 +339,10 @@ func (p *parser) term() (*Expr, error) {
 			if n < 0 || n > maxBuffer {
 				return nil, p.errorf("repeat count %d out of range (0 to %d)", n, maxBuffer)
 			}
+			if size := n * int64(len(s)); size > maxBuffer {
+				p.pos = start
+				return nil, p.errorf("repeated string of %d bytes (%d × %d): at most %d (16 MiB)", size, len(s), n, maxBuffer)
+			}
 			e.Rep = n
 			if n == 0 {
 				e.Str = ""

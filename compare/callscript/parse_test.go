@@ -33,6 +33,7 @@ func TestParseScriptRejects(t *testing.T) {
 		{"write(4, \"\\q\", 1)", `bad.calls:1:13: unknown escape \q`},
 		{"write(4, \"x\"*-1, 1)", "bad.calls:1:16: repeat count -1 out of range"},
 		{"# only a comment\n\n", "bad.calls: no calls"},
+		{"write(4, \"" + strings.Repeat("x", 64) + "\"*16777216, 1)", "bad.calls:1:10: repeated string of 1073741824 bytes (64 × 16777216): at most 16777216 (16 MiB)"},
 		{"close(3) = $", "bad.calls:1:13: expected a variable name after $"},
 		{"#sysctl fs/mqueue/msg_max\nclose(3)", "bad.calls:1:1: expected #sysctl NAME=VALUE"},
 		{"close(1)\n  frobnicate(1)", `bad.calls:2:3: unknown call "frobnicate"`},
@@ -263,5 +264,22 @@ func TestDeadlines(t *testing.T) {
 		if ts.Nsec != tc.nsec || ts.Sec < want || ts.Sec > want+5 {
 			t.Errorf("%s: got %d.%d, want %d.%d", tc.arg, ts.Sec, ts.Nsec, want, tc.nsec)
 		}
+	}
+}
+
+// A repeated string may be 16 MiB at most, as written and once $RUN is
+// replaced.
+func TestRepeatedStringLimit(t *testing.T) {
+	if _, err := lang.Parse("ok.calls", `write(4, "xy"*8388608, 1)`); err != nil {
+		t.Errorf("16 MiB: %v", err)
+	}
+	s, err := lang.Parse("run.calls", "pipe([$r, $w]) = 0\nwrite($w, \"$RUN\"*4194304, 1)\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	_, err = lang.Exec(s, goside.API(), "longtoken", &out)
+	if want := `run.calls:2:11: "$RUN"*4194304: repeated string of 37748736 bytes: at most 16777216 (16 MiB)`; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
 	}
 }
