@@ -99,8 +99,12 @@ func WriteJUnit(w io.Writer, results []Result, scripts []ScriptResult) error {
 	for _, sr := range scripts {
 		s := junitSuite{Name: sr.File}
 		c := junitCase{Name: sr.File, Classname: "ipcparity.calls"}
-		if !sr.Agree {
-			var b strings.Builder
+		var b strings.Builder
+		switch {
+		case sr.Error != "":
+			ReportScripts(&b, []ScriptResult{sr})
+			c.Error = &junitProblem{Message: "the script is wrong: " + firstLine(sr.Error), Type: "error", Text: xmlText(b.String())}
+		case !sr.Agree:
 			ReportScripts(&b, []ScriptResult{sr})
 			c.Failure = &junitProblem{Message: "cipc and goipc disagree", Type: "difference", Text: xmlText(b.String())}
 		}

@@ -39,6 +39,7 @@ func junitResults() ([]Result, []ScriptResult) {
 	scripts := []ScriptResult{
 		{File: "testdata/calls/pipe_ebadf.calls", Agree: true, Transcripts: map[string]string{"cipc": "close(3) = 0\n"}},
 		{File: "testdata/calls/pipe_eagain.calls", Diff: "- a\n+ b\n", Transcripts: map[string]string{"cipc": "a\n"}},
+		{File: "bad.calls", Error: "bad.calls:1:7: unknown call \"frob\""},
 	}
 	return results, scripts
 }
@@ -59,8 +60,8 @@ func TestJUnit(t *testing.T) {
 	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Tests != 8 || doc.Failures != 2 || doc.Errors != 1 || len(doc.Suites) != 3 {
-		t.Errorf("tests %d failures %d errors %d suites %d: want 8, 2, 1 and 3", doc.Tests, doc.Failures, doc.Errors, len(doc.Suites))
+	if doc.Tests != 9 || doc.Failures != 2 || doc.Errors != 2 || len(doc.Suites) != 4 {
+		t.Errorf("tests %d failures %d errors %d suites %d: want 9, 2, 2 and 4", doc.Tests, doc.Failures, doc.Errors, len(doc.Suites))
 	}
 	cases := map[string]junitCase{}
 	for _, s := range doc.Suites {
@@ -79,6 +80,9 @@ func TestJUnit(t *testing.T) {
 	}
 	if c := cases["testdata/calls/pipe_eagain.calls"]; c.Failure == nil {
 		t.Errorf("a script whose sides disagree passed: %+v", c)
+	}
+	if c := cases["bad.calls"]; c.Error == nil || c.Failure != nil || !strings.Contains(c.Error.Message, "unknown call") {
+		t.Errorf("a wrong script is not an error: %+v", c)
 	}
 }
 

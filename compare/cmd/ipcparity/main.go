@@ -158,7 +158,7 @@ func (o *options) selected(scs []runner.Scenario) []runner.Scenario {
 // each is compare.Each with -j, and with --failfast the runs not yet
 // started are left out once one disagrees (their results stay zero and
 // are dropped by the caller).
-func each[T any](ctx context.Context, o *options, n int, f func(int) T, agrees func(T) bool, label func(int) string, explain func(io.Writer, T)) []T {
+func each[T any](ctx context.Context, o *options, n int, f func(int) T, mark func(T) string, label func(int) string, explain func(io.Writer, T)) []T {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var mu sync.Mutex
@@ -169,18 +169,15 @@ func each[T any](ctx context.Context, o *options, n int, f func(int) T, agrees f
 		mu.Lock()
 		done[i] = true
 		finished++
+		m := mark(r)
 		if o.progress != nil {
-			mark := "ok"
-			if !agrees(r) {
-				mark = "DIFF"
-			}
-			line := fmt.Sprintf("[%d/%d] %-4s %s", finished, n, mark, label(i))
+			line := fmt.Sprintf("[%d/%d] %-5s %s", finished, n, m, label(i))
 			if o.tty {
 				fmt.Fprintf(o.progress, "\r\033[K%s", line)
 			} else {
 				fmt.Fprintln(o.progress, line)
 			}
-			if !agrees(r) && !told && ctx.Err() == nil {
+			if m != "ok" && !told && ctx.Err() == nil {
 				// The first difference, now: the report comes at the end.
 				told = true
 				if o.tty {
@@ -191,7 +188,7 @@ func each[T any](ctx context.Context, o *options, n int, f func(int) T, agrees f
 			}
 		}
 		mu.Unlock()
-		if o.failfast && !agrees(r) {
+		if o.failfast && m != "ok" {
 			cancel()
 		}
 		return r
@@ -206,6 +203,25 @@ func each[T any](ctx context.Context, o *options, n int, f func(int) T, agrees f
 		}
 	}
 	return kept
+}
+
+// resultMark marks a scenario's result in the progress: ok or DIFF.
+func resultMark(r judge.Result) string {
+	if r.Agree {
+		return "ok"
+	}
+	return "DIFF"
+}
+
+// scriptMark marks a script's result: ok, DIFF, or ERROR for a wrong script.
+func scriptMark(r judge.ScriptResult) string {
+	switch {
+	case r.Error != "":
+		return "ERROR"
+	case r.Agree:
+		return "ok"
+	}
+	return "DIFF"
 }
 
 // explainResult writes the first run of r that differs from C.
@@ -536,7 +552,7 @@ func check(ctx context.Context, o *options, names []string, stdout, stderr io.Wr
 	}
 	results := each(ctx, o, len(scs), func(i int) judge.Result {
 		return judge.Compare(ctx, scs[i], runner.Pairings(scs[i].Roles, forms))
-	}, func(r judge.Result) bool { return r.Agree }, func(i int) string { return scs[i].Mechanism + "/" + scs[i].Name }, explainResult)
+	}, resultMark, func(i int) string { return scs[i].Mechanism + "/" + scs[i].Name }, explainResult)
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
@@ -546,7 +562,7 @@ func check(ctx context.Context, o *options, names []string, stdout, stderr io.Wr
 	}
 	scripts := each(ctx, o, len(files), func(i int) judge.ScriptResult {
 		return compare.RunScript(ctx, o.bin, files[i])
-	}, func(r judge.ScriptResult) bool { return r.Agree }, func(i int) string { return files[i] }, explainScript)
+	}, scriptMark, func(i int) string { return files[i] }, explainScript)
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
@@ -593,6 +609,13 @@ func verdict(o *options, cmd string, results []judge.Result, scripts []judge.Scr
 	}
 	if failed != nil {
 		return 0, failed
+	}
+	// A wrong script is an error, not a disagreement; the report named
+	// each (ERROR file:line:column).
+	for _, s := range scripts {
+		if s.Error != "" {
+			return 0, errors.New("a call script is wrong (ERROR above)")
+		}
 	}
 	if !ok {
 		return 1, nil
@@ -653,7 +676,7 @@ func verify(ctx context.Context, o *options, program string, command []string, s
 	user.Lang = portLang(o.lang, path, stderr)
 	results := each(ctx, o, len(scs), func(k int) judge.Result {
 		return judge.ComparePort(ctx, scs[k], program, c, user)
-	}, func(r judge.Result) bool { return r.Agree }, func(i int) string { return scs[i].Mechanism + "/" + scs[i].Name }, explainResult)
+	}, resultMark, func(i int) string { return scs[i].Mechanism + "/" + scs[i].Name }, explainResult)
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
@@ -687,7 +710,7 @@ func calls(ctx context.Context, o *options, files []string, stdout, stderr io.Wr
 	}
 	scripts := each(ctx, o, len(files), func(i int) judge.ScriptResult {
 		return compare.RunScript(ctx, o.bin, files[i])
-	}, func(r judge.ScriptResult) bool { return r.Agree }, func(i int) string { return files[i] }, explainScript)
+	}, scriptMark, func(i int) string { return files[i] }, explainScript)
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)

@@ -316,3 +316,19 @@ func TestProgress(t *testing.T) {
 		t.Errorf("--quiet, yet progress on stderr:\n%s", stderr.String())
 	}
 }
+
+// A script that is wrong only when it runs (a variable never bound) is an
+// error, exit 2, not a disagreement between the sides.
+func TestScriptWrongAtRunTime(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "bad.calls")
+	if err := os.WriteFile(f, []byte("pipe([$r, $w]) = 0\nclose($nope)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"calls", "--bin", binDir(t), "--quiet", f}, &stdout, &stderr); code != 2 {
+		t.Errorf("exit %d, want 2\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "ERROR "+f+":2:7: $nope is not bound") || strings.Contains(stdout.String(), "DIFF") {
+		t.Errorf("the report does not call it an error:\n%s", stdout.String())
+	}
+}
