@@ -302,7 +302,7 @@ func TestProgress(t *testing.T) {
 	port := []string{"pipe", "--", "sh", "-c", `printf 'Hello World\n'`}
 	var stdout, stderr bytes.Buffer
 	run(append([]string{"verify", "--bin", bin, "-j", "1", "--run", "pipe/(default|empty)$"}, port...), &stdout, &stderr)
-	for _, want := range []string{"[1/2] DIFF pipe/", "[2/2] DIFF pipe/", "first difference:\npipe/", "what differs from C:"} {
+	for _, want := range []string{"[1/2] DIFF  pipe/", "[2/2] DIFF  pipe/", "first difference:\npipe/", "what differs from C:"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
 		}
