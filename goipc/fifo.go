@@ -55,6 +55,8 @@ func fifoName() string {
 	return "named_pipe"
 }
 
+// steps: fifo_reader
+
 // FifoReaderMain is the fifo_reader program of c_reference/fifo.c, the
 // notes' "Named Pipe API-Reader": it creates the FIFO (IPC_NAME, default
 // "named_pipe") with mode 0644, waits in open for a writer, copies the FIFO
@@ -64,28 +66,30 @@ func fifoName() string {
 func FifoReaderMain(args []string) (int, error) {
 	name := fifoName()
 	const permission = unix.S_IRUSR | unix.S_IWUSR | unix.S_IRGRP | unix.S_IROTH // 644
-	if err := Mkfifo(name, permission); err != nil {
+	if err := Mkfifo(name, permission); err != nil {                             // step 1: mkfifo
 		return exitFailure, err
 	}
 
-	fd, err := Open(name, unix.O_RDONLY, 0)
+	fd, err := Open(name, unix.O_RDONLY, 0) // step 2: open
 	if fd < 0 {
 		return exitFailure, err
 	}
 
 	var buf [1]byte
 	for {
-		if n, _ := Read(fd, buf[:]); n <= 0 {
+		if n, _ := Read(fd, buf[:]); n <= 0 { // step 3: copy
 			break
 		}
 		Write(unix.Stdout, buf[:])
 	}
-	Write(unix.Stdout, []byte("\n"))
+	Write(unix.Stdout, []byte("\n")) // step 4: newline
 
-	Close(fd)
-	Unlink(name)
+	Close(fd)    // step 5: close
+	Unlink(name) // step 6: unlink
 	return 0, nil
 }
+
+// steps: fifo_writer
 
 // FifoWriterMain is the fifo_writer program of c_reference/fifo.c, the
 // notes' "Named Pipe API-Writer": it opens the FIFO (IPC_NAME, default
@@ -99,14 +103,14 @@ func FifoWriterMain(args []string) (int, error) {
 	}
 
 	name := fifoName()
-	fd, err := Open(name, unix.O_WRONLY, 0)
+	fd, err := Open(name, unix.O_WRONLY, 0) // step 1: open
 	if fd < 0 {
 		return exitFailure, err
 	}
 
 	msg := message
-	Write(fd, []byte(msg))
+	Write(fd, []byte(msg)) // step 2: write
 
-	Close(fd)
+	Close(fd) // step 3: close
 	return 0, nil
 }

@@ -92,6 +92,8 @@ func FcntlInt(fd int, cmd int, arg int) (int, error) {
 // two descriptors, which it inherits as a forked child would.
 const pipeChildEnv = "GOIPC_PIPE_CHILD"
 
+// steps: pipe
+
 // PipeMain is the pipe program of c_reference/pipe.c: the parent writes the
 // message (args[1], default "Hello World!") into a pipe and the child copies
 // the pipe to standard output one byte at a time, then a newline.
@@ -112,8 +114,8 @@ func PipeMain(args []string) (int, error) {
 		message = args[1]
 	}
 
-	var pipefd [2]int // pipefd[0]: read-end, pipefd[1]: write-end
-	if err := Pipe(pipefd[:]); err != nil {
+	var pipefd [2]int                       // pipefd[0]: read-end, pipefd[1]: write-end
+	if err := Pipe(pipefd[:]); err != nil { // step 1: pipe
 		return exitFailure, err
 	}
 
@@ -126,7 +128,7 @@ func PipeMain(args []string) (int, error) {
 	if err != nil {
 		return exitFailure, err
 	}
-	child, err := os.StartProcess(self, args[:1], &os.ProcAttr{
+	child, err := os.StartProcess(self, args[:1], &os.ProcAttr{ // step 2: fork known:fork
 		Env:   append(os.Environ(), pipeChildEnv+"="+strconv.Itoa(pipefd[0])+","+strconv.Itoa(pipefd[1])),
 		Files: []*os.File{os.Stdin, os.Stdout, os.Stderr},
 	})
@@ -138,30 +140,30 @@ func PipeMain(args []string) (int, error) {
 		return exitFailure, err
 	}
 	pipeParent(pipefd, message)
-	child.Wait() // wait(NULL): the status is not looked at
+	child.Wait() // wait(NULL): the status is not looked at; step 6: wait
 	return 0, nil
 }
 
 func pipeParent(pipefd [2]int, msg string) {
-	Close(pipefd[0]) // Close read-end
+	Close(pipefd[0]) // Close read-end; step 3: close-read
 
-	Write(pipefd[1], []byte(msg))
-	Close(pipefd[1]) // Close write-end -> reader will see EOF
+	Write(pipefd[1], []byte(msg)) // step 4: write
+	Close(pipefd[1])              // Close write-end -> reader will see EOF; step 5: close-write
 }
 
 func pipeChild(pipefd [2]int) {
-	Close(pipefd[1]) // Close write-end
+	Close(pipefd[1]) // Close write-end; step 7: child-close-write
 
 	var buf [1]byte
 	for {
-		if n, _ := Read(pipefd[0], buf[:]); n <= 0 {
+		if n, _ := Read(pipefd[0], buf[:]); n <= 0 { // step 8: copy
 			break
 		}
 		Write(unix.Stdout, buf[:])
 	}
-	Write(unix.Stdout, []byte("\n"))
+	Write(unix.Stdout, []byte("\n")) // step 9: newline
 
-	Close(pipefd[0]) // Close read-end too
+	Close(pipefd[0]) // Close read-end too; step 10: child-close-read
 }
 
 // parsePipeFds parses "R,W" into p.

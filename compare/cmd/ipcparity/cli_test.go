@@ -47,6 +47,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"run", "--help"}, "usage: ipcparity run "},
 		{[]string{"bench", "-h"}, "usage: ipcparity bench "},
 		{[]string{"help", "bench"}, "usage: ipcparity bench "},
+		{[]string{"explain", "-h"}, "usage: ipcparity explain "},
 		{[]string{"--version"}, "ipcparity "},
 	} {
 		var stdout, stderr bytes.Buffer

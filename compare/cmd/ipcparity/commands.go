@@ -39,6 +39,9 @@ var commands = []command{
 	{"calls", "calls [--json] [--junit FILE] [--transcript] [-j N] [--run REGEX] [--failfast] FILE...",
 		"Runs call scripts on cipc and on goipc, each side in a sandbox of its own, and compares their transcripts. Exit 0 when both sides meet every expectation alike, 1 else.",
 		[]string{"json", "junit", "transcript", "j", "run", "failfast", "quiet", "bin"}},
+	{"explain", "explain [--width N] [--src DIR] PROGRAM",
+		"Prints PROGRAM's C, its literal Go translation (goipc) and its idiomatic Go form (goidiom) in columns, aligned step by step by the step markers in their sources, with * on each step that shows a known difference between C and Go, and under it the difference's reason and the scenarios that show it. The sources are read from the module's checkout above ipcparity's directory or the working directory.",
+		[]string{"width", "src"}},
 	{"bench", "bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]",
 		"Runs the C, cgo and Go forms of every bench of the named mechanisms (all when none is named: pipe fifo mq unix tcp shm call) side by side.",
 		[]string{"json", "cpu", "reps", "quick", "bin"}},
@@ -64,6 +67,8 @@ var optionDocs = map[string]string{
 	"deadline":   "--deadline D    kill the program after D (default 10s; 0: no deadline)",
 	"cpu":        "--cpu N         pin both processes of every run to CPU N (default 0; -1: unpinned)",
 	"reps":       "--reps N        repetitions of every bench (default 5)",
+	"width":      "--width N       the columns fit N characters (default 120; 60 at least)",
+	"src":        "--src DIR       the module's checkout, whose sources explain reads (default: found above\n                  ipcparity's directory or the working directory)",
 	"quick":      "--quick         tiny counts: a smoke test, not a measurement",
 }
 
@@ -164,6 +169,8 @@ type options struct {
 	deadline         time.Duration // run: kill the program after it
 	cpu, reps        int           // bench
 	quick            bool          // bench
+	width            int           // explain: the terminal's width
+	src              string        // explain: the module's directory
 }
 
 // parse reads the options of command c anywhere among args, up to a "--"
@@ -212,6 +219,10 @@ func parse(c *command, args []string) (o *options, pos, after []string, dashed b
 			fs.IntVar(&o.reps, "reps", 5, "")
 		case "quick":
 			fs.BoolVar(&o.quick, "quick", false, "")
+		case "width":
+			fs.IntVar(&o.width, "width", 120, "")
+		case "src":
+			fs.StringVar(&o.src, "src", "", "")
 		default:
 			panic("ipcparity: no option " + name)
 		}

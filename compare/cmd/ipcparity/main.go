@@ -8,6 +8,7 @@
 //	ipcparity check [--json] [-j N] [--run REGEX] [--failfast] [PROGRAM|MECHANISM...]
 //	ipcparity verify [--json] [--errno] [--lang L] [-j N] [--run REGEX] [--failfast] PROGRAM -- COMMAND [ARGS]
 //	ipcparity calls [--json] [--transcript] [-j N] [--run REGEX] [--failfast] FILE...
+//	ipcparity explain [--width N] [--src DIR] PROGRAM
 //	ipcparity bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]
 //	ipcparity help [COMMAND]
 //	ipcparity --version
@@ -47,6 +48,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ipcparity/ipcparity/compare"
+	"github.com/ipcparity/ipcparity/compare/explain"
 	"github.com/ipcparity/ipcparity/compare/judge"
 	"github.com/ipcparity/ipcparity/compare/runner"
 	"github.com/ipcparity/ipcparity/compare/scenarios"
@@ -304,6 +306,9 @@ func (c *command) do(ctx context.Context, o *options, pos, after []string, dashe
 			return 0, usageErr(c.name, "takes no arguments")
 		}
 		return list(stdout)
+	}
+	if c.name == "explain" {
+		return explainCmd(o, pos, stdout)
 	}
 	if runner.Sandboxed() != nil {
 		// Without namespaces, runs name their objects with a token, and a
@@ -913,4 +918,45 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// explainCmd prints a program's C, goipc and goidiom forms side by side,
+// step by step, from the sources of the module that ipcparity was built in
+// (found above its own directory or the working directory, or --src).
+func explainCmd(o *options, pos []string, stdout io.Writer) (int, error) {
+	if len(pos) != 1 || !contains(explain.Programs, pos[0]) {
+		return 0, usageErr("explain", "needs one PROGRAM (%s)", strings.Join(explain.Programs, " "))
+	}
+	if o.width < 60 {
+		return 0, usageErr("explain", "--width %d: want 60 or more", o.width)
+	}
+	dirs := []string{o.src}
+	if o.src == "" {
+		self, _ := os.Executable()
+		wd, _ := os.Getwd()
+		dirs = []string{filepath.Dir(self), wd}
+	}
+	dir, err := explain.ModuleDir(dirs...)
+	if err != nil {
+		return 0, err
+	}
+	progs, err := explain.Load(dir)
+	if err != nil {
+		return 0, err
+	}
+	var known []explain.Difference
+	var ids []string
+	for _, kd := range judge.KnownDifferences {
+		known = append(known, explain.Difference{ID: kd.ID, Reason: kd.Reason, Scenarios: kd.Scenarios})
+		ids = append(ids, kd.ID)
+	}
+	for _, p := range progs {
+		if p.Name == pos[0] {
+			if err := explain.Check(p, ids); err != nil {
+				return 0, fmt.Errorf("the step markers of %s in %s disagree:\n%v", p.Name, dir, err)
+			}
+			explain.Render(stdout, p, known, o.width)
+		}
+	}
+	return 0, nil
 }

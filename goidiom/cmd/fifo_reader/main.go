@@ -16,6 +16,8 @@ import (
 	"github.com/ipcparity/ipcparity/report"
 )
 
+// steps: fifo_reader
+
 func main() {
 	if err := run(); err != nil {
 		report.Exit(1, err)
@@ -24,19 +26,19 @@ func main() {
 
 func run() error {
 	name := goidiom.FIFOName()
-	if err := syscall.Mkfifo(name, 0o644); err != nil {
+	if err := syscall.Mkfifo(name, 0o644); err != nil { // step 1: mkfifo
 		return err // it exists already: EEXIST
 	}
 
-	f, err := os.Open(name) // waits until a writer opens the FIFO
+	f, err := os.Open(name) // waits until a writer opens the FIFO; step 2: open
 	if err != nil {
 		return err
 	}
 
-	io.Copy(os.Stdout, f)
-	os.Stdout.WriteString("\n")
+	io.Copy(os.Stdout, f)       // step 3: copy known:copy-in-chunks
+	os.Stdout.WriteString("\n") // step 4: newline
 
-	f.Close()
-	os.Remove(name)
+	f.Close()       // step 5: close
+	os.Remove(name) // step 6: unlink
 	return nil
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/ipcparity/ipcparity/report"
 )
 
+// steps: fifo_writer
+
 func main() {
 	if err := run(os.Args); err != nil {
 		report.Exit(1, err)
@@ -26,14 +28,14 @@ func run(args []string) error {
 		msg = args[1]
 	}
 
-	f, err := os.OpenFile(goidiom.FIFOName(), os.O_WRONLY, 0) // waits until a reader opens the FIFO
+	f, err := os.OpenFile(goidiom.FIFOName(), os.O_WRONLY, 0) // waits until a reader opens the FIFO; step 1: open
 	if err != nil {
 		return err // no FIFO: ENOENT
 	}
-	defer f.Close()
+	defer f.Close() // step 3: close
 
 	// As in the C, the write is not checked: a reader that has gone makes
 	// it fail (EPIPE), and the writer still exits 0.
-	f.WriteString(msg)
+	f.WriteString(msg) // step 2: write
 	return nil
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/ipcparity/ipcparity/report"
 )
 
+// steps: pipe
+
 // childEnv marks the child in its environment.
 const childEnv = "GOIDIOM_PIPE_CHILD"
 
@@ -39,7 +41,7 @@ func parent(args []string) error {
 		msg = args[1]
 	}
 
-	r, w, err := os.Pipe()
+	r, w, err := os.Pipe() // step 1: pipe
 	if err != nil {
 		return err
 	}
@@ -50,7 +52,7 @@ func parent(args []string) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(self)
+	cmd := exec.Command(self) // step 2: fork known:fork
 	cmd.Env = append(os.Environ(), childEnv+"=1")
 	cmd.Stdin = r
 	cmd.Stdout = os.Stdout
@@ -58,21 +60,23 @@ func parent(args []string) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	r.Close() // the child has its own copy
+	r.Close() // the child has its own copy; step 3: close-read
 
 	// As in the C, the write is not checked: a child that has gone makes
 	// it fail (EPIPE), and the parent still closes, waits and exits 0.
-	w.WriteString(msg)
-	w.Close() // the child sees end of file
+	w.WriteString(msg) // step 4: write
+	w.Close()          // the child sees end of file; step 5: close-write
 
 	// The C's wait(NULL) does not look at how the child ended.
-	cmd.Wait()
+	cmd.Wait() // step 6: wait
 	return nil
 }
 
 // child copies its standard input, the pipe, to standard output and ends
 // the line.
 func child() {
-	io.Copy(os.Stdout, os.Stdin)
-	os.Stdout.WriteString("\n")
+	// step 7: child-close-write none: os.Pipe is close-on-exec, the child has no write end
+	io.Copy(os.Stdout, os.Stdin) // step 8: copy
+	os.Stdout.WriteString("\n")  // step 9: newline
+	// step 10: child-close-read none: its stdin closes when it exits
 }
