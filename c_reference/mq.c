@@ -23,6 +23,8 @@ struct mq_message {
     char msg[64];
 };
 
+// steps: mq_server
+
 /* The server: creates the queue, prints each message, stops after "quit". */
 int mq_server_main(int argc, char **argv) {
     (void)argc; (void)argv; // the server takes no arguments
@@ -34,32 +36,34 @@ int mq_server_main(int argc, char **argv) {
     attr.mq_msgsize = 128;
     attr.mq_curmsgs = 0;
 
-    const mqd_t mq = mq_open(name, O_CREAT | O_RDONLY, 0600, &attr);
+    const mqd_t mq = mq_open(name, O_CREAT | O_RDONLY, 0600, &attr); // step 1: mq-open
     if(mq == (mqd_t)-1) {
         perror("mq_open()");
         return EXIT_FAILURE;
     }
 
-    printf("server shuts down on message \"quit\"\n");
+    printf("server shuts down on message \"quit\"\n"); // step 2: ready
     printf("\n");
     fflush(stdout); // the ready line: a client may start now
 
     char buffer[128 + 1]; // the example received 128 bytes into its 64-byte struct (an overflow): 128 and a NUL
     for(;;) {
-        const ssize_t n = mq_receive(mq, buffer, 128, NULL);
+        const ssize_t n = mq_receive(mq, buffer, 128, NULL); // step 3: receive
         if(n == -1) {
             perror("ERROR-> mq_recieve()\n");
             break;
         }
         buffer[n] = '\0'; // a message need not hold a NUL (the example's clients always send one)
-        printf("%s\n", buffer);
+        printf("%s\n", buffer); // step 4: print known:stdio-buffer-lost-on-kill
         if(strcmp(buffer, "quit") == 0) break;
     }
 
-    mq_close(mq);
-    mq_unlink(name);
+    mq_close(mq); // step 5: close
+    mq_unlink(name); // step 6: unlink
     return 0;
 }
+
+// steps: mq_client
 
 /* A client: sends its argument as one message of the example's struct. */
 int mq_client_main(int argc, char **argv) {
@@ -69,7 +73,7 @@ int mq_client_main(int argc, char **argv) {
     }
 
     const char* name = mq_queue_name(); // the example: "/csba1316"
-    const mqd_t mq = mq_open(name, O_WRONLY);
+    const mqd_t mq = mq_open(name, O_WRONLY); // step 1: mq-open
     if(mq == (mqd_t)-1) {
         perror("mq_open()");
         return EXIT_FAILURE;
@@ -77,12 +81,12 @@ int mq_client_main(int argc, char **argv) {
 
     struct mq_message message = {0}; // zeroed: all 64 bytes are sent, those after the NUL too
     snprintf(message.msg, sizeof message.msg, "%s", argv[1]);
-    printf("you sent: %s\n", message.msg);
+    printf("you sent: %s\n", message.msg); // step 2: print
 
-    if(mq_send(mq, (const char*)&message, sizeof message, 1) == -1) {
+    if(mq_send(mq, (const char*)&message, sizeof message, 1) == -1) { // step 3: send
         perror("ERROR-> mq_send()");
     }
 
-    mq_close(mq);
+    mq_close(mq); // step 4: close
     return 0;
 }

@@ -38,6 +38,8 @@ func cString(p []byte) string {
 // ready line, prints every message it receives up to its first NUL byte,
 // and ends after the message "quit", removing the queue. It returns the
 // exit status and, when that is not 0, the errno of the failing call.
+// steps: mq_server
+
 func MqServerMain(args []string) (int, error) {
 	name := mqQueueName() // the example: "/csba1316"
 	attr := MqAttr{
@@ -47,7 +49,7 @@ func MqServerMain(args []string) (int, error) {
 		Curmsgs: 0,
 	}
 
-	mq, err := MqOpen(name, unix.O_CREAT|unix.O_RDONLY, 0600, &attr)
+	mq, err := MqOpen(name, unix.O_CREAT|unix.O_RDONLY, 0600, &attr) // step 1: mq-open
 	if err != nil {
 		Perror("mq_open()", err)
 		return exitFailure, err
@@ -55,25 +57,25 @@ func MqServerMain(args []string) (int, error) {
 
 	// os.Stdout is not buffered: the ready line is out when Printf returns,
 	// as C's is after its fflush.
-	fmt.Printf("server shuts down on message \"quit\"\n")
+	fmt.Printf("server shuts down on message \"quit\"\n") // step 2: ready
 	fmt.Printf("\n")
 
 	var buffer [128]byte // C: 128 bytes and room for a NUL (see mq.c)
 	for {
-		n, err := MqReceive(mq, buffer[:128], nil)
+		n, err := MqReceive(mq, buffer[:128], nil) // step 3: receive
 		if err != nil {
 			Perror("ERROR-> mq_recieve()\n", err)
 			break
 		}
 		msg := cString(buffer[:n]) // C ends the message with a NUL at n
-		fmt.Printf("%s\n", msg)
+		fmt.Printf("%s\n", msg)    // step 4: print known:stdio-buffer-lost-on-kill
 		if msg == "quit" {
 			break
 		}
 	}
 
-	MqClose(mq)
-	MqUnlink(name)
+	MqClose(mq)    // step 5: close
+	MqUnlink(name) // step 6: unlink
 	return 0, nil
 }
 
@@ -81,14 +83,16 @@ func MqServerMain(args []string) (int, error) {
 // sends it, cut to 63 bytes, as one 64-byte message of priority 1 to the
 // queue IPC_NAME (default "/csba1316"); the bytes after the text are 0.
 // With any other number of arguments it prints its usage and returns 1.
+// steps: mq_client
+
 func MqClientMain(args []string) (int, error) {
 	if len(args) != 2 {
 		fmt.Printf("usage: ./client <message>\n")
 		return exitFailure, nil
 	}
 
-	name := mqQueueName() // the example: "/csba1316"
-	mq, err := MqOpen(name, unix.O_WRONLY, 0, nil)
+	name := mqQueueName()                          // the example: "/csba1316"
+	mq, err := MqOpen(name, unix.O_WRONLY, 0, nil) // step 1: mq-open
 	if err != nil {
 		Perror("mq_open()", err)
 		return exitFailure, err
@@ -98,12 +102,12 @@ func MqClientMain(args []string) (int, error) {
 	// snprintf(message.msg, sizeof message.msg, "%s", argv[1]): at most 63
 	// bytes of the text and a NUL.
 	copy(message.msg[:len(message.msg)-1], cString([]byte(args[1])))
-	fmt.Printf("you sent: %s\n", cString(message.msg[:]))
+	fmt.Printf("you sent: %s\n", cString(message.msg[:])) // step 2: print
 
-	if err := MqSend(mq, message.msg[:], 1); err != nil {
+	if err := MqSend(mq, message.msg[:], 1); err != nil { // step 3: send
 		Perror("ERROR-> mq_send()", err)
 	}
 
-	MqClose(mq)
+	MqClose(mq) // step 4: close
 	return 0, nil
 }

@@ -22,7 +22,7 @@ func knownIDs() []string {
 
 // mustBeMarked are the programs whose forms have step markers; the others
 // may have none yet (explain says so), but not some.
-var mustBeMarked = []string{"pipe", "fifo_reader", "fifo_writer"}
+var mustBeMarked = []string{"pipe", "fifo_reader", "fifo_writer", "mq_server", "mq_client"}
 
 // TestMarkers: in all nine programs the three forms have the same steps
 // with the same numbers, and every known:ID is a known difference.

@@ -21,6 +21,8 @@ import (
 // errUsage is a wrong command line: exit 1, no errno to report.
 var errUsage = errors.New("usage")
 
+// steps: mq_client
+
 func main() {
 	if err := run(os.Args); err != nil {
 		report.Exit(1, err)
@@ -33,19 +35,19 @@ func run(args []string) error {
 		return errUsage
 	}
 
-	mq, err := goipc.MqOpen(goidiom.QueueName(), os.O_WRONLY, 0, nil)
+	mq, err := goipc.MqOpen(goidiom.QueueName(), os.O_WRONLY, 0, nil) // step 1: mq-open
 	if err != nil {
 		goidiom.Perror("mq_open()", err) // no server: ENOENT
 		return err
 	}
-	defer goipc.MqClose(mq)
+	defer goipc.MqClose(mq) // step 4: close
 
 	// The whole struct goes: the text, at most 63 bytes of it, then NULs.
 	var msg [goidiom.MessageSize]byte
 	n := copy(msg[:len(msg)-1], args[1])
-	fmt.Printf("you sent: %s\n", msg[:n])
+	fmt.Printf("you sent: %s\n", msg[:n]) // step 2: print
 
-	if err := goipc.MqSend(mq, msg[:], 1); err != nil {
+	if err := goipc.MqSend(mq, msg[:], 1); err != nil { // step 3: send
 		goidiom.Perror("ERROR-> mq_send()", err)
 	}
 	return nil

@@ -18,6 +18,8 @@ import (
 	"github.com/ipcparity/ipcparity/report"
 )
 
+// steps: mq_server
+
 func main() {
 	if err := run(); err != nil {
 		report.Exit(1, err)
@@ -27,29 +29,29 @@ func main() {
 func run() error {
 	name := goidiom.QueueName()
 	attr := goidiom.QueueAttr
-	mq, err := goipc.MqOpen(name, os.O_CREATE|os.O_RDONLY, 0o600, &attr)
+	mq, err := goipc.MqOpen(name, os.O_CREATE|os.O_RDONLY, 0o600, &attr) // step 1: mq-open
 	if err != nil {
 		goidiom.Perror("mq_open()", err)
 		return err
 	}
-	defer goipc.MqUnlink(name)
-	defer goipc.MqClose(mq)
+	defer goipc.MqUnlink(name) // step 6: unlink
+	defer goipc.MqClose(mq)    // step 5: close
 
 	// os.Stdout is not buffered: the ready line is out as soon as it is
 	// printed.
-	fmt.Println(`server shuts down on message "quit"`)
+	fmt.Println(`server shuts down on message "quit"`) // step 2: ready
 	fmt.Println()
 
 	buf := make([]byte, attr.Msgsize)
 	for {
-		n, err := goipc.MqReceive(mq, buf, nil)
+		n, err := goipc.MqReceive(mq, buf, nil) // step 3: receive
 		if err != nil {
 			// The example's text, its typo and its "\n" before the colon.
 			goidiom.Perror("ERROR-> mq_recieve()\n", err)
 			return nil
 		}
 		msg, _, _ := bytes.Cut(buf[:n], []byte{0})
-		fmt.Printf("%s\n", msg)
+		fmt.Printf("%s\n", msg) // step 4: print known:stdio-buffer-lost-on-kill
 		if string(msg) == "quit" {
 			return nil
 		}
