@@ -125,6 +125,7 @@ static void sock_remove(const union sock_addr *addr) {
     if(addr->sa.sa_family == AF_UNIX) unlink(addr->un.sun_path);
 }
 
+// steps: sock_server
 /* The server: listens, prints each message and answers it, stops after
  * "quit". */
 int sock_server_main(int argc, char **argv) {
@@ -132,12 +133,12 @@ int sock_server_main(int argc, char **argv) {
 
     union sock_addr addr;
     socklen_t addrlen;
-    if(sock_address(&addr, &addrlen) != 0) {
+    if(sock_address(&addr, &addrlen) != 0) { // step 1: address
         perror("IPC_NAME");
         return EXIT_FAILURE;
     }
 
-    const int fd = socket(addr.sa.sa_family, SOCK_STREAM, 0);
+    const int fd = socket(addr.sa.sa_family, SOCK_STREAM, 0); // step 2: socket
     if(fd == -1) {
         perror("socket()");
         return EXIT_FAILURE;
@@ -145,29 +146,29 @@ int sock_server_main(int argc, char **argv) {
 
     if(addr.sa.sa_family == AF_INET) {
         const int on = 1; // the port may be bound again while old connections are in TIME_WAIT
-        if(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == -1) {
+        if(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == -1) { // step 3: reuseaddr
             perror("setsockopt()");
             close(fd);
             return EXIT_FAILURE;
         }
     }
 
-    if(bind(fd, &addr.sa, addrlen) == -1) {
+    if(bind(fd, &addr.sa, addrlen) == -1) { // step 4: bind
         perror("bind()"); // a socket file left behind: EADDRINUSE (it is not removed: it may be another server's)
         close(fd);
         return EXIT_FAILURE;
     }
 
-    if(listen(fd, SOMAXCONN) == -1) {
+    if(listen(fd, SOMAXCONN) == -1) { // step 5: listen
         perror("listen()");
         close(fd);
         sock_remove(&addr);
         return EXIT_FAILURE;
     }
 
-    printf("server shuts down on message \"quit\"\n");
+    printf("server shuts down on message \"quit\"\n"); // step 6: ready
     printf("\n");
-    fflush(stdout); // the ready line: a client may start now
+    fflush(stdout); // the ready line: a client may start now; step 7: flush
 
     // fds[0] is the listening socket, fds[1..] the clients; poll skips a
     // free slot, whose fd is -1.
@@ -186,14 +187,14 @@ int sock_server_main(int argc, char **argv) {
 
     while(!quit) {
         fds[0].events = clients < SOCK_MAX_CLIENTS ? POLLIN : 0; // full: newcomers wait in the backlog
-        if(poll(fds, 1 + SOCK_MAX_CLIENTS, -1) == -1) {
-            if(errno == EINTR) continue; // a signal came: poll again
+        if(poll(fds, 1 + SOCK_MAX_CLIENTS, -1) == -1) { // step 8: poll
+            if(errno == EINTR) continue; // a signal came: poll again; step 9: eintr
             perror("poll()");
             break;
         }
 
         if(fds[0].revents & POLLIN) {
-            const int client = accept(fd, NULL, NULL);
+            const int client = accept(fd, NULL, NULL); // step 10: accept
             if(client == -1) {
                 perror("accept()");
             } else {
@@ -205,11 +206,12 @@ int sock_server_main(int argc, char **argv) {
             }
         }
 
+        // step 11: serve none: one process serves every client that poll finds ready
         for(int i = 1; i <= SOCK_MAX_CLIENTS && !quit; i++) {
             if(fds[i].fd == -1 || fds[i].revents == 0) continue;
 
             char buf[sizeof(struct sock_message)];
-            const ssize_t n = recv(fds[i].fd, buf, sizeof buf, 0);
+            const ssize_t n = recv(fds[i].fd, buf, sizeof buf, 0); // step 12: recv
             if(n > 0) {
                 // keep what fits with the NUL, drop the rest: the message is
                 // cut to 63 bytes, as the queue client's snprintf cuts it
@@ -224,17 +226,17 @@ int sock_server_main(int argc, char **argv) {
                 perror("recv()");
             } else if(lens[i] > 0) { // end of file: the message is complete
                 messages[i].msg[lens[i]] = '\0';
-                printf("%s\n", messages[i].msg);
+                printf("%s\n", messages[i].msg); // step 13: print known:stdio-buffer-lost-on-kill
 
                 char answer[128];
                 snprintf(answer, sizeof answer, "received \"%s\"", messages[i].msg);
-                if(send(fds[i].fd, answer, strlen(answer), MSG_NOSIGNAL) == -1) {
+                if(send(fds[i].fd, answer, strlen(answer), MSG_NOSIGNAL) == -1) { // step 14: answer
                     perror("send()");
                 }
-                if(strncmp(messages[i].msg, "quit", 5) == 0) quit = 1;
+                if(strncmp(messages[i].msg, "quit", 5) == 0) quit = 1; // step 15: quit
             } // else: the client left without a message; nothing to print or answer
 
-            close(fds[i].fd);
+            close(fds[i].fd); // step 16: close-client
             fds[i].fd = -1;
             clients--;
         }
@@ -243,58 +245,59 @@ int sock_server_main(int argc, char **argv) {
     for(int i = 1; i <= SOCK_MAX_CLIENTS; i++) {
         if(fds[i].fd != -1) close(fds[i].fd); // clients still connected get no answer
     }
-    close(fd);
-    sock_remove(&addr);
+    close(fd); // step 17: close
+    sock_remove(&addr); // step 18: unlink
     return 0;
 }
 
+// steps: sock_client
 /* A client: sends its argument as one message and prints the answer. */
 int sock_client_main(int argc, char **argv) {
-    if(argc != 2) {
+    if(argc != 2) { // step 1: usage
         printf("usage: ./client <message>\n");
         return EXIT_FAILURE;
     }
 
     union sock_addr addr;
     socklen_t addrlen;
-    if(sock_address(&addr, &addrlen) != 0) {
+    if(sock_address(&addr, &addrlen) != 0) { // step 2: address
         perror("IPC_NAME");
         return EXIT_FAILURE;
     }
 
-    const int fd = socket(addr.sa.sa_family, SOCK_STREAM, 0);
+    const int fd = socket(addr.sa.sa_family, SOCK_STREAM, 0); // step 3: socket
     if(fd == -1) {
         perror("socket()");
         return EXIT_FAILURE;
     }
 
-    if(connect(fd, &addr.sa, addrlen) == -1) {
+    if(connect(fd, &addr.sa, addrlen) == -1) { // step 4: connect
         perror("connect()"); // no server: ENOENT for a path, ECONNREFUSED for a port or a socket file left behind
         close(fd);
         return EXIT_FAILURE;
     }
 
-    printf("you sent: %s\n", argv[1]);
-    if(send(fd, argv[1], strlen(argv[1]), MSG_NOSIGNAL) == -1) {
+    printf("you sent: %s\n", argv[1]); // step 5: print
+    if(send(fd, argv[1], strlen(argv[1]), MSG_NOSIGNAL) == -1) { // step 6: send
         perror("send()");
     }
-    if(shutdown(fd, SHUT_WR) == -1) { // the end of the message
+    if(shutdown(fd, SHUT_WR) == -1) { // the end of the message; step 7: shutdown
         perror("shutdown()");
     }
 
     char answer[128] = {0};
     size_t len = 0;
     ssize_t n;
-    while((n = recv(fd, answer + len, sizeof answer - 1 - len, 0)) > 0) {
+    while((n = recv(fd, answer + len, sizeof answer - 1 - len, 0)) > 0) { // step 8: recv
         len += (size_t)n; // once the buffer is full, recv asks for 0 bytes and returns 0
     }
     if(n == -1) {
         perror("recv()");
     }
 
-    if(len > 0) printf("server answered: %s\n", answer);
+    if(len > 0) printf("server answered: %s\n", answer); // step 9: answer
     else        printf("server closed the connection without an answer\n");
 
-    close(fd);
+    close(fd); // step 10: close
     return 0;
 }

@@ -33,13 +33,13 @@ func cString(p []byte) string {
 	return s
 }
 
+// steps: mq_server
+
 // MqServerMain is mq_server of c_reference/mq.c: it creates the queue
 // IPC_NAME (default "/csba1316") for 10 messages of 128 bytes, prints a
 // ready line, prints every message it receives up to its first NUL byte,
 // and ends after the message "quit", removing the queue. It returns the
 // exit status and, when that is not 0, the errno of the failing call.
-// steps: mq_server
-
 func MqServerMain(args []string) (int, error) {
 	name := mqQueueName() // the example: "/csba1316"
 	attr := MqAttr{
@@ -79,12 +79,12 @@ func MqServerMain(args []string) (int, error) {
 	return 0, nil
 }
 
+// steps: mq_client
+
 // MqClientMain is mq_client of c_reference/mq.c: with one argument it
 // sends it, cut to 63 bytes, as one 64-byte message of priority 1 to the
 // queue IPC_NAME (default "/csba1316"); the bytes after the text are 0.
 // With any other number of arguments it prints its usage and returns 1.
-// steps: mq_client
-
 func MqClientMain(args []string) (int, error) {
 	if len(args) != 2 {
 		fmt.Printf("usage: ./client <message>\n")

@@ -37,6 +37,8 @@ func shmWriterFail(name string, done *Sem, fd int, err error) (int, error) {
 	return exitFailure, err
 }
 
+// steps: shm_writer
+
 // ShmWriterMain is shm_writer of c_reference/shm.c. It creates the named
 // semaphore IPC_NAME (default "/shared_memory") with value 0 and then the
 // shared-memory object of the same name, both with O_EXCL and mode 0600;
@@ -58,45 +60,48 @@ func ShmWriterMain(args []string) (int, error) {
 
 	// Posted by the reader once it has read the region; created first and
 	// with O_EXCL (see c_reference/SYNC.md).
-	done, err := SemOpen(name, unix.O_CREAT|unix.O_EXCL, 0600, 0)
+	done, err := SemOpen(name, unix.O_CREAT|unix.O_EXCL, 0600, 0) // step 1: sem-open
 	if err != nil {
 		return exitFailure, err
 	}
 
-	fd, err := ShmOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600)
+	fd, err := ShmOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600) // step 2: shm-open
 	if err != nil {
 		return shmWriterFail(name, done, -1, err)
 	}
 
-	if err := Ftruncate(fd, shmRegionSize); err != nil {
+	if err := Ftruncate(fd, shmRegionSize); err != nil { // step 3: ftruncate
 		return shmWriterFail(name, done, fd, err)
 	}
 
-	region, err := Mmap(fd, 0, shmRegionSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	region, err := Mmap(fd, 0, shmRegionSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED) // step 4: mmap
 	if err != nil {
 		return shmWriterFail(name, done, fd, err)
 	}
 
 	// snprintf(region, SHM_SIZE, "%s", msg): the message up to its first
 	// NUL, at most 99 bytes of it, and a NUL.
-	n := copy(region[:shmRegionSize-1], shmCString([]byte(msg)))
+	n := copy(region[:shmRegionSize-1], shmCString([]byte(msg))) // step 5: copy
 	region[n] = 0
 
 	// os.Stdout is not buffered: the ready line is out when Printf
 	// returns, as C's is after its fflush.
-	fmt.Printf("waiting for a reader\n")
+	// step 7: flush none: os.Stdout has no buffer: Printf wrote the line
+	fmt.Printf("waiting for a reader\n") // step 6: ready
 
-	if err := done.Wait(); err != nil {
+	if err := done.Wait(); err != nil { // step 8: wait
 		return shmWriterFail(name, done, fd, err)
 	}
 
-	Munmap(region)
-	Close(fd)
-	ShmUnlink(name)
-	SemClose(done)
-	SemUnlink(name)
+	Munmap(region)  // step 9: munmap
+	Close(fd)       // step 10: close
+	ShmUnlink(name) // step 11: shm-unlink
+	SemClose(done)  // step 12: sem-close
+	SemUnlink(name) // step 13: sem-unlink
 	return 0, nil
 }
+
+// steps: shm_reader
 
 // ShmReaderMain is shm_reader of c_reference/shm.c. It opens the
 // shared-memory object IPC_NAME (default "/shared_memory") with O_RDWR,
@@ -107,34 +112,34 @@ func ShmWriterMain(args []string) (int, error) {
 // the failing call: ENOENT when there is no writer.
 func ShmReaderMain(args []string) (int, error) {
 	name := shmObjectName()
-	fd, err := ShmOpen(name, unix.O_RDWR, 0)
+	fd, err := ShmOpen(name, unix.O_RDWR, 0) // step 1: shm-open
 	if err != nil {
 		return exitFailure, err // no writer: ENOENT
 	}
 
 	// O_RDWR as the spec has it; the mapping is read-only.
-	region, err := Mmap(fd, 0, shmRegionSize, unix.PROT_READ, unix.MAP_SHARED)
+	region, err := Mmap(fd, 0, shmRegionSize, unix.PROT_READ, unix.MAP_SHARED) // step 2: mmap
 	if err != nil {
 		return exitFailure, err
 	}
 
 	var buffer [shmRegionSize]byte
-	copy(buffer[:], region)
+	copy(buffer[:], region) // step 3: copy
 
-	done, err := SemOpen(name, 0, 0, 0)
+	done, err := SemOpen(name, 0, 0, 0) // step 4: sem-open
 	if err != nil {
 		return exitFailure, err
 	}
-	if err := done.Post(); err != nil {
+	if err := done.Post(); err != nil { // step 5: sem-post
 		return exitFailure, err // the writer may remove the object now
 	}
-	SemClose(done)
+	SemClose(done) // step 6: sem-close
 
-	Munmap(region)
-	Close(fd)
+	Munmap(region) // step 7: munmap
+	Close(fd)      // step 8: close
 
 	// printf("%.*s\n", SHM_SIZE, buffer)
-	fmt.Printf("%s\n", shmCString(buffer[:]))
+	fmt.Printf("%s\n", shmCString(buffer[:])) // step 9: print
 	return 0, nil
 }
 

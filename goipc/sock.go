@@ -352,6 +352,8 @@ func sockFamily(sa unix.Sockaddr) int {
 	return unix.AF_UNIX
 }
 
+// steps: sock_server
+
 // SockServerMain is sock_server of c_reference/sock.c: it listens on the
 // address in IPC_NAME ("unix:PATH" or "tcp:A.B.C.D:PORT", default
 // "unix:server_socket"), prints a ready line, and serves up to 16 clients
@@ -362,34 +364,34 @@ func sockFamily(sa unix.Sockaddr) int {
 // returns the exit status and, when that is not 0, the errno of the
 // failing call.
 func SockServerMain(args []string) (int, error) {
-	addr, err := sockAddress()
+	addr, err := sockAddress() // step 1: address
 	if err != nil {
 		Perror("IPC_NAME", err)
 		return exitFailure, err
 	}
 
-	fd, err := Socket(sockFamily(addr), unix.SOCK_STREAM, 0)
+	fd, err := Socket(sockFamily(addr), unix.SOCK_STREAM, 0) // step 2: socket
 	if fd == -1 {
 		Perror("socket()", err)
 		return exitFailure, err
 	}
 
 	if sockFamily(addr) == unix.AF_INET {
-		const on = 1 // the port may be bound again while old connections are in TIME_WAIT
-		if err := SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, on); err != nil {
+		const on = 1                                                                      // the port may be bound again while old connections are in TIME_WAIT
+		if err := SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, on); err != nil { // step 3: reuseaddr
 			Perror("setsockopt()", err)
 			Close(fd)
 			return exitFailure, err
 		}
 	}
 
-	if err := Bind(fd, addr); err != nil {
+	if err := Bind(fd, addr); err != nil { // step 4: bind
 		Perror("bind()", err) // a socket file left behind: EADDRINUSE (it is not removed: it may be another server's)
 		Close(fd)
 		return exitFailure, err
 	}
 
-	if err := Listen(fd, unix.SOMAXCONN); err != nil {
+	if err := Listen(fd, unix.SOMAXCONN); err != nil { // step 5: listen
 		Perror("listen()", err)
 		Close(fd)
 		sockRemove(addr)
@@ -398,7 +400,8 @@ func SockServerMain(args []string) (int, error) {
 
 	// os.Stdout is not buffered: the ready line is out when Printf returns,
 	// as C's is after its fflush.
-	fmt.Printf("server shuts down on message \"quit\"\n")
+	fmt.Printf("server shuts down on message \"quit\"\n") // step 6: ready
+	// step 7: flush none: os.Stdout has no buffer: Printf wrote the line
 	fmt.Printf("\n")
 
 	// fds[0] is the listening socket, fds[1..] the clients; poll skips a
@@ -422,8 +425,8 @@ func SockServerMain(args []string) (int, error) {
 		} else {
 			fds[0].Events = 0
 		}
-		if _, err := Poll(fds[:], -1); err != nil {
-			if err == unix.EINTR {
+		if _, err := Poll(fds[:], -1); err != nil { // step 8: poll
+			if err == unix.EINTR { // step 9: eintr
 				continue // a signal came: poll again
 			}
 			Perror("poll()", err)
@@ -431,7 +434,7 @@ func SockServerMain(args []string) (int, error) {
 		}
 
 		if fds[0].Revents&unix.POLLIN != 0 {
-			client, _, err := Accept(fd)
+			client, _, err := Accept(fd) // step 10: accept
 			if client == -1 {
 				Perror("accept()", err)
 			} else {
@@ -445,13 +448,14 @@ func SockServerMain(args []string) (int, error) {
 			}
 		}
 
+		// step 11: serve none: one process serves every client that Poll finds ready
 		for i := 1; i <= sockMaxClients && !quit; i++ {
 			if fds[i].Fd == -1 || fds[i].Revents == 0 {
 				continue
 			}
 
 			var buf [len(sockMessage{}.msg)]byte
-			n, err := Recv(int(fds[i].Fd), buf[:], 0)
+			n, err := Recv(int(fds[i].Fd), buf[:], 0) // step 12: recv
 			if n > 0 {
 				// keep what fits with the NUL, drop the rest: the message
 				// is cut to 63 bytes, as the queue client's snprintf cuts it
@@ -466,20 +470,20 @@ func SockServerMain(args []string) (int, error) {
 				Perror("recv()", err)
 			} else if lens[i] > 0 { // end of file: the message is complete
 				msg := cStr(string(messages[i].msg[:lens[i]])) // C ends it with a NUL at lens[i]
-				fmt.Printf("%s\n", msg)
+				fmt.Printf("%s\n", msg)                        // step 13: print known:stdio-buffer-lost-on-kill
 
 				// snprintf into char answer[128]: 63 bytes of message and
 				// the quotes never fill it
 				answer := fmt.Sprintf("received \"%s\"", msg)
-				if _, err := Send(int(fds[i].Fd), []byte(answer), unix.MSG_NOSIGNAL); err != nil {
+				if _, err := Send(int(fds[i].Fd), []byte(answer), unix.MSG_NOSIGNAL); err != nil { // step 14: answer
 					Perror("send()", err)
 				}
 				if msg == "quit" {
-					quit = true
+					quit = true // step 15: quit
 				}
 			} // else: the client left without a message; nothing to print or answer
 
-			Close(int(fds[i].Fd))
+			Close(int(fds[i].Fd)) // step 16: close-client
 			fds[i].Fd = -1
 			clients--
 		}
@@ -490,10 +494,12 @@ func SockServerMain(args []string) (int, error) {
 			Close(int(fds[i].Fd)) // clients still connected get no answer
 		}
 	}
-	Close(fd)
-	sockRemove(addr)
+	Close(fd)        // step 17: close
+	sockRemove(addr) // step 18: unlink
 	return 0, nil
 }
+
+// steps: sock_client
 
 // SockClientMain is sock_client of c_reference/sock.c: with one argument it
 // connects to the server at IPC_NAME (as SockServerMain), prints
@@ -502,35 +508,35 @@ func SockServerMain(args []string) (int, error) {
 // without one). With any other number of arguments it prints its usage
 // and returns 1.
 func SockClientMain(args []string) (int, error) {
-	if len(args) != 2 {
+	if len(args) != 2 { // step 1: usage
 		fmt.Printf("usage: ./client <message>\n")
 		return exitFailure, nil
 	}
 
-	addr, err := sockAddress()
+	addr, err := sockAddress() // step 2: address
 	if err != nil {
 		Perror("IPC_NAME", err)
 		return exitFailure, err
 	}
 
-	fd, err := Socket(sockFamily(addr), unix.SOCK_STREAM, 0)
+	fd, err := Socket(sockFamily(addr), unix.SOCK_STREAM, 0) // step 3: socket
 	if fd == -1 {
 		Perror("socket()", err)
 		return exitFailure, err
 	}
 
-	if err := Connect(fd, addr); err != nil {
+	if err := Connect(fd, addr); err != nil { // step 4: connect
 		Perror("connect()", err) // no server: ENOENT for a path, ECONNREFUSED for a port or a socket file left behind
 		Close(fd)
 		return exitFailure, err
 	}
 
-	message := cStr(args[1]) // argv[1] is a C string
-	fmt.Printf("you sent: %s\n", message)
-	if _, err := Send(fd, []byte(message), unix.MSG_NOSIGNAL); err != nil {
+	message := cStr(args[1])                                                // argv[1] is a C string
+	fmt.Printf("you sent: %s\n", message)                                   // step 5: print
+	if _, err := Send(fd, []byte(message), unix.MSG_NOSIGNAL); err != nil { // step 6: send
 		Perror("send()", err)
 	}
-	if err := Shutdown(fd, unix.SHUT_WR); err != nil { // the end of the message
+	if err := Shutdown(fd, unix.SHUT_WR); err != nil { // the end of the message; step 7: shutdown
 		Perror("shutdown()", err)
 	}
 
@@ -538,7 +544,7 @@ func SockClientMain(args []string) (int, error) {
 	length := 0
 	var n int
 	for {
-		n, err = Recv(fd, answer[length:len(answer)-1], 0)
+		n, err = Recv(fd, answer[length:len(answer)-1], 0) // step 8: recv
 		if n <= 0 {
 			break
 		}
@@ -549,11 +555,11 @@ func SockClientMain(args []string) (int, error) {
 	}
 
 	if length > 0 {
-		fmt.Printf("server answered: %s\n", cStr(string(answer[:length])))
+		fmt.Printf("server answered: %s\n", cStr(string(answer[:length]))) // step 9: answer
 	} else {
 		fmt.Printf("server closed the connection without an answer\n")
 	}
 
-	Close(fd)
+	Close(fd) // step 10: close
 	return 0, nil
 }

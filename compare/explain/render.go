@@ -26,7 +26,7 @@ func Render(w io.Writer, p Program, known []Difference, width int) {
 	for _, s := range p.Forms[0] {
 		label = max(label, len(s.ID))
 	}
-	label = min(label, width/8)
+	label = min(label, width/7)
 	// "* " + label + " " + three columns separated by " | ".
 	col := (width - 2 - label - 1 - 2*3) / len(Forms)
 	row := func(mark, lab string, cells []string) {
@@ -36,7 +36,7 @@ func Render(w io.Writer, p Program, known []Difference, width int) {
 			wrapped[i] = wrapCode(c, col)
 			lines = max(lines, len(wrapped[i]))
 		}
-		lw := wrapCode(lab, label)
+		lw := wrapCode(lab, label) // a long ID breaks after a "-"
 		lines = max(lines, len(lw))
 		for l := 0; l < lines; l++ {
 			var b strings.Builder
@@ -61,6 +61,9 @@ func Render(w io.Writer, p Program, known []Difference, width int) {
 		files = append(files, Forms[i]+" "+f)
 	}
 	for _, l := range wrapWords(p.Name+": "+strings.Join(files, ", "), width) {
+		fmt.Fprintln(w, l)
+	}
+	for _, l := range wrapWords("Each row is one step of the program, in the C's order. * marks a step where Go truly differs from C: the known difference is explained under it. (In brackets) is why a form has no such step.", width) {
 		fmt.Fprintln(w, l)
 	}
 	fmt.Fprintln(w)
@@ -110,7 +113,7 @@ func Render(w io.Writer, p Program, known []Difference, width int) {
 					fmt.Fprintf(w, "%s  %s\n", indent, l)
 				}
 			}
-			for _, l := range wrapWords("shown by: "+strings.Join(d.Scenarios, ", "), width-len(indent)-2) {
+			for _, l := range wrapWords("shown by (ipcparity check --run NAME): "+strings.Join(d.Scenarios, ", "), width-len(indent)-2) {
 				fmt.Fprintf(w, "%s  %s\n", indent, l)
 			}
 		}
@@ -131,17 +134,20 @@ func pad(s string, n int) string {
 	return s
 }
 
-// wrapCode breaks a line of code into lines of at most n runes, at a space
-// when there is one in the second half of the line, else anywhere.
+// wrapCode breaks a line of code into lines of at most n runes. It cuts
+// where breakAt says, and it does not leave a piece of three runes or
+// less (a lone "{") on a line of its own when an earlier space will do.
 func wrapCode(s string, n int) []string {
 	r := []rune(s)
 	var out []string
 	for len(r) > n {
-		cut := n
-		for i := n; i > n/2; i-- {
-			if r[i] == ' ' {
-				cut = i
-				break
+		cut := breakAt(r, n)
+		if rest := len(r) - cut; rest <= 3 {
+			for i := cut - 1; i > n/2; i-- {
+				if r[i] == ' ' {
+					cut = i
+					break
+				}
 			}
 		}
 		out = append(out, strings.TrimRight(string(r[:cut]), " "))
@@ -150,19 +156,50 @@ func wrapCode(s string, n int) []string {
 	return append(out, string(r))
 }
 
-// wrapWords fills words into lines of at most n runes.
+// breakAt is where wrapCode cuts r, which is longer than n: the index of
+// the first rune of the next line. It looks for a space in the second half
+// of the line, then for a "(", ",", "|", "[" or "-" to cut after or a "."
+// to cut before, then for
+// a space in the second third, and only then cuts a name in two.
+func breakAt(r []rune, n int) int {
+	space := func(from, to int) int {
+		for i := from; i > to; i-- {
+			if r[i] == ' ' {
+				return i
+			}
+		}
+		return -1
+	}
+	if i := space(n, n/2); i > 0 {
+		return i
+	}
+	for i := n; i > n/2; i-- {
+		if strings.ContainsRune("(,|[-", r[i-1]) || r[i] == '.' {
+			return i
+		}
+	}
+	if i := space(n/2, n/3); i > 0 {
+		return i
+	}
+	return n
+}
+
+// wrapWords fills words into lines of at most n runes; a word longer
+// than n is broken as wrapCode breaks code.
 func wrapWords(s string, n int) []string {
 	var lines []string
 	line := ""
-	for _, w := range strings.Fields(s) {
-		if line != "" && len([]rune(line))+1+len([]rune(w)) > n {
-			lines = append(lines, line)
-			line = ""
+	for _, word := range strings.Fields(s) {
+		for _, w := range wrapCode(word, n) {
+			if line != "" && len([]rune(line))+1+len([]rune(w)) > n {
+				lines = append(lines, line)
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += w
 		}
-		if line != "" {
-			line += " "
-		}
-		line += w
 	}
 	return append(lines, line)
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/ipcparity/ipcparity/report"
 )
 
+// steps: shm_reader
+
 func main() {
 	if err := run(); err != nil {
 		report.Exit(1, err)
@@ -27,31 +29,31 @@ func main() {
 
 func run() error {
 	name := goidiom.ShmName()
-	fd, err := goipc.ShmOpen(name, os.O_RDWR, 0)
+	fd, err := goipc.ShmOpen(name, os.O_RDWR, 0) // step 1: shm-open
 	if err != nil {
 		return err // no writer: ENOENT
 	}
 	f := os.NewFile(uintptr(fd), name)
-	defer f.Close()
+	defer f.Close() // step 8: close
 
 	// The reader never writes the region: it maps it read-only.
-	region, err := syscall.Mmap(fd, 0, goidiom.ShmSize, syscall.PROT_READ, syscall.MAP_SHARED)
+	region, err := syscall.Mmap(fd, 0, goidiom.ShmSize, syscall.PROT_READ, syscall.MAP_SHARED) // step 2: mmap
 	if err != nil {
 		return err
 	}
-	defer syscall.Munmap(region)
-	text := bytes.Clone(region)
+	defer syscall.Munmap(region) // step 7: munmap
+	text := bytes.Clone(region)  // step 3: copy
 
-	done, err := goipc.SemOpen(name, 0, 0, 0)
+	done, err := goipc.SemOpen(name, 0, 0, 0) // step 4: sem-open
 	if err != nil {
 		return err
 	}
-	defer goipc.SemClose(done)
-	if err := done.Post(); err != nil { // the writer may remove the object now
+	defer goipc.SemClose(done)          // step 6: sem-close
+	if err := done.Post(); err != nil { // the writer may remove the object now; step 5: sem-post
 		return err
 	}
 
 	text, _, _ = bytes.Cut(text, []byte{0})
-	fmt.Printf("%s\n", text)
+	fmt.Printf("%s\n", text) // step 9: print
 	return nil
 }

@@ -22,6 +22,8 @@ import (
 	"github.com/ipcparity/ipcparity/report"
 )
 
+// steps: shm_writer
+
 func main() {
 	if err := run(os.Args); err != nil {
 		report.Exit(1, err)
@@ -39,36 +41,37 @@ func run(args []string) error {
 
 	// The reader posts it once it has read the region. A semaphore left
 	// by an earlier writer, perhaps with a token in it, is refused.
-	done, err := goipc.SemOpen(name, os.O_CREATE|os.O_EXCL, 0o600, 0)
+	done, err := goipc.SemOpen(name, os.O_CREATE|os.O_EXCL, 0o600, 0) // step 1: sem-open
 	if err != nil {
 		return err
 	}
-	defer goipc.SemUnlink(name)
-	defer goipc.SemClose(done)
+	defer goipc.SemUnlink(name) // step 13: sem-unlink
+	defer goipc.SemClose(done)  // step 12: sem-close
 
-	fd, err := goipc.ShmOpen(name, os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o600)
+	fd, err := goipc.ShmOpen(name, os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o600) // step 2: shm-open
 	if err != nil {
 		return err
 	}
 	f := os.NewFile(uintptr(fd), name)
-	defer goipc.ShmUnlink(name)
-	defer f.Close()
+	defer goipc.ShmUnlink(name) // step 11: shm-unlink
+	defer f.Close()             // step 10: close
 
-	if err := f.Truncate(goidiom.ShmSize); err != nil {
+	if err := f.Truncate(goidiom.ShmSize); err != nil { // step 3: ftruncate
 		return err
 	}
-	region, err := syscall.Mmap(fd, 0, goidiom.ShmSize, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
+	region, err := syscall.Mmap(fd, 0, goidiom.ShmSize, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED) // step 4: mmap
 	if err != nil {
 		return err
 	}
-	defer syscall.Munmap(region)
+	defer syscall.Munmap(region) // step 9: munmap
 
 	// A C string: at most 99 bytes of the message, then the NUL.
-	n := copy(region[:len(region)-1], msg)
+	n := copy(region[:len(region)-1], msg) // step 5: copy
 	region[n] = 0
 
 	// os.Stdout is not buffered: the ready line is out as soon as it is
 	// printed.
-	fmt.Println("waiting for a reader")
-	return done.Wait()
+	// step 7: flush none: os.Stdout has no buffer: Println wrote the line
+	fmt.Println("waiting for a reader") // step 6: ready
+	return done.Wait()                  // step 8: wait
 }

@@ -23,6 +23,8 @@ import (
 // errUsage is a wrong command line: exit 1, no errno to report.
 var errUsage = errors.New("usage")
 
+// steps: sock_client
+
 func main() {
 	if err := run(os.Args); err != nil {
 		report.Exit(1, err)
@@ -30,13 +32,13 @@ func main() {
 }
 
 func run(args []string) error {
-	if len(args) != 2 {
+	if len(args) != 2 { // step 1: usage
 		fmt.Println("usage: ./client <message>")
 		return errUsage
 	}
 	msg := args[1]
 
-	network, address, err := goidiom.SockAddress()
+	network, address, err := goidiom.SockAddress() // step 2: address
 	if err != nil {
 		goidiom.Perror("IPC_NAME", err)
 		return err
@@ -44,23 +46,24 @@ func run(args []string) error {
 
 	// No server: "connect()" with ENOENT for a path, ECONNREFUSED for a
 	// port or a socket file left behind.
-	conn, err := net.Dial(network, address)
+	// step 3: socket none: net.Dial makes the socket
+	conn, err := net.Dial(network, address) // step 4: connect
 	if err != nil {
 		goidiom.Perror(goidiom.SyscallName(err)+"()", err)
 		return err
 	}
-	defer conn.Close()
+	defer conn.Close() // step 10: close
 
-	fmt.Printf("you sent: %s\n", msg)
-	if _, err := io.WriteString(conn, msg); err != nil {
+	fmt.Printf("you sent: %s\n", msg)                    // step 5: print
+	if _, err := io.WriteString(conn, msg); err != nil { // step 6: send
 		goidiom.Perror("send()", err)
 	}
 	// Both *net.UnixConn and *net.TCPConn can shut down their sending side.
-	if err := conn.(interface{ CloseWrite() error }).CloseWrite(); err != nil {
+	if err := conn.(interface{ CloseWrite() error }).CloseWrite(); err != nil { // step 7: shutdown
 		goidiom.Perror("shutdown()", err)
 	}
 
-	answer, err := io.ReadAll(io.LimitReader(conn, goidiom.AnswerMax))
+	answer, err := io.ReadAll(io.LimitReader(conn, goidiom.AnswerMax)) // step 8: recv
 	if err != nil {
 		goidiom.Perror("recv()", err)
 	}
@@ -69,6 +72,6 @@ func run(args []string) error {
 		return nil
 	}
 	answer, _, _ = bytes.Cut(answer, []byte{0}) // a C string: up to its NUL
-	fmt.Printf("server answered: %s\n", answer)
+	fmt.Printf("server answered: %s\n", answer) // step 9: answer
 	return nil
 }
