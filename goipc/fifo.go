@@ -109,7 +109,7 @@ func FifoWriterMain(args []string) (int, error) {
 	}
 
 	msg := message
-	Write(fd, []byte(msg)) // step 2: write
+	Write(fd, []byte(msg)) // step 2: write known:sigpipe-other-fd
 
 	Close(fd) // step 3: close
 	return 0, nil

@@ -147,7 +147,7 @@ func PipeMain(args []string) (int, error) {
 func pipeParent(pipefd [2]int, msg string) {
 	Close(pipefd[0]) // Close read-end; step 3: close-read
 
-	Write(pipefd[1], []byte(msg)) // step 4: write
+	Write(pipefd[1], []byte(msg)) // step 4: write known:sigpipe-other-fd
 	Close(pipefd[1])              // Close write-end -> reader will see EOF; step 5: close-write
 }
 

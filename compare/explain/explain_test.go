@@ -45,6 +45,49 @@ func TestMarkers(t *testing.T) {
 	}
 }
 
+// TestEveryDifferenceMarked: every known difference is marked on a step of
+// a program of a mechanism whose scenarios show it, so explain tells it
+// where it happens.
+func TestEveryDifferenceMarked(t *testing.T) {
+	if missing := unmarked(loadModule(t)); len(missing) > 0 {
+		t.Errorf("known differences on no step of a program that shows them: %v", missing)
+	}
+	// The check can fail: the sources without the marks of "fork".
+	files := moduleFiles(t)
+	for f, src := range files {
+		files[f] = strings.ReplaceAll(src, " known:fork", "")
+	}
+	progs, err := LoadFrom(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if missing := unmarked(progs); !slices.Contains(missing, "fork") {
+		t.Errorf("with no known:fork mark, unmarked gives %v", missing)
+	}
+}
+
+// unmarked returns the known differences that no step of a program of
+// their scenarios' mechanisms names.
+func unmarked(progs []Program) []string {
+	var missing []string
+	for _, kd := range judge.KnownDifferences {
+		found := false
+		for _, p := range progs {
+			mech, _, _ := strings.Cut(p.Name, "_")
+			shows := slices.ContainsFunc(kd.Scenarios, func(sc string) bool { return strings.HasPrefix(sc, mech+"/") })
+			for _, steps := range p.Forms {
+				for _, s := range steps {
+					found = found || shows && slices.Contains(s.Known, kd.ID)
+				}
+			}
+		}
+		if !found {
+			missing = append(missing, kd.ID)
+		}
+	}
+	return missing
+}
+
 // loadModule reads the steps from this checkout's sources.
 func loadModule(t *testing.T) []Program {
 	t.Helper()

@@ -36,6 +36,6 @@ func run(args []string) error {
 
 	// As in the C, the write is not checked: a reader that has gone makes
 	// it fail (EPIPE), and the writer still exits 0.
-	f.WriteString(msg) // step 2: write
+	f.WriteString(msg) // step 2: write known:sigpipe-other-fd
 	return nil
 }

@@ -64,7 +64,7 @@ func parent(args []string) error {
 
 	// As in the C, the write is not checked: a child that has gone makes
 	// it fail (EPIPE), and the parent still closes, waits and exits 0.
-	w.WriteString(msg) // step 4: write
+	w.WriteString(msg) // step 4: write known:sigpipe-other-fd
 	w.Close()          // the child sees end of file; step 5: close-write
 
 	// The C's wait(NULL) does not look at how the child ended.
