@@ -239,3 +239,45 @@ func ExampleMqUnlink() {
 	// true
 	// <nil>
 }
+
+// MqClose closes the descriptor; the queue stays until MqUnlink.
+func ExampleMqClose() {
+	name := fmt.Sprintf("/goipc-example-close-%d", os.Getpid())
+	mqd, err := goipc.MqOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600,
+		&goipc.MqAttr{Maxmsg: 4, Msgsize: 64})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.MqUnlink(name)
+	fmt.Println(goipc.MqClose(mqd))
+	fmt.Println(goipc.MqClose(mqd) == unix.EBADF)
+	again, err := goipc.MqOpen(name, unix.O_RDONLY, 0, nil)
+	fmt.Println(err)
+	goipc.MqClose(again)
+	// Output:
+	// <nil>
+	// true
+	// <nil>
+}
+
+// On a full queue MqTimedsend waits until abstime at most; a time that
+// has passed gives ETIMEDOUT at once.
+func ExampleMqTimedsend() {
+	name := fmt.Sprintf("/goipc-example-timedsend-%d", os.Getpid())
+	mqd, err := goipc.MqOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600,
+		&goipc.MqAttr{Maxmsg: 1, Msgsize: 16})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.MqUnlink(name)
+	defer goipc.MqClose(mqd)
+	past := &unix.Timespec{Sec: 1}
+	fmt.Println(goipc.MqTimedsend(mqd, []byte("first"), 0, past))
+	err = goipc.MqTimedsend(mqd, []byte("second"), 0, past)
+	fmt.Println(err == unix.ETIMEDOUT)
+	// Output:
+	// <nil>
+	// true
+}

@@ -151,3 +151,65 @@ func ExampleMunmap() {
 	// <nil>
 	// true
 }
+
+// Ftruncate gives a new shared-memory object its size; a descriptor open
+// only for reading cannot: EINVAL.
+func ExampleFtruncate() {
+	name := fmt.Sprintf("/goipc-example-ftruncate-%d", os.Getpid())
+	fd, err := goipc.ShmOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.ShmUnlink(name)
+	defer goipc.Close(fd)
+	fmt.Println(goipc.Ftruncate(fd, 100))
+	var st unix.Stat_t
+	unix.Fstat(fd, &st)
+	fmt.Println(st.Size)
+
+	ro, err := goipc.ShmOpen(name, unix.O_RDONLY, 0)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.Close(ro)
+	fmt.Println(goipc.Ftruncate(ro, 200) == unix.EINVAL)
+	// Output:
+	// <nil>
+	// 100
+	// true
+}
+
+// Two MAP_SHARED mappings of one object are the same bytes; length 0 is
+// EINVAL, as the kernel says.
+func ExampleMmap() {
+	name := fmt.Sprintf("/goipc-example-mmap-%d", os.Getpid())
+	fd, err := goipc.ShmOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.ShmUnlink(name)
+	defer goipc.Close(fd)
+	goipc.Ftruncate(fd, 100)
+	a, err := goipc.Mmap(fd, 0, 100, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.Munmap(a)
+	b, err := goipc.Mmap(fd, 0, 100, unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer goipc.Munmap(b)
+	copy(a, "Hello World")
+	fmt.Printf("%s\n", b[:11])
+	_, err = goipc.Mmap(fd, 0, 0, unix.PROT_READ, unix.MAP_SHARED)
+	fmt.Println(err == unix.EINVAL)
+	// Output:
+	// Hello World
+	// true
+}

@@ -35,7 +35,7 @@ func Open(path string, flags int, mode uint32) (int, error) {
 
 // Unlink removes the name path, as unlink(2). glibc calls the unlink system
 // call where the kernel has one (as on amd64) and unlinkat(AT_FDCWD, path,
-// 0) elsewhere; Unlink does the same (see unlink_*.go).
+// 0) elsewhere; Unlink does the same.
 func Unlink(path string) error {
 	return unlink(path)
 }
@@ -63,6 +63,11 @@ func fifoName() string {
 // to standard output one byte at a time, then a newline, closes the FIFO
 // and removes it. It fails with EXIT_FAILURE and the errno of mkfifo or
 // open, printing nothing.
+//
+// It reads one byte per Read, as the C does, where an idiomatic io.Copy
+// reads up to 32 KiB at a time (with a stdout that has gone, the C and
+// this reader die of SIGPIPE at their first write having taken one byte of
+// the FIFO; an io.Copy reader may have taken all its writer sent).
 func FifoReaderMain(args []string) (int, error) {
 	name := fifoName()
 	const permission = unix.S_IRUSR | unix.S_IWUSR | unix.S_IRGRP | unix.S_IROTH // 644
@@ -96,6 +101,11 @@ func FifoReaderMain(args []string) (int, error) {
 // "named_pipe") for writing, which waits for a reader, writes the message
 // (args[1], default "Hello World") and closes the FIFO. It fails with
 // EXIT_FAILURE and the errno of open, printing nothing.
+//
+// A reader that has gone before the message is written kills the C writer
+// with SIGPIPE. In a Go process the write returns EPIPE instead (the
+// descriptor is not 1 or 2; see Write), and since the notes do not check
+// that write, FifoWriterMain exits 0.
 func FifoWriterMain(args []string) (int, error) {
 	message := "Hello World"
 	if len(args) > 1 {

@@ -40,6 +40,11 @@ func cString(p []byte) string {
 // ready line, prints every message it receives up to its first NUL byte,
 // and ends after the message "quit", removing the queue. It returns the
 // exit status and, when that is not 0, the errno of the failing call.
+//
+// C's stdout is fully buffered when it is a pipe: the C server flushes its
+// ready line, and a signal that ends it loses the lines still in the
+// buffer. fmt.Printf writes to os.Stdout, which has no buffer, so every
+// line MqServerMain printed is out, whenever it ends.
 func MqServerMain(args []string) (int, error) {
 	name := mqQueueName() // the example: "/csba1316"
 	attr := MqAttr{

@@ -14,6 +14,11 @@ import (
 
 // Pipe creates a pipe, as pipe(2): p[0] becomes the read end and p[1] the
 // write end. A p whose length is not 2 gives EINVAL.
+//
+// As in C, neither end is close-on-exec (os.Pipe sets O_CLOEXEC on both):
+// a process that this one starts inherits them. That is how a Go program
+// hands a pipe to a child, since Go has no fork: PipeMain starts its own
+// binary again, and the child finds the ends at the same numbers.
 func Pipe(p []int) error {
 	return Pipe2(p, 0)
 }
@@ -81,9 +86,9 @@ func Close(fd int) error {
 	return unix.Close(fd)
 }
 
-// FcntlInt performs fcntl(fd, cmd, arg) for a cmd whose argument is an
-// integer (F_GETFL, F_SETFL, F_GETPIPE_SZ, F_SETPIPE_SZ, ...) and returns
-// the call's result.
+// FcntlInt performs fcntl(fd, cmd, arg), as fcntl(2), for a cmd whose
+// argument is an integer (F_GETFL, F_SETFL, F_GETPIPE_SZ, F_SETPIPE_SZ,
+// ...) and returns the call's result.
 func FcntlInt(fd int, cmd int, arg int) (int, error) {
 	return unix.FcntlInt(uintptr(fd), cmd, arg)
 }
@@ -96,10 +101,22 @@ const pipeChildEnv = "GOIPC_PIPE_CHILD"
 
 // PipeMain is the pipe program of c_reference/pipe.c: the parent writes the
 // message (args[1], default "Hello World!") into a pipe and the child copies
-// the pipe to standard output one byte at a time, then a newline.
+// the pipe to standard output one byte at a time, then a newline. It
+// returns the exit status and, when that is not 0, the errno of the
+// failing call.
 //
-// The binary that calls PipeMain must call it on start-up with its own
-// arguments: that is how the child comes back in (see below).
+// Go has no fork: a forked copy of the Go runtime would keep one thread of
+// many, and locks that the others held. Where the C forks, PipeMain starts
+// its own binary (os.Executable) again as the child, with the pipe's two
+// descriptors inherited at the same numbers and named in the environment
+// variable GOIPC_PIPE_CHILD. The child shares no memory with the parent.
+// So the binary that calls PipeMain must call it first thing on start-up,
+// with its own arguments: in the child, PipeMain finds GOIPC_PIPE_CHILD and
+// runs the child's part instead of the parent's.
+//
+// A child that has gone before the parent writes kills the C parent with
+// SIGPIPE; the Go parent's write returns EPIPE and it exits 0, as
+// FifoWriterMain does.
 func PipeMain(args []string) (int, error) {
 	if fds, ok := os.LookupEnv(pipeChildEnv); ok {
 		var pipefd [2]int

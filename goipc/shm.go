@@ -50,10 +50,11 @@ func shmGetName(name string, semPrefix bool) (string, error) {
 // glibc 2.36, and returns its descriptor.
 //
 // The object is the file /dev/shm/NAME, NAME being name without its leading
-// slashes. An empty NAME, a NAME with a '/' in it, or one too long for
-// glibc's buffer gives EINVAL (see shmGetName for the exact bounds). The
-// file is opened with oflag|O_NOFOLLOW|O_CLOEXEC and mode; the kernel's
-// EISDIR becomes EINVAL. As in glibc, "." and ".." are not refused: they
+// slashes. An empty NAME, a NAME with a '/' or a NUL byte in it, or one of
+// 260 bytes or more (too long for glibc's buffer) gives EINVAL; a NAME of
+// 256 to 259 bytes passes and the kernel gives ENAMETOOLONG. The file is
+// opened with oflag|O_NOFOLLOW|O_CLOEXEC and mode; the kernel's EISDIR
+// becomes EINVAL. As in glibc, "." and ".." are not refused: they
 // name /dev/shm and /dev themselves, which open with O_RDONLY succeeds on.
 func ShmOpen(name string, oflag int, mode uint32) (int, error) {
 	path, err := shmGetName(name, false)

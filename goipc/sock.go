@@ -363,6 +363,12 @@ func sockFamily(sa unix.Sockaddr) int {
 // closes every connection and its socket and removes its socket file. It
 // returns the exit status and, when that is not 0, the errno of the
 // failing call.
+//
+// As the C does, it sends with MSG_NOSIGNAL, so a client that has gone is
+// EPIPE in both. Its stdout has no buffer, where C's is fully buffered on
+// a pipe: a signal that ends the C server loses the lines still in its
+// buffer, and MqServerMain's note holds here too. Poll, as poll(2), fails
+// with EINTR when a signal comes; the server polls again, as the C does.
 func SockServerMain(args []string) (int, error) {
 	addr, err := sockAddress() // step 1: address
 	if err != nil {
