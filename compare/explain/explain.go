@@ -79,6 +79,9 @@ func Parse(file, src string) (map[string][]Step, error) {
 			}
 			pending = nil
 		}
+		if !strings.Contains(comment, "step") {
+			continue // most lines: no marker, and no regexp to run
+		}
 		if m := regionRE.FindStringSubmatch(comment); m != nil && !stepRE.MatchString(comment) {
 			region = m[1]
 			continue

@@ -5,7 +5,6 @@ package explain
 import (
 	"bytes"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -151,7 +150,14 @@ func TestStrayStep(t *testing.T) {
 					return l
 				}},
 			} {
-				wrong := maps.Clone(files)
+				// Only p's sources, the others empty: Check looks at p alone.
+				wrong := map[string]string{}
+				for f := range files {
+					wrong[f] = ""
+				}
+				for _, f := range Sources(p.Name) {
+					wrong[f] = files[f]
+				}
 				wrong[first.File] = strings.Join(c.edit(slices.Clone(lines)), "\n")
 				got, err := LoadFrom(wrong)
 				if err != nil {
