@@ -11,5 +11,11 @@
 // args[0] included, and return the exit status together with the error of
 // the call that made them fail.
 //
+// For students: each program's doc comment names the C it translates and
+// says where the Go differs from it (no fork, SIGPIPE, stdio buffering),
+// and each primitive's names its C function and man page section, with a
+// runnable example. `ipcparity explain PROGRAM` prints a program's C, this
+// package's form and the idiomatic one side by side, step by step.
+//
 // Linux only: every other file of the package is built for Linux alone.
 package goipc

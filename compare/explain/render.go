@@ -157,10 +157,10 @@ func wrapCode(s string, n int) []string {
 }
 
 // breakAt is where wrapCode cuts r, which is longer than n: the index of
-// the first rune of the next line. It looks for a space in the second half
-// of the line, then for a "(", ",", "|", "[" or "-" to cut after or a "."
-// to cut before, then for
-// a space in the second third, and only then cuts a name in two.
+// the first rune of the next line. In that order, it looks for a space in
+// the second half of the line; a space that leaves a rest that fits one
+// line; a "(", ",", "|", "[" or "-" to cut after, or a "." to cut before;
+// a space in the second third. Only then does it cut a name in two.
 func breakAt(r []rune, n int) int {
 	space := func(from, to int) int {
 		for i := from; i > to; i-- {
@@ -171,6 +171,10 @@ func breakAt(r []rune, n int) int {
 		return -1
 	}
 	if i := space(n, n/2); i > 0 {
+		return i
+	}
+	// Two lines at a space earlier on read better than three.
+	if i := space(n, 3); i > 0 && len(r)-i-1 <= n {
 		return i
 	}
 	for i := n; i > n/2; i-- {
