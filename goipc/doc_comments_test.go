@@ -51,24 +51,15 @@ var differences = map[string][]string{
 // c_reference), says where Go differs, refers to nothing go doc does not
 // show, and every exported primitive has a runnable example.
 func TestDocComments(t *testing.T) {
-	fset := token.NewFileSet()
-	var files []*ast.File
 	names, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
+	files := map[string]any{}
 	for _, name := range names {
-		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, f)
+		files[name] = nil // read from the file
 	}
-	problems, err := docProblems(fset, files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range problems {
+	for _, p := range parseProblems(t, files) {
 		t.Error(p)
 	}
 }
@@ -123,20 +114,7 @@ func ExampleUmask() {
 	// x
 }
 `
-	fset := token.NewFileSet()
-	var files []*ast.File
-	for name, s := range map[string]string{"x.go": src, "x_test.go": test} {
-		f, err := parser.ParseFile(fset, name, s, parser.ParseComments)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, f)
-	}
-	problems, err := docProblems(fset, files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Join(problems, "\n")
+	got := strings.Join(parseProblems(t, map[string]any{"x.go": src, "x_test.go": test}), "\n")
 	for _, want := range []string{
 		"Close: no doc comment",
 		"Close: no runnable example",
@@ -159,6 +137,26 @@ func ExampleUmask() {
 			t.Errorf("docProblems finds %q, which is right:\n%s", notWant, got)
 		}
 	}
+}
+
+// parseProblems parses files (name to source, nil to read the file) and
+// returns docProblems of them.
+func parseProblems(t *testing.T, files map[string]any) []string {
+	t.Helper()
+	fset := token.NewFileSet()
+	var parsed []*ast.File
+	for name, src := range files {
+		f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parsed = append(parsed, f)
+	}
+	problems, err := docProblems(fset, parsed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return problems
 }
 
 var (

@@ -181,35 +181,21 @@ func ExampleFtruncate() {
 	// true
 }
 
-// Two MAP_SHARED mappings of one object are the same bytes; length 0 is
-// EINVAL, as the kernel says.
+// Mmap gives the mapping as a byte slice, here of an anonymous object
+// (ShmOpen's example maps a named one twice); length 0 is EINVAL, as the
+// kernel says.
 func ExampleMmap() {
-	name := fmt.Sprintf("/goipc-example-mmap-%d", os.Getpid())
-	fd, err := goipc.ShmOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600)
+	mem, err := goipc.Mmap(-1, 0, 100, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED|unix.MAP_ANONYMOUS)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer goipc.ShmUnlink(name)
-	defer goipc.Close(fd)
-	goipc.Ftruncate(fd, 100)
-	a, err := goipc.Mmap(fd, 0, 100, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer goipc.Munmap(a)
-	b, err := goipc.Mmap(fd, 0, 100, unix.PROT_READ, unix.MAP_SHARED)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer goipc.Munmap(b)
-	copy(a, "Hello World")
-	fmt.Printf("%s\n", b[:11])
-	_, err = goipc.Mmap(fd, 0, 0, unix.PROT_READ, unix.MAP_SHARED)
+	defer goipc.Munmap(mem)
+	copy(mem, "Hello World")
+	fmt.Printf("%s %d\n", mem[:11], len(mem))
+	_, err = goipc.Mmap(-1, 0, 0, unix.PROT_READ, unix.MAP_SHARED|unix.MAP_ANONYMOUS)
 	fmt.Println(err == unix.EINVAL)
 	// Output:
-	// Hello World
+	// Hello World 100
 	// true
 }
