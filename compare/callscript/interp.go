@@ -49,11 +49,11 @@ func (t Table) Calls() []string {
 // tables (package compare's list of mechanisms names one per mechanism).
 type Lang struct{ Table }
 
-// NewLang joins tables; a call or constant defined twice with different
-// values is an error.
+// NewLang joins tables, and Errors, which every mechanism shares; a call or
+// constant defined twice with different values is an error.
 func NewLang(tables ...Table) (*Lang, error) {
 	l := &Lang{Table{calls: map[string]callFunc{}, symbols: map[string]int64{}}}
-	for _, t := range tables {
+	for _, t := range append([]Table{Errors}, tables...) {
 		for n, f := range t.calls {
 			if _, dup := l.calls[n]; dup {
 				return nil, fmt.Errorf("call %s is defined twice", n)
@@ -245,13 +245,11 @@ func status(err error) (int64, error) {
 	return 0, nil
 }
 
-// count is the result of a call that returns a count or a descriptor, or
-// -1 and an errno.
+// count is the result of a call that returns a count or a descriptor: the
+// number as the side returned it, also with an errno (C's -1; a side that
+// returns another number on error shows it in the transcript).
 func count(n int, err error) (int64, error) {
-	if err != nil {
-		return -1, err
-	}
-	return int64(n), nil
+	return int64(n), err
 }
 
 // Bytes evaluates argument i as a string; $RUN inside it becomes the run's
@@ -493,7 +491,9 @@ func (l *Lang) Exec(s *Script, api sides.API, run string, w io.Writer) (out Outc
 		}
 		if callErr != nil {
 			e := callErr.(unix.Errno)
-			result = fmt.Sprintf("-1 %s (%s)", ErrnoName(e), api.Errors.Strerror(e))
+			// The number is the side's own (C's -1): a port that
+			// returns another on error differs.
+			result = fmt.Sprintf("%d %s (%s)", ret, ErrnoName(e), api.Errors.Strerror(e))
 		}
 		fmt.Fprintf(w, "%s(%s) = %s\n", line.Call, c.renderArgs(), result)
 		if x := line.Expect; x != nil {
@@ -507,7 +507,7 @@ func (l *Lang) Exec(s *Script, api sides.API, run string, w io.Writer) (out Outc
 				} else {
 					vars[x.Bind] = ret
 				}
-			case x.Errno != "" && (callErr == nil || callErr.(unix.Errno) != errnoByName(x.Errno)):
+			case x.Errno != "" && (callErr == nil || callErr.(unix.Errno) != errnoByName(x.Errno) || ret != -1):
 				problem = "expected -1 " + x.Errno + ", got " + result
 			case x.Value != nil && (callErr != nil || ret != *x.Value):
 				problem = fmt.Sprintf("expected %d, got %s", *x.Value, result)

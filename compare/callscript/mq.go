@@ -191,7 +191,7 @@ func mqReceive(c *Call, timed bool) (int64, error) {
 		n, rerr = api.Receive(int(mqd), buf, pp)
 	}
 	if rerr != nil {
-		return -1, rerr
+		return int64(n), rerr // as the side returned it (raw)
 	}
 	c.Show(1, Quote(buf[:n]))
 	if !noPrio {

@@ -78,7 +78,7 @@ var Pipe = newTable(func(t *Table) {
 		}
 		got, rerr := api.Read(int(fd), buf)
 		if rerr != nil {
-			return -1, rerr
+			return int64(got), rerr // as the side returned it (raw)
 		}
 		c.Show(1, Quote(buf[:got]))
 		return int64(got), nil

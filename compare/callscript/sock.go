@@ -335,7 +335,7 @@ var Sock = newTable(func(t *Table) {
 		}
 		nfd, sa, aerr := api.Accept(fd)
 		if aerr != nil {
-			return -1, aerr
+			return int64(nfd), aerr // as the side returned it (raw)
 		}
 		if !c.IsNull(1) {
 			if err := sockaddrOut(c, 1, sa); err != nil {
@@ -411,7 +411,7 @@ var Sock = newTable(func(t *Table) {
 		}
 		got, rerr := api.Recv(fd, buf, int(flags))
 		if rerr != nil {
-			return -1, rerr
+			return int64(got), rerr // as the side returned it (raw)
 		}
 		c.Show(1, Quote(buf[:got]))
 		return int64(got), nil
@@ -484,7 +484,7 @@ var Sock = newTable(func(t *Table) {
 		}
 		n, perr := api.Poll(fds, int(timeout))
 		if perr != nil {
-			return -1, perr
+			return int64(n), perr // as the side returned it (raw)
 		}
 		var ready []string
 		for _, f := range fds {
