@@ -4,7 +4,9 @@ package compare
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,13 +28,16 @@ import (
 //
 // A port is either the reference C with edits (each old text must occur
 // exactly once in the program's source; the result is compiled into the
-// test's temporary directory and linked as the Makefile links bin/c), or a shell
-// script run as sh -c SCRIPT BIN/c/PROGRAM ARGS..., which wraps the real C
-// binary with a twist ("$0" is the binary).
+// test's temporary directory and linked as the Makefile links bin/c), the
+// Go form with edits in its Go files (goEdits: built as the Makefile
+// builds bin/go, with go build -overlay, for mistakes that only a Go
+// runtime shows), or a shell script run as sh -c SCRIPT BIN/c/PROGRAM
+// ARGS..., which wraps the real C binary with a twist ("$0" is the binary).
 type wrongPort struct {
 	name    string // what is wrong
 	program string
-	edits   [][2]string // old, new in c_reference/MECH.c
+	edits   [][2]string            // old, new in c_reference/MECH.c
+	goEdits map[string][][2]string // file of the module ("goipc/sock.go") → old, new
 	script  string
 	// catches is the scenario (of the program's mechanism) that must
 	// disagree, and want what shows the twist in the port's outcome and
@@ -143,6 +148,13 @@ func (wp wrongPort) form(dir string, i int) (runner.Form, error) {
 	if wp.script != "" {
 		return runner.CommandForm(wp.program, []string{"/bin/sh", "-c", wp.script, cbin}), nil
 	}
+	if wp.goEdits != nil {
+		bin, err := buildGoVariant(filepath.Join(dir, fmt.Sprintf("port%02d", i)), wp.program, wp.goEdits)
+		if err != nil {
+			return runner.Form{}, err
+		}
+		return runner.CommandForm(wp.program, []string{bin}), nil
+	}
 	bin, err := buildCVariant(filepath.Join(dir, fmt.Sprintf("port%02d", i)), wp.program, wp.edits)
 	if err != nil {
 		return runner.Form{}, err
@@ -189,6 +201,55 @@ func buildCVariant(dir, program string, edits [][2]string) (string, error) {
 	bin := filepath.Join(dir, program)
 	if err := cc(append(append([]string{"-o", bin, obj}, shared...), "-lrt", "-pthread")...); err != nil {
 		return "", err
+	}
+	return bin, nil
+}
+
+// buildGoVariant builds goipc/cmd/PROGRAM as the Makefile builds bin/go
+// (CGO_ENABLED=0), with the files of edits edited (each old text exactly
+// once), into dir, through go build -overlay: the checkout stays as it is.
+// It returns the binary's absolute path.
+func buildGoVariant(dir, program string, edits map[string][][2]string) (string, error) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	replace := map[string]string{}
+	for file, es := range edits {
+		text, err := os.ReadFile(filepath.Join(root, file))
+		if err != nil {
+			return "", err
+		}
+		s := string(text)
+		for _, e := range es {
+			if n := strings.Count(s, e[0]); n != 1 {
+				return "", fmt.Errorf("the edit of %s finds %d (want exactly 1) of %q", file, n, e[0])
+			}
+			s = strings.Replace(s, e[0], e[1], 1)
+		}
+		edited := filepath.Join(dir, strings.ReplaceAll(file, "/", "_"))
+		if err := os.WriteFile(edited, []byte(s), 0o644); err != nil {
+			return "", err
+		}
+		replace[filepath.Join(root, file)] = edited
+	}
+	overlay, err := json.Marshal(map[string]any{"Replace": replace})
+	if err != nil {
+		return "", err
+	}
+	ov := filepath.Join(dir, "overlay.json")
+	if err := os.WriteFile(ov, overlay, 0o644); err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, program)
+	cmd := exec.Command("go", "build", "-overlay", ov, "-o", bin, "./goipc/cmd/"+program)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build %s with %s edited: %v\n%s", program, strings.Join(slices.Sorted(maps.Keys(edits)), ", "), err, out)
 	}
 	return bin, nil
 }

@@ -200,6 +200,10 @@ func (r *Run) steps(ctx context.Context) error {
 			if sig == 0 {
 				return fmt.Errorf("unknown signal %q", st.Signal)
 			}
+			if st.EveryThread {
+				signalThreads(p.pgid, sig)
+				continue
+			}
 			unix.Kill(-p.pgid, sig)
 		case st.Await:
 			p := r.find(st.Target)

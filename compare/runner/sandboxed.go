@@ -130,6 +130,7 @@ type wireStep struct {
 	Background     bool
 	Ready          wireReady
 	Signal         string
+	EveryThread    bool
 	Await          bool
 	Target         string
 }
@@ -188,7 +189,7 @@ func toWire(sc Scenario, pairing Pairing) (wire, error) {
 		ws.Steps = append(ws.Steps, wireStep{
 			Label: st.Label, Program: st.Program, Args: toRaw(st.Args), Stdin: st.Stdin, Stdout: st.Stdout,
 			Env: toRaw(st.Env), Background: st.Background, Ready: wireReady{st.Ready.What, st.Ready.kind, st.Ready.arg},
-			Signal: st.Signal, Await: st.Await, Target: st.Target,
+			Signal: st.Signal, EveryThread: st.EveryThread, Await: st.Await, Target: st.Target,
 		})
 	}
 	for _, pr := range sc.Probes {
@@ -276,7 +277,7 @@ func fromWire(w wire) (Scenario, Pairing, error) {
 		step := Step{
 			Label: st.Label, Program: st.Program, Args: st.Args.strings(), Stdin: st.Stdin, Stdout: st.Stdout,
 			Env: st.Env.strings(), Background: st.Background, Ready: st.Ready.rebuild(), Signal: st.Signal,
-			Await: st.Await, Target: st.Target,
+			EveryThread: st.EveryThread, Await: st.Await, Target: st.Target,
 		}
 		if st.Ready.What != "" && step.Ready.Check == nil {
 			if !found || i >= len(base.Steps) || base.Steps[i].Ready.What != st.Ready.What {

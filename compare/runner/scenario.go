@@ -71,6 +71,11 @@ type Step struct {
 	// Signal, when set, makes the step send that signal to the process
 	// group of the process labelled Target instead of starting a process.
 	Signal string
+	// EveryThread sends Signal to every thread of every process in the
+	// group instead (tgkill), so that the thread asleep in a call gets it
+	// whichever thread the kernel would have picked: a Go program has
+	// several, and the one in the call is seldom the main thread.
+	EveryThread bool
 	// Await, when set, makes the step wait until the process labelled
 	// Target has ended, or until Ready holds when Ready is set.
 	Await  bool

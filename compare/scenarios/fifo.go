@@ -64,6 +64,17 @@ func FIFO() []runner.Scenario {
 		stdoutBroken("reader-stdout-broken", "the reader's stdout has no reader: its first write to it raises SIGPIPE, the FIFO stays behind", nil),
 		stdoutBroken("reader-gone-long", "as reader-stdout-broken with 70000 bytes, more than the FIFO holds: once the reader is dead the writer's blocked write raises SIGPIPE too", []string{strings.Repeat("d", 70000)}),
 		runner.Scenario{
+			Mechanism: "fifo", Name: "signal-in-open",
+			About: "the reader in open(O_RDONLY), waiting for a writer" + signalAbout,
+			Roles: roles,
+			Steps: steps(
+				[]runner.Step{{Program: "fifo_reader", Background: true, Ready: readyFifo()},
+					{Await: true, Target: "fifo_reader", Ready: readyWaitingForPartner()}},
+				interrupted("fifo_reader", readyWaitingForPartner()),
+				[]runner.Step{{Program: "fifo_writer"}, {Await: true, Target: "fifo_reader"}}),
+			Probes: []runner.Probe{fifoModeProbe},
+		},
+		runner.Scenario{
 			Mechanism: "fifo", Name: "exists",
 			About: "named_pipe already exists (a FIFO of mode 0600): mkfifo fails with EEXIST, the reader prints nothing and leaves it",
 			Roles: []string{"fifo_reader"},

@@ -52,11 +52,19 @@ func Mq() []runner.Scenario {
 	eleventh := cl(11, "message 11")
 	eleventh.Background = true
 	eleventh.Ready = runner.ReadyInSyscall("mq_timedsend", unix.SYS_MQ_TIMEDSEND)
-	full = append(full, eleventh,
-		runner.Step{Signal: "SIGCONT", Target: server},
+	full = append(full, eleventh)
+	inSend := runner.ReadyInSyscall("mq_timedsend", unix.SYS_MQ_TIMEDSEND)
+	// signalInSend: full-queue with the 11th client interrupted in
+	// mq_timedsend.
+	signalInSend := steps(full, interrupted("client 11", inSend))
+	rest := []runner.Step{
+		{Signal: "SIGCONT", Target: server},
 		runner.Step{Await: true, Target: "client 11"},
 		cl(12, "quit"),
-		runner.Step{Await: true, Target: server})
+		{Await: true, Target: server}}
+	full = append(full, rest...)
+	signalInSend = append(signalInSend, rest...)
+	inReceive := runner.ReadyInSyscall("mq_timedreceive", unix.SYS_MQ_TIMEDRECEIVE)
 
 	stale := session("stale-queue", "the queue is left from an earlier run with two messages (\"left over\", "+
 		"no NUL, priority 1; \"urgent\", priority 5): the server opens it as it is and prints them first, "+
@@ -126,6 +134,12 @@ func Mq() []runner.Scenario {
 		session("full-queue", "the server stopped (SIGSTOP): ten clients fill the queue (mq_maxmsg 10), the 11th "+
 			"sleeps in mq_timedsend until SIGCONT lets the server drain the queue",
 			full...),
+		session("signal-in-send", "as full-queue, the 11th client in mq_timedsend on the full queue"+signalAbout,
+			signalInSend...),
+		session("signal-in-receive", "the server in mq_receive, waiting for a client"+signalAbout,
+			steps([]runner.Step{srv(ReadyMqueue()), {Await: true, Target: server, Ready: inReceive}},
+				interrupted(server, inReceive),
+				[]runner.Step{cl(1, "hello"), cl(2, "quit"), {Await: true, Target: server}})...),
 		stale, staleSize, noSlash,
 		session("server-killed", "the server killed (SIGKILL) while it waits: the queue outlives it and takes "+
 			"a later client's message",

@@ -103,7 +103,10 @@ func Shm() []runner.Scenario {
 		"object and semaphore stay behind", roles,
 		w(), asleep, runner.Step{Signal: "SIGKILL", Target: writer}, runner.Step{Await: true, Target: writer},
 		runner.Step{Program: reader})
-	for _, sc := range []*runner.Scenario{&noReader, &killed, &killedReader} {
+	signalInWait := base("signal-in-sem-wait", "the writer in sem_wait, waiting for the reader"+signalAbout, roles,
+		steps([]runner.Step{w(), asleep}, interrupted(writer, readySemWait()),
+			[]runner.Step{{Program: reader}, {Await: true, Target: writer}})...)
+	for _, sc := range []*runner.Scenario{&noReader, &killed, &killedReader, &signalInWait} {
 		sc.Probes = []runner.Probe{semWaitProbe}
 	}
 
@@ -133,7 +136,7 @@ func Shm() []runner.Scenario {
 		base("reader-no-writer", "the reader alone: shm_open fails with ENOENT, it prints nothing",
 			[]string{reader}, runner.Step{Program: reader}),
 		noNul, objectExists, semExists, noReader,
-		killed, killedReader,
+		killed, killedReader, signalInWait,
 	}
 }
 

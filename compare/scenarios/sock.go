@@ -33,6 +33,8 @@ func Sock() []runner.Scenario {
 	// A server that waits for clients: in poll(2) (C, goipc), or in the Go
 	// runtime's network poller (a server on package net).
 	inPoll := runner.Step{Await: true, Target: "server", Ready: runner.ReadyInSyscall("poll, or the Go runtime's epoll_pwait", sockPollSyscall, unix.SYS_EPOLL_PWAIT)}
+	// signalled: the server interrupted in poll, then back in it.
+	signalled := interrupted("server", inPoll.Ready)
 
 	// session: the server, the clients one after another, "quit".
 	session := func(tr sockTransport, name, about string, clients ...runner.Step) runner.Scenario {
@@ -82,6 +84,15 @@ func Sock() []runner.Scenario {
 			}),
 		)
 	}
+
+	list = append(list,
+		session(sockUnix, "near-quit", "messages that are not exactly quit do not stop the server (sock.c compares "+
+			"the whole word and its NUL): the clients after each still get their answers",
+			client("Quit", "Quit"), client("quit ", "quit "), client("quitter", "quitter"), client("qui", "qui"),
+			client("quit\\n", "quit\n"), client("after", "after")),
+		session(sockUnix, "signal-in-poll", "the server in poll, waiting for clients"+signalAbout,
+			steps([]runner.Step{inPoll}, signalled, []runner.Step{client("client", "hello")})...),
+	)
 
 	// modes: a Unix session under umask mask; once the server is ready the
 	// runner notes its socket file's mode (sockSeen).
