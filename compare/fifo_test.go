@@ -4,7 +4,6 @@ package compare
 
 import (
 	"context"
-	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -22,27 +21,27 @@ func TestFifoReference(t *testing.T) {
 		name string
 		want runner.Outcome
 	}{
-		{"default", runner.Outcome{Procs: []runner.Proc{reader, writer}, Leftovers: []string{"seen: fifo named_pipe mode 0644"}}},
-		{"umask-077", runner.Outcome{Procs: []runner.Proc{reader, writer}, Leftovers: []string{"seen: fifo named_pipe mode 0600"}}},
+		{"default", runner.Outcome{Procs: []runner.Proc{reader, writer}, Leftovers: []string{owned("seen: fifo named_pipe mode 0644")}}},
+		{"umask-077", runner.Outcome{Procs: []runner.Proc{reader, writer}, Leftovers: []string{owned("seen: fifo named_pipe mode 0600")}}},
 		{"ipc-name", runner.Outcome{
 			Procs:     []runner.Proc{{Role: "fifo_reader", Stdout: "named by IPC_NAME\n"}, writer},
-			Leftovers: []string{"seen: fifo $IPC_NAME mode 0644"},
+			Leftovers: []string{owned("seen: fifo $IPC_NAME mode 0644")},
 		}},
 		{"exists", runner.Outcome{
 			Procs:     []runner.Proc{{Role: "fifo_reader", Exit: 1, Errno: "EEXIST"}},
-			Leftovers: []string{"fifo named_pipe"},
+			Leftovers: []string{owned("fifo named_pipe mode 0600")},
 		}},
 		{"writer-no-fifo", runner.Outcome{Procs: []runner.Proc{{Role: "fifo_writer", Exit: 1, Errno: "ENOENT"}}, Leftovers: []string{}}},
 		{"reader-no-writer", runner.Outcome{
 			Procs:     []runner.Proc{{Role: "fifo_reader", Exit: -1, Timeout: true}},
-			Leftovers: []string{"fifo named_pipe", "seen: fifo named_pipe mode 0644"},
+			Leftovers: []string{owned("fifo named_pipe mode 0644"), owned("seen: fifo named_pipe mode 0644")},
 		}},
 		{"reader-gone-long", runner.Outcome{
 			Procs: []runner.Proc{
 				{Role: "fifo_reader", Exit: -1, Signal: "SIGPIPE"},
 				{Role: "fifo_writer", Exit: -1, Signal: "SIGPIPE"},
 			},
-			Leftovers: []string{"fifo named_pipe", "seen: fifo named_pipe mode 0644"},
+			Leftovers: []string{owned("fifo named_pipe mode 0644"), owned("seen: fifo named_pipe mode 0644")},
 		}},
 	} {
 		sc := scenario("fifo", tc.name)
@@ -70,7 +69,7 @@ func TestFifoRunCleansUp(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Contains(out.Leftovers, "fifo named_pipe") {
+		if !leftoverNamed(out.Leftovers, "fifo named_pipe") {
 			t.Errorf("%s: leftovers %q do not show the reader's FIFO", f.Name, out.Leftovers)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,8 +54,9 @@ func TestMqReference(t *testing.T) {
 			Leftovers: []string{},
 		}},
 		{"server-killed", runner.Outcome{
-			Procs:     []runner.Proc{{Role: "mq_server", Stdout: ready, Exit: -1, Signal: "SIGKILL"}, sent(1, "hello"), sent(2, "world")},
-			Leftovers: []string{"mqueue $IPC_NAME"},
+			Procs: []runner.Proc{{Role: "mq_server", Stdout: ready, Exit: -1, Signal: "SIGKILL"}, sent(1, "hello"), sent(2, "world")},
+			Leftovers: []string{`mqueue $IPC_NAME message 01: 64 bytes prio 1 "world" and 59 NUL`,
+				owned("mqueue $IPC_NAME mode 0600") + " maxmsg 10 msgsize 128"},
 		}},
 	} {
 		out, err := runner.Execute(context.Background(), scenario("mq", tc.name), runner.Pairing{c, c})
@@ -96,7 +96,7 @@ func TestMqQueueRemovedAfterKill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Contains(out.Leftovers, "mqueue $IPC_NAME") {
+	if !leftoverNamed(out.Leftovers, "mqueue $IPC_NAME") {
 		t.Errorf("leftovers %q do not show the queue", out.Leftovers)
 	}
 	if ok, err := scenarios.MqExists(sc.IPCName); ok || err != nil {

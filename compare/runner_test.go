@@ -86,7 +86,9 @@ func TestLeftoversAreReportedAndCleaned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"fifo named_pipe", "file stray", "sem $IPC_NAME", "shm $IPC_NAME"}
+	// The shell's umask is the runner's 022.
+	want := []string{owned("fifo named_pipe mode 0644"), owned("file stray mode 0644") + " size 0",
+		owned("sem $IPC_NAME mode 0644") + " size 0", owned("shm $IPC_NAME mode 0644") + " size 0"}
 	if diff := cmp.Diff(want, out.Leftovers); diff != "" {
 		t.Errorf("leftovers: mismatch (-want +got):\n%s", diff)
 	}

@@ -35,7 +35,7 @@ func TestShmReference(t *testing.T) {
 		}, Leftovers: []string{}}},
 		{"writer-killed", runner.Outcome{Procs: []runner.Proc{
 			{Role: "shm_writer", Stdout: "waiting for a reader\n", Exit: -1, Signal: "SIGKILL"},
-		}, Leftovers: []string{"seen: shm_writer asleep in sem_wait on sem $IPC_NAME", "sem $IPC_NAME", "shm $IPC_NAME"}}},
+		}, Leftovers: []string{"seen: shm_writer asleep in sem_wait on sem $IPC_NAME", owned("sem $IPC_NAME mode 0600") + " size 32", owned("shm $IPC_NAME mode 0600") + " size 100"}}},
 	} {
 		var sc runner.Scenario
 		for _, s := range Select("shm") {

@@ -5,7 +5,6 @@ package compare
 import (
 	"context"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -103,7 +102,7 @@ func TestSockReference(t *testing.T) {
 	if p := procOf(out, "server"); p.Stderr != "bind(): Address already in use\n" || p.Exit != 1 || p.Stdout != "" {
 		t.Errorf("unix-stale-socket: %+v", p)
 	}
-	if len(out.Leftovers) != 1 || out.Leftovers[0] != "socket server_socket" {
+	if len(out.Leftovers) != 1 || out.Leftovers[0] != owned("socket server_socket mode 0755") {
 		t.Errorf("unix-stale-socket: leftovers %q, want the stale socket", out.Leftovers)
 	}
 	if p := procOf(cOnly(t, "tcp-port-in-use"), "server"); p.Stderr != "bind(): Address already in use\n" || p.Exit != 1 {
@@ -127,7 +126,7 @@ func TestSockReference(t *testing.T) {
 	if p := procOf(out, "server"); p.Signal != "SIGTERM" || p.Stdout != sockReady {
 		t.Errorf("unix-server-killed: %+v", p)
 	}
-	if len(out.Leftovers) != 1 || out.Leftovers[0] != "socket server_socket" {
+	if len(out.Leftovers) != 1 || out.Leftovers[0] != owned("socket server_socket mode 0755") {
 		t.Errorf("unix-server-killed: leftovers %q, want the server's socket", out.Leftovers)
 	}
 
@@ -190,7 +189,7 @@ func TestSockSocketRemovedAfterKill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Contains(out.Leftovers, "socket server_socket") {
+	if !leftoverNamed(out.Leftovers, "socket server_socket") {
 		t.Errorf("leftovers %q do not show the socket", out.Leftovers)
 	}
 	checkHostUnchanged(t, before, "")

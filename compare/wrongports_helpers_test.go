@@ -129,11 +129,11 @@ func (wp wrongPort) mechanism() string {
 }
 
 // shows reports whether the outcome shows want: "leftover X" is a
-// leftover X exactly, anything else a piece of the outcome as %+v writes
-// it ("Exit:2", "mode 0666").
+// leftover named X (leftoverNamed), anything else a piece of the outcome
+// as %+v writes it ("Exit:2", "mode 0666").
 func shows(o runner.Outcome, want string) bool {
 	if left, ok := strings.CutPrefix(want, "leftover "); ok {
-		return slices.Contains(o.Leftovers, left)
+		return leftoverNamed(o.Leftovers, left)
 	}
 	return strings.Contains(fmt.Sprintf("%+v", o), want)
 }

@@ -49,11 +49,11 @@ func (t Table) Calls() []string {
 // tables (package compare's list of mechanisms names one per mechanism).
 type Lang struct{ Table }
 
-// NewLang joins tables, and Errors, which every mechanism shares; a call or
+// NewLang joins tables, and Common, which every mechanism shares; a call or
 // constant defined twice with different values is an error.
 func NewLang(tables ...Table) (*Lang, error) {
 	l := &Lang{Table{calls: map[string]callFunc{}, symbols: map[string]int64{}}}
-	for _, t := range append([]Table{Errors}, tables...) {
+	for _, t := range append([]Table{Common}, tables...) {
 		for n, f := range t.calls {
 			if _, dup := l.calls[n]; dup {
 				return nil, fmt.Errorf("call %s is defined twice", n)

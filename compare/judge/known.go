@@ -4,6 +4,7 @@ package judge
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/ipcparity/ipcparity/compare/runner"
 )
@@ -154,7 +155,7 @@ func init() {
 			Expect: func(sc runner.Scenario, p runner.Pairing, ref runner.Outcome) runner.Outcome {
 				out := runner.Outcome{Leftovers: []string{}, Procs: append([]runner.Proc(nil), ref.Procs...)}
 				for _, l := range ref.Leftovers {
-					if l != "fifo named_pipe" {
+					if !strings.HasPrefix(l, "fifo named_pipe ") {
 						out.Leftovers = append(out.Leftovers, l)
 					}
 				}

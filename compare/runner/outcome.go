@@ -71,9 +71,12 @@ type Outcome struct {
 	Procs []Proc `json:"procs"`
 	// Leftovers lists what remained after every process had ended, before
 	// the runner cleaned up: files in the run's directory ("fifo
-	// named_pipe"), queues, shared-memory objects and semaphores named
-	// after the run ("mqueue $IPC_NAME"), and processes still alive in a
-	// run's process groups ("process").
+	// named_pipe mode 0644 uid 0 gid 0"), queues, shared-memory objects
+	// and semaphores named after the run ("mqueue $IPC_NAME mode 0600 uid
+	// 0 gid 0 maxmsg 10 msgsize 128", "shm $IPC_NAME mode 0600 uid 0 gid 0
+	// size 100"), each message left on a queue ("mqueue $IPC_NAME message
+	// 01: 64 bytes prio 1 \"hello\" and 59 NUL"; see DescribeQueue), and
+	// processes still alive in a run's process groups ("process").
 	Leftovers []string `json:"leftovers"`
 	// Limits names the run's limits that its processes reached ("process
 	// limit: 3 forks refused (limit 512)"); a process that ran out of

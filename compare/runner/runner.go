@@ -614,7 +614,7 @@ func (r *Run) leftovers() []string {
 	}
 	entries, _ := os.ReadDir(r.Dir)
 	for _, e := range entries {
-		left = append(left, fileKind(e.Type())+" "+r.Normalize(e.Name()))
+		left = append(left, describeLeftover(fileKind(e.Type()), r.Normalize(e.Name()), filepath.Join(r.Dir, e.Name())))
 	}
 	left = append(left, r.shmLeftovers()...)
 	if r.inside {
@@ -622,7 +622,7 @@ func (r *Run) leftovers() []string {
 		// its name.
 		queues, _ := os.ReadDir(sandbox.MqueueDir())
 		for _, e := range queues {
-			left = append(left, "mqueue "+r.Normalize("/"+e.Name()))
+			left = append(left, DescribeQueue("/"+e.Name(), r.Normalize("/"+e.Name()))...)
 		}
 	}
 	for _, pr := range r.Scenario.Probes {
@@ -662,11 +662,11 @@ func (r *Run) shmLeftovers() []string {
 		if !r.inside && !strings.Contains(name, r.Token) {
 			continue
 		}
-		kind := "shm"
+		kind, file := "shm", name
 		if strings.HasPrefix(name, "sem.") {
 			kind, name = "sem", strings.TrimPrefix(name, "sem.")
 		}
-		left = append(left, kind+" "+r.Normalize("/"+name))
+		left = append(left, describeLeftover(kind, r.Normalize("/"+name), "/dev/shm/"+file))
 	}
 	return left
 }

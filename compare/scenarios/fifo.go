@@ -172,7 +172,7 @@ func readyFifo() runner.Ready {
 		case unix.S_IFDIR:
 			kind = "dir"
 		}
-		fifoModes.Store(r, fmt.Sprintf("seen: %s %s mode %04o", kind, r.Normalize(path), st.Mode&0o7777))
+		fifoModes.Store(r, "seen: "+kind+" "+r.Normalize(path)+" "+runner.Attrs(&st))
 		return true, nil
 	}}
 }
@@ -200,7 +200,7 @@ var fifoContentProbe = runner.Probe{
 		if err != nil {
 			return nil
 		}
-		return []string{"seen: " + r.Normalize(fifoPath(r)) + " holds " + describeBytes(b)}
+		return []string{"seen: " + r.Normalize(fifoPath(r)) + " holds " + runner.DescribeBytes(b)}
 	},
 }
 

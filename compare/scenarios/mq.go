@@ -94,11 +94,10 @@ func Mq() []runner.Scenario {
 		return sc
 	}
 	// drained: clients alone on a queue that Setup made; the runner then
-	// takes every message off the queue and shows it (mqDrainProbe).
+	// takes every message off the queue and shows it (runner.DescribeQueue).
 	drained := func(name, about string, attr goipc.MqAttr, steps ...runner.Step) runner.Scenario {
 		sc := alone(name, about, steps...)
 		sc.Setup = staleQueue(&attr)
-		sc.Probes = append(sc.Probes, mqDrainProbe)
 		return sc
 	}
 	staleLong := session("stale-queue-long", "the queue is left with a message of 128 bytes without a NUL and "+
@@ -215,8 +214,8 @@ var mqSeen = &seenNotes{name: "the queue's mode and attributes while the server 
 
 // readyMqueueSeen holds once the queue IPC_NAME exists; it notes the
 // queue's permission bits (its file in the queue file system, which the
-// sandbox mounts at /dev/mqueue) and its attributes (mq_getattr):
-// "seen: mqueue $IPC_NAME mode 0600 maxmsg 10 msgsize 128".
+// sandbox mounts at /dev/mqueue), owner and attributes (mq_getattr):
+// "seen: mqueue $IPC_NAME mode 0600 uid 0 gid 0 maxmsg 10 msgsize 128".
 func readyMqueueSeen() runner.Ready {
 	return runner.Ready{What: "queue IPC_NAME exists (its mode and attributes noted)", Check: func(r *runner.Run, _ *runner.Process) (bool, error) {
 		ok, err := MqExists(r.IPCName)
@@ -226,7 +225,7 @@ func readyMqueueSeen() runner.Ready {
 		mode := "unknown (no queue file system)"
 		var st unix.Stat_t
 		if unix.Stat(mqueueDir+"/"+strings.TrimPrefix(r.IPCName, "/"), &st) == nil {
-			mode = fmt.Sprintf("%04o", st.Mode&0o7777)
+			mode = strings.TrimPrefix(runner.Perms(&st), "mode ")
 		}
 		attrs := ""
 		if mqd, err := goipc.MqOpen(r.IPCName, unix.O_RDONLY|unix.O_NONBLOCK, 0, nil); err == nil {
@@ -241,46 +240,16 @@ func readyMqueueSeen() runner.Ready {
 	}}
 }
 
-// mqDrainProbe takes every message off the run's queue once the programs
-// have ended and shows each, numbered in the order received (priority
-// first, then the order sent): "seen: message 01: 64 bytes prio 1
-// \"hello\" and 59 NUL". It leaves the queue itself to mqProbe.
-var mqDrainProbe = runner.Probe{
-	Name: "the messages left on the queue",
-	Find: func(r *runner.Run) []string {
-		mqd, err := goipc.MqOpen(r.IPCName, unix.O_RDONLY|unix.O_NONBLOCK, 0, nil)
-		if err != nil {
-			return nil // no queue: the listing or mqProbe says so
-		}
-		defer goipc.MqClose(mqd)
-		var a goipc.MqAttr
-		if err := goipc.MqGetattr(mqd, &a); err != nil {
-			return []string{"seen: mq_getattr: " + err.Error()}
-		}
-		var seen []string
-		buf := make([]byte, a.Msgsize)
-		for i := 1; ; i++ {
-			var prio uint
-			n, err := goipc.MqReceive(mqd, buf, &prio)
-			if err != nil {
-				if err != unix.EAGAIN {
-					seen = append(seen, "seen: mq_receive: "+err.Error())
-				}
-				return seen
-			}
-			seen = append(seen, fmt.Sprintf("seen: message %02d: %d bytes prio %d %s", i, n, prio, describeBytes(buf[:n])))
-		}
-	},
-}
-
 // mqProbe finds the run's queue IPC_NAME left behind, and removes it. The
 // queue file system need not be mounted (/dev/mqueue): the probe asks
-// mq_open.
+// mq_open. It describes the queue and the messages on it as the runner's
+// own listing in a sandbox does (runner.DescribeQueue), so that the two
+// give one line each.
 var mqProbe = runner.Probe{
 	Name: "mqueue",
 	Find: func(r *runner.Run) []string {
 		if ok, _ := MqExists(r.IPCName); ok {
-			return []string{"mqueue " + r.Normalize(r.IPCName)}
+			return runner.DescribeQueue(r.IPCName, r.Normalize(r.IPCName))
 		}
 		return nil
 	},
@@ -348,7 +317,7 @@ var ScriptQueueProbe = runner.Probe{
 		var left []string
 		for _, name := range mqScriptQueues(r) {
 			if ok, _ := MqExists(name); ok {
-				left = append(left, "mqueue "+r.Normalize(name))
+				left = append(left, runner.DescribeQueue(name, r.Normalize(name))...)
 			}
 		}
 		return left

@@ -3,8 +3,6 @@
 package scenarios
 
 import (
-	"bytes"
-	"fmt"
 	"sync"
 
 	"github.com/ipcparity/ipcparity/compare/runner"
@@ -38,10 +36,11 @@ func (s *seenNotes) probe() runner.Probe {
 	}
 }
 
-// describeFile says what kind of file path is, with its permission bits
-// and, for a regular file, its size: "socket server_socket mode 0755",
-// "file $IPC_NAME mode 0600 size 100". shown is the path as the outcome
-// writes it; a path that does not exist is "no shown".
+// describeFile says what kind of file path is, with its permission bits,
+// owner and, for a regular file, size (runner.Attrs): "socket
+// server_socket mode 0755 uid 0 gid 0", "file $IPC_NAME mode 0600 uid 0
+// gid 0 size 100". shown is the path as the outcome writes it; a path
+// that does not exist is "no shown".
 func describeFile(path, shown string) string {
 	var st unix.Stat_t
 	if err := unix.Lstat(path, &st); err != nil {
@@ -58,20 +57,5 @@ func describeFile(path, shown string) string {
 	case unix.S_IFLNK:
 		kind = "symlink"
 	}
-	s := fmt.Sprintf("%s %s mode %04o", kind, shown, st.Mode&0o7777)
-	if kind == "file" {
-		s += fmt.Sprintf(" size %d", st.Size)
-	}
-	return s
-}
-
-// describeBytes quotes b, writing a run of NULs at its end as a count:
-// "\"hello\" and 59 NUL".
-func describeBytes(b []byte) string {
-	text := bytes.TrimRight(b, "\x00")
-	s := fmt.Sprintf("%q", text)
-	if n := len(b) - len(text); n > 0 {
-		s += fmt.Sprintf(" and %d NUL", n)
-	}
-	return s
+	return kind + " " + shown + " " + runner.Attrs(&st)
 }
