@@ -308,6 +308,11 @@ func (r *Run) start(st Step) (*Process, error) {
 	for _, a := range st.Args {
 		argv = append(argv, strings.ReplaceAll(a, "$RUN", r.Token))
 	}
+	if st.AsOtherUser {
+		if argv, err = asOtherUser(argv); err != nil {
+			return nil, fmt.Errorf("start %s (%s): %w", st.Role(), form.Name, err)
+		}
+	}
 	path := argv[0]
 	if !strings.Contains(path, "/") {
 		if path, err = lookPath(path); err != nil {

@@ -127,6 +127,7 @@ type wireStep struct {
 	Stdin          []byte
 	Stdout         StdoutMode
 	Env            raw
+	AsOtherUser    bool
 	Background     bool
 	Ready          wireReady
 	Signal         string
@@ -188,7 +189,7 @@ func toWire(sc Scenario, pairing Pairing) (wire, error) {
 	for _, st := range sc.Steps {
 		ws.Steps = append(ws.Steps, wireStep{
 			Label: st.Label, Program: st.Program, Args: toRaw(st.Args), Stdin: st.Stdin, Stdout: st.Stdout,
-			Env: toRaw(st.Env), Background: st.Background, Ready: wireReady{st.Ready.What, st.Ready.kind, st.Ready.arg},
+			Env: toRaw(st.Env), AsOtherUser: st.AsOtherUser, Background: st.Background, Ready: wireReady{st.Ready.What, st.Ready.kind, st.Ready.arg},
 			Signal: st.Signal, EveryThread: st.EveryThread, Await: st.Await, Target: st.Target,
 		})
 	}
@@ -276,7 +277,7 @@ func fromWire(w wire) (Scenario, Pairing, error) {
 	for i, st := range ws.Steps {
 		step := Step{
 			Label: st.Label, Program: st.Program, Args: st.Args.strings(), Stdin: st.Stdin, Stdout: st.Stdout,
-			Env: st.Env.strings(), Background: st.Background, Ready: st.Ready.rebuild(), Signal: st.Signal,
+			Env: st.Env.strings(), AsOtherUser: st.AsOtherUser, Background: st.Background, Ready: st.Ready.rebuild(), Signal: st.Signal,
 			EveryThread: st.EveryThread, Await: st.Await, Target: st.Target,
 		}
 		if st.Ready.What != "" && step.Ready.Check == nil {

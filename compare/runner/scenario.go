@@ -62,6 +62,10 @@ type Step struct {
 	Stdout StdoutMode
 	// Env adds NAME=VALUE entries to the process's environment.
 	Env []string
+	// AsOtherUser runs the process as OtherUser instead of the run's own
+	// user (root of the sandbox), for the permission cases: another
+	// user's queue, object or socket.
+	AsOtherUser bool
 	// Background starts the process and goes on to the next step once Ready
 	// holds; otherwise the step waits for the process to end.
 	Background bool

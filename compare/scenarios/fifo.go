@@ -75,6 +75,20 @@ func FIFO() []runner.Scenario {
 			Probes: []runner.Probe{fifoModeProbe},
 		},
 		runner.Scenario{
+			Mechanism: "fifo", Name: "writer-other-user",
+			About: "umask 0000: the reader's FIFO is 0644, so a writer as another user" + otherUserAbout +
+				" fails to open it (EACCES); a writer as the reader's user then gets through",
+			Roles: roles, Umask: new(int), Setup: openRunDir,
+			Steps: []runner.Step{
+				{Program: "fifo_reader", Background: true, Ready: readyFifo()},
+				{Await: true, Target: "fifo_reader", Ready: readyWaitingForPartner()},
+				{Label: "fifo_writer (nobody)", Program: "fifo_writer", AsOtherUser: true},
+				{Program: "fifo_writer"},
+				{Await: true, Target: "fifo_reader"},
+			},
+			Probes: []runner.Probe{fifoModeProbe},
+		},
+		runner.Scenario{
 			Mechanism: "fifo", Name: "exists",
 			About: "named_pipe already exists (a FIFO of mode 0600): mkfifo fails with EEXIST, the reader prints nothing and leaves it",
 			Roles: []string{"fifo_reader"},

@@ -112,6 +112,14 @@ func Mq() []runner.Scenario {
 	staleLong.Setup = staleQueue(&goipc.MqAttr{Maxmsg: 10, Msgsize: 128},
 		staleMessage{strings.Repeat("x", 127) + "X", 0}, staleMessage{"ab\x00cd", 0})
 
+	// otherClient: a client as another user on the server's 0600 queue.
+	nobody := cl(1, "hello")
+	nobody.Label, nobody.AsOtherUser = "client 1 (nobody)", true
+	otherClient := session("client-other-user", "umask 0000: the server's queue is 0600, so a client as another "+
+		"user"+otherUserAbout+" fails to open it (EACCES); then quit from the server's user",
+		srv(ReadyMqueue()), nobody, cl(2, "quit"), runner.Step{Await: true, Target: server})
+	otherClient.Umask = new(int)
+
 	return []runner.Scenario{
 		session("default", "the example's session: the server prints what three clients send and stops on quit",
 			srv(ReadyMqueue()), cl(1, "Hello"), cl(2, "World"), cl(3, "quit"), runner.Step{Await: true, Target: server}),
@@ -155,7 +163,7 @@ func Mq() []runner.Scenario {
 		drained("client-send-fails", "the queue takes messages of at most 63 bytes: the client's 64-byte "+
 			"mq_send fails with EMSGSIZE, it prints perror(\"ERROR-> mq_send()\") and still returns 0",
 			goipc.MqAttr{Maxmsg: 10, Msgsize: 63}, cl(1, "hello")),
-		staleLong,
+		staleLong, otherClient,
 	}
 
 }

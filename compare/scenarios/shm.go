@@ -106,6 +106,12 @@ func Shm() []runner.Scenario {
 	signalInWait := base("signal-in-sem-wait", "the writer in sem_wait, waiting for the reader"+signalAbout, roles,
 		steps([]runner.Step{w(), asleep}, interrupted(writer, readySemWait()),
 			[]runner.Step{{Program: reader}, {Await: true, Target: writer}})...)
+	otherReader := base("reader-other-user", "umask 0000: the writer's object and semaphore are 0600, so a reader as "+
+		"another user"+otherUserAbout+" fails to open the object (EACCES); a reader as the writer's user then "+
+		"gets the message", roles,
+		w(), runner.Step{Label: "shm_reader (nobody)", Program: reader, AsOtherUser: true},
+		runner.Step{Program: reader}, runner.Step{Await: true, Target: writer})
+	otherReader.Umask = new(int)
 	for _, sc := range []*runner.Scenario{&noReader, &killed, &killedReader, &signalInWait} {
 		sc.Probes = []runner.Probe{semWaitProbe}
 	}
@@ -136,7 +142,7 @@ func Shm() []runner.Scenario {
 		base("reader-no-writer", "the reader alone: shm_open fails with ENOENT, it prints nothing",
 			[]string{reader}, runner.Step{Program: reader}),
 		noNul, objectExists, semExists, noReader,
-		killed, killedReader, signalInWait,
+		killed, killedReader, signalInWait, otherReader,
 	}
 }
 

@@ -90,6 +90,14 @@ func Sock() []runner.Scenario {
 			"the whole word and its NUL): the clients after each still get their answers",
 			client("Quit", "Quit"), client("quit ", "quit "), client("quitter", "quitter"), client("qui", "qui"),
 			client("quit\\n", "quit\n"), client("after", "after")),
+		sockUnix.scenario(runner.Scenario{
+			Name: "client-other-user",
+			About: "bind gives the socket file 0755 under umask 0022, so a client as another user" + otherUserAbout +
+				" cannot connect (EACCES: connecting takes write permission); then a client as the server's user",
+			Roles: roles, Setup: openRunDir,
+			Steps: []runner.Step{server, {Label: "client (nobody)", Program: "sock_client", Args: []string{"hello"}, AsOtherUser: true},
+				client("client", "hello"), quit, awaitServer},
+		}),
 		session(sockUnix, "signal-in-poll", "the server in poll, waiting for clients"+signalAbout,
 			steps([]runner.Step{inPoll}, signalled, []runner.Step{client("client", "hello")})...),
 	)

@@ -2,7 +2,15 @@
 
 package scenarios
 
-import "github.com/ipcparity/ipcparity/compare/runner"
+// What every mechanism's scenarios share for two kinds of case: a signal
+// that the Go runtime takes, sent while a program waits (interrupted), and
+// a step run as another user (openRunDir).
+
+import (
+	"os"
+
+	"github.com/ipcparity/ipcparity/compare/runner"
+)
 
 // runtimeSignals are signals whose default action is to ignore them, so a
 // C program never sees them (the kernel discards them), while the Go
@@ -40,3 +48,12 @@ func steps(lists ...[]runner.Step) []runner.Step {
 	}
 	return out
 }
+
+// openRunDir lets every user reach the files of the run's directory
+// (made 0700): a step AsOtherUser then meets the mode of the file it
+// opens, not the directory's.
+func openRunDir(r *runner.Run) error { return os.Chmod(r.Dir, 0o755) }
+
+// otherUserAbout ends the About of every scenario with a step as another
+// user.
+const otherUserAbout = " (run as nobody, 65534, inside the sandbox)"
