@@ -176,12 +176,9 @@ func buildCVariant(dir, program string, edits [][2]string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	s := string(text)
-	for _, e := range edits {
-		if n := strings.Count(s, e[0]); n != 1 {
-			return "", fmt.Errorf("the edit of %s finds %d (want exactly 1) of %q", program, n, e[0])
-		}
-		s = strings.Replace(s, e[0], e[1], 1)
+	s, err := applyEdits(program, string(text), edits)
+	if err != nil {
+		return "", err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
@@ -205,6 +202,18 @@ func buildCVariant(dir, program string, edits [][2]string) (string, error) {
 	return bin, nil
 }
 
+// applyEdits replaces in text each old text of edits, which must occur
+// exactly once, by its new text; what names the text in an error.
+func applyEdits(what, text string, edits [][2]string) (string, error) {
+	for _, e := range edits {
+		if n := strings.Count(text, e[0]); n != 1 {
+			return "", fmt.Errorf("the edit of %s finds %d (want exactly 1) of %q", what, n, e[0])
+		}
+		text = strings.Replace(text, e[0], e[1], 1)
+	}
+	return text, nil
+}
+
 // buildGoVariant builds goipc/cmd/PROGRAM as the Makefile builds bin/go
 // (CGO_ENABLED=0), with the files of edits edited (each old text exactly
 // once), into dir, through go build -overlay: the checkout stays as it is.
@@ -223,12 +232,9 @@ func buildGoVariant(dir, program string, edits map[string][][2]string) (string, 
 		if err != nil {
 			return "", err
 		}
-		s := string(text)
-		for _, e := range es {
-			if n := strings.Count(s, e[0]); n != 1 {
-				return "", fmt.Errorf("the edit of %s finds %d (want exactly 1) of %q", file, n, e[0])
-			}
-			s = strings.Replace(s, e[0], e[1], 1)
+		s, err := applyEdits(file, string(text), es)
+		if err != nil {
+			return "", err
 		}
 		edited := filepath.Join(dir, strings.ReplaceAll(file, "/", "_"))
 		if err := os.WriteFile(edited, []byte(s), 0o644); err != nil {

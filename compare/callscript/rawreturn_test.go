@@ -29,6 +29,19 @@ func transcript(t *testing.T, file string, api sides.API) (string, []string) {
 	return out.String(), o.Mismatches
 }
 
+// readReturnsZero twists api's read to return (0, err) on error, not
+// (-1, err).
+func readReturnsZero(api *sides.API) {
+	read := api.Pipe.Read
+	api.Pipe.Read = func(fd int, p []byte) (int, error) {
+		n, err := read(fd, p)
+		if err != nil {
+			return 0, err
+		}
+		return n, nil
+	}
+}
+
 // TestWrongSidesShow holds the interpreter to showing what each side
 // returned: a side twisted in one way against goipc as it is, on the
 // project's own script that must catch the twist, as the parity run
@@ -42,17 +55,8 @@ func TestWrongSidesShow(t *testing.T) {
 	}{
 		{
 			name: "read returns (0, err) instead of (-1, err)", script: "pipe_ebadf.calls",
-			twist: func(api *sides.API) {
-				read := api.Pipe.Read
-				api.Pipe.Read = func(fd int, p []byte) (int, error) {
-					n, err := read(fd, p)
-					if err != nil {
-						return 0, err
-					}
-					return n, nil
-				}
-			},
-			want: "= 0 EBADF (Bad file descriptor)",
+			twist: readReturnsZero,
+			want:  "= 0 EBADF (Bad file descriptor)",
 		},
 		{
 			name: "a typo in ENOSPC's text", script: "pipe_strerror.calls",
@@ -93,14 +97,7 @@ func TestWrongSidesShow(t *testing.T) {
 // 0 misses the expectation even where no transcript is compared (verify).
 func TestExpectedErrnoNeedsMinusOne(t *testing.T) {
 	api := goside.API()
-	read := api.Pipe.Read
-	api.Pipe.Read = func(fd int, p []byte) (int, error) {
-		n, err := read(fd, p)
-		if err != nil {
-			return 0, err
-		}
-		return n, nil
-	}
+	readReturnsZero(&api)
 	_, mism := transcript(t, "../../testdata/calls/pipe_ebadf.calls", api)
 	if len(mism) != 1 || !strings.Contains(mism[0], "expected -1 EBADF, got 0 EBADF") {
 		t.Errorf("mismatches %q, want the read of the write end", mism)
