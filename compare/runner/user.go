@@ -5,8 +5,11 @@ package runner
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // OtherUser is the user (and group) that a step with AsOtherUser runs as:
@@ -17,10 +20,19 @@ const OtherUser = 65534
 // (real, effective and saved user and group, no supplementary groups). A
 // run whose user namespace has no such user (a sandbox made by a runner
 // that is not root maps root alone) cannot: that is an error, never a
-// step that quietly runs as root.
+// step that quietly runs as root. So is a program that OtherUser could not
+// execute (a binary below a private home directory): every form would
+// fail alike, and the scenario would agree on nothing.
 func asOtherUser(argv []string) ([]string, error) {
 	if !uidMapped(OtherUser) {
 		return nil, fmt.Errorf("runs as user %d, which exists only in a sandbox made by root (or a run without one, as root)", OtherUser)
+	}
+	for _, a := range argv {
+		if filepath.IsAbs(a) {
+			if err := othersCanExec(a); err != nil {
+				return nil, fmt.Errorf("runs as user %d, who cannot use %s: %w", OtherUser, a, err)
+			}
+		}
 	}
 	setpriv, err := lookPath("setpriv")
 	if err != nil {
@@ -28,6 +40,27 @@ func asOtherUser(argv []string) ([]string, error) {
 	}
 	id := strconv.Itoa(OtherUser)
 	return append([]string{setpriv, "--reuid=" + id, "--regid=" + id, "--clear-groups", "--"}, argv...), nil
+}
+
+// othersCanExec checks that a user who owns nothing can reach path and,
+// when it is a file, execute it: x for others on every directory above
+// it and on the file. A path that does not exist is not a program.
+func othersCanExec(path string) error {
+	var st unix.Stat_t
+	if unix.Stat(path, &st) != nil {
+		return nil
+	}
+	if st.Mode&unix.S_IFMT == unix.S_IFREG && st.Mode&0o001 == 0 {
+		return fmt.Errorf("mode %04o", st.Mode&0o7777)
+	}
+	for dir := filepath.Dir(path); ; dir = filepath.Dir(dir) {
+		if unix.Stat(dir, &st) == nil && st.Mode&0o001 == 0 {
+			return fmt.Errorf("directory %s has mode %04o", dir, st.Mode&0o7777)
+		}
+		if dir == "/" || dir == "." {
+			return nil
+		}
+	}
 }
 
 // uidMapped reports whether this process can become uid: it is root in a
