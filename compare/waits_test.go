@@ -15,7 +15,7 @@ func TestInterruptedWaitPorts(t *testing.T) {
 		{
 			name: "goipc's socket server treats EINTR from poll as fatal", program: "sock_server",
 			goEdits: map[string][][2]string{"goipc/sock.go": {{
-				"\t\t\tif err == unix.EINTR {\n\t\t\t\tcontinue // a signal came: poll again\n\t\t\t}\n", ""}}},
+				"\t\t\tif err == unix.EINTR { // step 9: eintr\n\t\t\t\tcontinue // a signal came: poll again\n\t\t\t}\n", ""}}},
 			catches: "unix-signal-in-poll", want: "poll(): Interrupted system call",
 		},
 		{
