@@ -86,7 +86,7 @@ func TestShmWrongPorts(t *testing.T) {
 		},
 		{
 			name: "the semaphore not removed", program: "shm_writer",
-			edits:   [][2]string{{"sem_close(done);\n    sem_unlink(name);\n    return 0;", "sem_close(done);\n    return 0;"}},
+			edits:   [][2]string{{"    sem_unlink(name); // step 13: sem-unlink\n", ""}},
 			catches: "default", want: "leftover sem $IPC_NAME",
 		},
 		{
