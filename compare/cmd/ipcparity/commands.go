@@ -39,6 +39,9 @@ var commands = []command{
 	{"calls", "calls [--json] [--junit FILE] [--transcript] [-j N] [--run REGEX] [--failfast] FILE...",
 		"Runs call scripts on cipc and on goipc, each side in a sandbox of its own, and compares their transcripts. Exit 0 when both sides meet every expectation alike, 1 else.",
 		[]string{"json", "junit", "transcript", "j", "run", "failfast", "quiet", "bin"}},
+	{"report", "report --html FILE [--src DIR] [--junit FILE] [-j N] [--run REGEX] [--failfast] [PROGRAM|MECHANISM...]",
+		"Runs what check runs and writes the results to FILE as one HTML page, which opens offline and needs no script: a matrix of programs by forms, each program's C and Go forms side by side step by step, every scenario's outcomes by form with what differs from C highlighted, the call scripts' transcripts of cipc and goipc side by side, and the known differences with their reasons. The text report goes to stdout as with check, and the exit status is check's: 0 when everything agrees, 1 for a difference.",
+		[]string{"html", "src", "junit", "j", "run", "failfast", "quiet", "bin", "calls"}},
 	{"explain", "explain [--width N] [--src DIR] PROGRAM",
 		"Prints PROGRAM's C, its literal Go translation (goipc) and its idiomatic Go form (goidiom) in columns, aligned step by step by the step markers in their sources, with * on each step that shows a known difference between C and Go, and under it the difference's reason and the scenarios that show it. The sources are read from the module's checkout above ipcparity's directory or the working directory.",
 		[]string{"width", "src"}},
@@ -67,6 +70,7 @@ var optionDocs = map[string]string{
 	"deadline":   "--deadline D    kill the program after D (default 10s; 0: no deadline)",
 	"cpu":        "--cpu N         pin both processes of every run to CPU N (default 0; -1: unpinned)",
 	"reps":       "--reps N        repetitions of every bench (default 5)",
+	"html":       "--html FILE     the page to write (report)",
 	"width":      "--width N       the columns fit N characters (default 120; 60 at least)",
 	"src":        "--src DIR       the module's checkout, whose sources explain reads (default: found above\n                  ipcparity's directory or the working directory)",
 	"quick":      "--quick         tiny counts: a smoke test, not a measurement",
@@ -170,7 +174,9 @@ type options struct {
 	cpu, reps        int           // bench
 	quick            bool          // bench
 	width            int           // explain: the terminal's width
-	src              string        // explain: the module's directory
+	src              string        // explain, report: the module's directory
+	html             string        // report: the page to write
+	args             []string      // the command line, after "ipcparity"
 }
 
 // parse reads the options of command c anywhere among args, up to a "--"
@@ -223,6 +229,8 @@ func parse(c *command, args []string) (o *options, pos, after []string, dashed b
 			fs.IntVar(&o.width, "width", 120, "")
 		case "src":
 			fs.StringVar(&o.src, "src", "", "")
+		case "html":
+			fs.StringVar(&o.html, "html", "", "")
 		default:
 			panic("ipcparity: no option " + name)
 		}

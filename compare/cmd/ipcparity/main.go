@@ -280,6 +280,7 @@ func dispatch(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	o.args = args
 	ctx, stop := notifyContext()
 	defer stop()
 	code, err := c.do(ctx, o, pos, after, dashed, stdout, stderr)
@@ -310,6 +311,11 @@ func (c *command) do(ctx context.Context, o *options, pos, after []string, dashe
 	if c.name == "explain" {
 		return explainCmd(o, pos, stdout)
 	}
+	if c.name == "report" {
+		if err := o.reportFirst(); err != nil {
+			return 0, err
+		}
+	}
 	if runner.Sandboxed() != nil {
 		// Without namespaces, runs name their objects with a token, and a
 		// killed run's are swept by the next (see the README).
@@ -318,7 +324,7 @@ func (c *command) do(ctx context.Context, o *options, pos, after []string, dashe
 	switch c.name {
 	case "run":
 		return runOne(ctx, o, pos, stdout, stderr)
-	case "check":
+	case "check", "report":
 		o.showProgress(stderr)
 		return check(ctx, o, pos, stdout, stderr)
 	case "verify":
@@ -532,9 +538,13 @@ func children(pid int) []int {
 }
 
 func check(ctx context.Context, o *options, names []string, stdout, stderr io.Writer) (int, error) {
+	name := "check"
+	if o.html != "" {
+		name = "report"
+	}
 	for _, n := range names {
 		if !contains(programs(), n) && !contains(mechanisms(), n) {
-			return 0, usageErr("check", "unknown program %q (programs: %s; mechanisms: %s)", n, strings.Join(programs(), " "), strings.Join(mechanisms(), " "))
+			return 0, usageErr(name, "unknown program %q (programs: %s; mechanisms: %s)", n, strings.Join(programs(), " "), strings.Join(mechanisms(), " "))
 		}
 	}
 	if err := checkBin(o.bin); err != nil {
@@ -571,6 +581,9 @@ func check(ctx context.Context, o *options, names []string, stdout, stderr io.Wr
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
+	}
+	if err := o.writeReport(results, scripts); err != nil {
+		return 0, err
 	}
 	return verdict(o, "check", results, scripts, stdout)
 }
@@ -930,13 +943,7 @@ func explainCmd(o *options, pos []string, stdout io.Writer) (int, error) {
 	if o.width < 60 {
 		return 0, usageErr("explain", "--width %d: want 60 or more", o.width)
 	}
-	dirs := []string{o.src}
-	if o.src == "" {
-		self, _ := os.Executable()
-		wd, _ := os.Getwd()
-		dirs = []string{filepath.Dir(self), wd}
-	}
-	dir, err := explain.ModuleDir(dirs...)
+	dir, err := moduleDir(o)
 	if err != nil {
 		return 0, err
 	}
