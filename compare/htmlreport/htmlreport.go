@@ -573,13 +573,14 @@ func formIn(label string, i int) string {
 }
 
 func quote(s string) string {
+	if len(s) > 60 && strings.Count(s, s[:1]) == len(s) && unicode.IsLetter(rune(s[0])) {
+		// A long run of one letter, as the scenarios use.
+		return fmt.Sprintf("\"$(printf '%%.0s%c' $(seq %d))\"", s[0], len(s))
+	}
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-=:,+@%", r))
 	}) < 0 {
 		return s
-	}
-	if len(s) > 60 && strings.Count(s, s[:1]) == len(s) {
-		return fmt.Sprintf("\"$(printf '%%.0s%c' $(seq %d))\"", s[0], len(s))
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
