@@ -14,7 +14,7 @@ BIN     := bin
 PROGRAMS := $(shell sed -n 's/^int \([a-z_]*\)_main.*/\1/p' c_reference/programs.h)
 C_BINS   := $(addprefix $(BIN)/c/,$(PROGRAMS))
 
-.PHONY: all build c go cgo goidiom ipcparity compare check test bench clean
+.PHONY: all build c go cgo goidiom ipcparity compare report report-screenshot check test bench clean
 
 all: build
 
@@ -48,6 +48,16 @@ ipcparity:
 # every call script on cipc and goipc. Exit 0 only when all agree.
 compare: build
 	$(BIN)/ipcparity check
+
+# What compare runs, as one HTML page to open offline (compare/htmlreport);
+# the exit status is check's: 1 for a difference, with the page written.
+report: build
+	$(BIN)/ipcparity report --html $(BIN)/report.html
+
+# docs/report.png, the README's screenshot: the page of the browser test
+# (TestReportInBrowser) at 1280 pixels, taken by Chromium.
+report-screenshot: build
+	cd compare/cmd/ipcparity && $(GO) test -count=1 -run 'TestReportInBrowser/page$$' -update-screenshot .
 
 test: build
 	$(GO) test -race ./...

@@ -29,6 +29,7 @@ func TestImportRules(t *testing.T) {
 		{"compare/callscript", []string{"cipc", "goipc"}},
 		{"compare/runner", []string{"cipc", "goipc"}},
 		{"compare/judge", []string{"cipc", "goipc"}},
+		{"compare/htmlreport", []string{"cipc", "goipc", "compare"}},
 		{"paritytest", []string{"cipc"}},
 	} {
 		cmd := exec.Command("go", "list", "-deps", mod+r.pkg)

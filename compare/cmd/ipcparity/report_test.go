@@ -398,3 +398,33 @@ func stacked(b []box, n int) bool {
 	}
 	return true
 }
+
+// A bad report command line gives report's usage and exit 2, before
+// anything runs or is written; help report and report -h give its options.
+func TestReportCommandLine(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "report.html")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"report", "pipe"}, "report: needs --html FILE"},
+		{[]string{"report", "pipe", "--html"}, "flag needs an argument"},
+		{[]string{"report", "--html", file, "nosuch"}, `report: unknown program "nosuch"`},
+		{[]string{"report", "--html", file, "--json", "pipe"}, "flag provided but not defined: -json"},
+		{[]string{"report", "--html", file, "--src", t.TempDir(), "pipe"}, "the sources are not found"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(c.args, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), c.want) || stdout.Len() != 0 {
+			t.Errorf("%q: exit %d, stderr %q: want 2 and %q", c.args, code, stderr.String(), c.want)
+		}
+		if _, err := os.Stat(file); err == nil {
+			t.Fatalf("%q wrote the page", c.args)
+		}
+	}
+	for _, args := range [][]string{{"help", "report"}, {"report", "-h"}} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "--html FILE") || !strings.Contains(stdout.String(), "--run REGEX") {
+			t.Errorf("%q: exit %d, stdout %q", args, code, stdout.String())
+		}
+	}
+}
