@@ -406,7 +406,7 @@ func catalogue(p Page, mech, name string) (runner.Scenario, bool) {
 // group is one column of a scenario: the outcome of rr, each field marked
 // where it differs from C's (want).
 func group(scID string, g int, rr judge.RunResult, want runner.Outcome) groupView {
-	gv := groupView{ID: fmt.Sprintf("%s-%d", scID, g), Err: rr.Err}
+	gv := groupView{ID: fmt.Sprintf("%s-%d", scID, g), Err: visible(rr.Err)}
 	switch rr.Verdict {
 	case judge.VerdictReference, judge.VerdictSame:
 		gv.Class, gv.Verdict = classAgree, "same as C"
@@ -438,23 +438,13 @@ func group(scID string, g int, rr judge.RunResult, want runner.Outcome) groupVie
 			Role:   p.Role,
 			Stdout: textOf(string(p.Stdout), string(c.Stdout)),
 			Stderr: textOf(string(p.Stderr), string(c.Stderr)),
-			End:    field{end(p), end(p) != end(c)},
+			End:    field{judge.End(p), judge.End(p) != judge.End(c)},
 			Errno:  field{p.Errno, p.Errno != c.Errno},
 		})
 	}
 	gv.Leftovers = field{strings.Join(o.Leftovers, "\n"), !slices.Equal(o.Leftovers, want.Leftovers)}
 	gv.Limits = field{strings.Join(o.Limits, "\n"), !slices.Equal(o.Limits, want.Limits)}
 	return gv
-}
-
-func end(p runner.Proc) string {
-	switch {
-	case p.Timeout:
-		return "killed at the deadline"
-	case p.Signal != "":
-		return "killed by " + p.Signal
-	}
-	return "exit " + strconv.Itoa(p.Exit)
 }
 
 // textOf is an output shown line by line, each line that is not C's line
@@ -476,7 +466,7 @@ func textOf(s, c string) text {
 }
 
 // visible shows what a process wrote as text: bytes that are not UTF-8 as
-// \xNN, control characters other than tab with Go's escapes.
+// \xNN, control characters other than tab and newline with Go's escapes.
 func visible(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
@@ -484,7 +474,7 @@ func visible(s string) string {
 		switch {
 		case r == utf8.RuneError && n == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r != '\t' && (unicode.IsControl(r) || r == 0x2028 || r == 0x2029):
+		case r != '\t' && r != '\n' && (unicode.IsControl(r) || r == 0x2028 || r == 0x2029):
 			q := strconv.QuoteRune(r)
 			b.WriteString(q[1 : len(q)-1])
 		default:
@@ -495,65 +485,35 @@ func visible(s string) string {
 	return b.String()
 }
 
-// runLines are the command lines that run sc by hand with ipcparity run:
-// every program as form, or as the pairing labelled pairing gives it.
+// runLines are the command lines that run sc by hand with ipcparity run
+// (judge.Repro's, with ipcparity run for each program): every program as
+// form, or as the pairing labelled pairing gives it.
 func runLines(sc runner.Scenario, form string, roles []string, pairing string) []string {
-	forms := map[string]string{}
-	for i, role := range roles {
-		forms[role] = form
-		if form == "" {
-			forms[role] = formIn(pairing, i)
+	p := make(runner.Pairing, len(roles))
+	for i := range roles {
+		f := form
+		if f == "" {
+			f = formIn(pairing, i)
 		}
-	}
-	umask := 0o022
-	if sc.Umask != nil {
-		umask = *sc.Umask
+		p[i] = runner.Form{Name: f, Command: func(program string) ([]string, error) {
+			argv := []string{"ipcparity", "run", "--form", f, program}
+			if len(sc.Steps) > 1 {
+				// The processes meet in one directory.
+				argv = slices.Insert(argv, 4, "--here")
+			}
+			if slices.ContainsFunc(sc.Steps, func(st runner.Step) bool {
+				return st.Program == program && len(st.Args) > 0 && strings.HasPrefix(st.Args[0], "-")
+			}) {
+				argv = append(argv, "--")
+			}
+			return argv, nil
+		}}
 	}
 	var out []string
-	if umask != 0o022 {
-		out = append(out, fmt.Sprintf("umask %03o", umask))
-	}
-	if sc.Setup != nil {
-		out = append(out, "# first, as the scenario's setup does: "+sc.About)
-	}
-	env := ""
-	if sc.IPCName != "" {
-		env = "IPC_NAME=" + quote(strings.ReplaceAll(sc.IPCName, "$RUN", runner.InsideToken)) + " "
-	}
-	for _, st := range sc.Steps {
-		switch {
-		case st.Signal != "":
-			out = append(out, fmt.Sprintf("# then %s to %s", st.Signal, st.Target))
-			continue
-		case st.Await:
-			out = append(out, "# then wait until "+st.Target+" ends")
-			continue
+	for _, l := range judge.Repro(sc, p) {
+		if l != "umask 022" {
+			out = append(out, visible(l))
 		}
-		words := []string{"ipcparity", "run", "--form", forms[st.Program], st.Program}
-		if len(sc.Steps) > 1 {
-			// The processes meet in one directory.
-			words = slices.Insert(words, 4, "--here")
-		}
-		if len(st.Args) > 0 && strings.HasPrefix(st.Args[0], "-") {
-			words = append(words, "--")
-		}
-		for _, a := range st.Args {
-			words = append(words, quote(strings.ReplaceAll(a, "$RUN", runner.InsideToken)))
-		}
-		l := env + strings.Join(append(slices.Clone(st.Env), words...), " ")
-		if st.Stdin != nil {
-			l = "printf '%s' " + quote(visible(string(st.Stdin))) + " | " + l
-		}
-		switch st.Stdout {
-		case runner.StdoutClosed:
-			l += " >&-"
-		case runner.StdoutBroken:
-			l += " | true"
-		}
-		if st.Background {
-			l += " &"
-		}
-		out = append(out, l)
 	}
 	return out
 }
@@ -570,19 +530,6 @@ func formIn(label string, i int) string {
 		return f
 	}
 	return "?"
-}
-
-func quote(s string) string {
-	if len(s) > 60 && strings.Count(s, s[:1]) == len(s) && unicode.IsLetter(rune(s[0])) {
-		// A long run of one letter, as the scenarios use.
-		return fmt.Sprintf("\"$(printf '%%.0s%c' $(seq %d))\"", s[0], len(s))
-	}
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-=:,+@%", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // matrix is the programs by forms: for each form in each program's role,
@@ -676,14 +623,16 @@ func script(s judge.ScriptResult) scriptView {
 	case !s.Agree:
 		sv.Class, sv.Verdict = classDiffer, "differ"
 	}
-	c := s.Transcripts[runner.SideC]
 	for _, side := range []string{runner.SideC, runner.SideGo} {
-		t := s.Transcripts[side]
+		t, c := s.Transcripts[side], s.Transcripts[runner.SideC]
 		if side == runner.SideC {
-			sv.Sides = append(sv.Sides, sideView{Name: side, Text: textOf(t, t), Problems: s.Problems[side]})
-		} else {
-			sv.Sides = append(sv.Sides, sideView{Name: side, Text: textOf(t, c), Problems: s.Problems[side]})
+			c = t // nothing is marked in cipc's own column
 		}
+		sd := sideView{Name: side, Text: textOf(t, c)}
+		for _, p := range s.Problems[side] {
+			sd.Problems = append(sd.Problems, visible(p))
+		}
+		sv.Sides = append(sv.Sides, sd)
 	}
 	return sv
 }

@@ -46,6 +46,10 @@ func samplePage() Page {
 			Transcripts: map[string]string{runner.SideC: "open(\"f\") = 3\nclose(3) = 0\n", runner.SideGo: "open(\"f\") = 3\n" + hostile},
 			Problems:    map[string][]string{runner.SideGo: {"line 2: <script> expected 0"}},
 		}},
+		Scenarios: []runner.Scenario{{Mechanism: "fifo", Name: "default", Roles: []string{"fifo_reader", "fifo_writer"}, Steps: []runner.Step{
+			{Program: "fifo_reader", Args: []string{"-n", "\xff<script>"}, Background: true},
+			{Program: "fifo_writer", Stdin: []byte("<b>\xfe\n")},
+		}}},
 		Sources: []explain.Program{{Name: "fifo_reader", Forms: [][]explain.Step{
 			{{N: 1, ID: "open", Code: "open(name, O_RDONLY)", File: "c_reference/fifo.c", Line: 3}, {N: 2, ID: "copy", Code: "while(read(fd, &c, 1) > 0)", Known: []string{"copy-in-chunks"}, File: "c_reference/fifo.c", Line: 4}},
 			{{N: 1, ID: "open", Code: "Open(name, O_RDONLY)"}, {N: 2, ID: "copy", Code: "Read(fd, buf[:])"}},
@@ -67,7 +71,7 @@ func escaped(html []byte) error {
 	if bytes.ContainsRune(html, 0) || bytes.ContainsRune(html, '\u2028') {
 		errs = append(errs, errors.New("the page has a control character of an output"))
 	}
-	for _, shown := range []string{`&lt;script&gt;alert(1)&lt;/script&gt;\xff\x00\u2028end`, "&lt;b&gt;programs&lt;/b&gt;", "line 2: &lt;script&gt; expected 0"} {
+	for _, shown := range []string{`ipcparity run --form go --here fifo_reader -- -n &#39;\xff&lt;script&gt;&#39; &amp;`, "printf &#39;%s&#39; &#39;&lt;b&gt;\\xfe\n&#39; | ipcparity run --form c --here fifo_writer", `&lt;script&gt;alert(1)&lt;/script&gt;\xff\x00\u2028end`, "&lt;b&gt;programs&lt;/b&gt;", "line 2: &lt;script&gt; expected 0"} {
 		if !bytes.Contains(html, []byte(shown)) {
 			errs = append(errs, fmt.Errorf("the page does not show %s", shown))
 		}

@@ -40,8 +40,8 @@ func explain(w io.Writer, want, got runner.Outcome, other string) {
 			fmt.Fprintf(w, "      output beyond what the runner keeps: C %d+%d bytes, %s %d+%d (stdout+stderr)\n",
 				c.StdoutDropped, c.StderrDropped, other, p.StdoutDropped, p.StderrDropped)
 		}
-		if end(c) != end(p) {
-			fmt.Fprintf(w, "      end: C %s, %s %s\n", end(c), other, end(p))
+		if End(c) != End(p) {
+			fmt.Fprintf(w, "      end: C %s, %s %s\n", End(c), other, End(p))
 			switch {
 			case p.Timeout && !c.Timeout:
 				hint(w, "it did not end by the deadline where C ended: does it wait for something C does not (input, a peer, a signal)?")
@@ -172,8 +172,9 @@ func quoteLine(l string) string {
 	return l
 }
 
-// end says how a process ended.
-func end(p runner.Proc) string {
+// End says how a process ended: "exit status 0", "killed by SIGPIPE" or
+// "killed at the deadline".
+func End(p runner.Proc) string {
 	switch {
 	case p.Timeout:
 		return "killed at the deadline"

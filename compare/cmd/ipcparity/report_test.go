@@ -375,24 +375,22 @@ func (tb *tab) checkPage(file string, programs []string) (shot []byte, problems 
 
 // sideBySide reports whether there are n boxes, left to right on one line.
 func sideBySide(b []box, n int) bool {
-	if len(b) != n {
-		return false
-	}
-	for i := 1; i < n; i++ {
-		if math.Abs(b[i].Y-b[0].Y) > 1 || b[i].X < b[i-1].X+b[i-1].W-1 || b[i].W == 0 {
-			return false
-		}
-	}
-	return true
+	return inOrder(b, n, func(a, b box) bool { return math.Abs(b.Y-a.Y) <= 1 && b.X >= a.X+a.W-1 })
 }
 
 // stacked reports whether there are n boxes, one under the other.
 func stacked(b []box, n int) bool {
+	return inOrder(b, n, func(a, b box) bool { return math.Abs(b.X-a.X) <= 1 && b.Y >= a.Y+a.H-1 })
+}
+
+// inOrder reports whether there are n boxes, none empty, each after the one
+// before it.
+func inOrder(b []box, n int, after func(a, b box) bool) bool {
 	if len(b) != n {
 		return false
 	}
-	for i := 1; i < n; i++ {
-		if math.Abs(b[i].X-b[0].X) > 1 || b[i].Y < b[i-1].Y+b[i-1].H-1 || b[i].H == 0 {
+	for i := range b {
+		if b[i].W == 0 || b[i].H == 0 || i > 0 && !after(b[i-1], b[i]) {
 			return false
 		}
 	}
