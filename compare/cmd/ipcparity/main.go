@@ -9,6 +9,7 @@
 //	ipcparity verify [--json] [--errno] [--lang L] [-j N] [--run REGEX] [--failfast] PROGRAM -- COMMAND [ARGS]
 //	ipcparity calls [--json] [--transcript] [-j N] [--run REGEX] [--failfast] FILE...
 //	ipcparity explain [--width N] [--src DIR] PROGRAM
+//	ipcparity report --html FILE [--src DIR] [-j N] [--run REGEX] [--failfast] [PROGRAM|MECHANISM...]
 //	ipcparity bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]
 //	ipcparity help [COMMAND]
 //	ipcparity --version
@@ -18,7 +19,8 @@
 // testdata/calls; it exits 0 only when everything agrees. verify runs the
 // scenarios of one program with a user's command in its place and compares
 // it with C; the known differences of the command's language apply to it
-// (a Go binary is recognised, --lang says it for anything else). Options go
+// (a Go binary is recognised, --lang says it for anything else). report
+// runs what check runs and writes its results as one HTML page. Options go
 // before or after the arguments, up to a "--". The exit status is 0 when
 // everything agrees, 1 for a difference and 2 for an error (a bad command
 // line, an unreadable or malformed input, a missing binary, a port that
