@@ -195,7 +195,7 @@ func build(p Page) view {
 	for _, r := range p.Results {
 		present[r.Mechanism+"/"+r.Scenario] = true
 	}
-	groups := map[string][]string{} // run key → the group's anchor
+	groups := map[string]string{} // runKey → the anchor of the run's column
 	for _, mech := range mechanisms(p) {
 		mv := mechView{Name: mech, ID: "mech-" + anchor(mech)}
 		for _, prog := range explain.Programs {
@@ -340,7 +340,7 @@ func program(p Page, name string) progView {
 
 // scenario is a scenario's outcomes, the runs that gave the same outcome
 // in one column. groups gets each run's column anchor, by runKey.
-func scenario(p Page, r judge.Result, groups map[string][]string) scView {
+func scenario(p Page, r judge.Result, groups map[string]string) scView {
 	id := r.Mechanism + "/" + r.Scenario
 	sv := scView{ID: scenarioID(id), Name: id, About: r.About, Notes: r.Notes, Class: classAgree, Verdict: "agree"}
 	sv.Rerun = []string{fmt.Sprintf("ipcparity check --run '^%s$' %s", id, r.Mechanism)}
@@ -372,7 +372,7 @@ func scenario(p Page, r judge.Result, groups map[string][]string) scView {
 			}
 		}
 		sv.Groups[g].Pairings = append(sv.Groups[g].Pairings, pairingText(rr))
-		groups[runKey(r, rr)] = []string{sv.Groups[g].ID, sv.Groups[g].Class}
+		groups[runKey(r, rr)] = sv.Groups[g].ID
 		switch {
 		case rr.Verdict == judge.VerdictDifferent || rr.Err != "":
 			sv.Class, sv.Verdict = classDiffer, "differs"
@@ -535,7 +535,7 @@ func formIn(label string, i int) string {
 // matrix is the programs by forms: for each form in each program's role,
 // the worst verdict of the runs it took part in, linked to the first run
 // with that verdict.
-func matrix(p Page, groups map[string][]string) []matrixRow {
+func matrix(p Page, groups map[string]string) []matrixRow {
 	type tally struct {
 		n, known, differ int
 		href             string
@@ -569,8 +569,8 @@ func matrix(p Page, groups map[string][]string) []matrixRow {
 					t.known++
 					level = 1
 				}
-				if (level > t.worst || t.href == "") && len(g) > 0 {
-					t.href = "#" + g[0]
+				if (level > t.worst || t.href == "") && g != "" {
+					t.href = "#" + g
 				}
 				t.worst = max(t.worst, level)
 			}
