@@ -75,14 +75,15 @@ func Repro(sc runner.Scenario, pairing runner.Pairing) []string {
 
 // shellQuote quotes s for sh when it needs it.
 func shellQuote(s string) string {
+	if len(s) > 80 && strings.Count(s, s[:1]) == len(s) && s[0] != '\'' && s[0] != '%' && s[0] != '\\' {
+		// A long run of one letter, as the scenarios use: first, since
+		// letters need no quotes and the line would be all of them.
+		return fmt.Sprintf("\"$(printf '%%.0s%c' $(seq %d))\"", s[0], len(s))
+	}
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-=:,+@%", r))
 	}) < 0 {
 		return s
-	}
-	if len(s) > 80 && strings.Count(s, s[:1]) == len(s) {
-		// A long run of one letter, as the scenarios use.
-		return fmt.Sprintf("\"$(printf '%%.0s%c' $(seq %d))\"", s[0], len(s))
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
