@@ -82,6 +82,21 @@ var Mechanisms = []Mechanism{
 	},
 }
 
+// A CallGroup is calls of call scripts that belong to no mechanism
+// (processes, limits, signals). Its scripts, testdata/calls/NAME_*.calls,
+// use them against the mechanisms; TestMechanisms checks that each group
+// has scripts and that every call is used by one.
+type CallGroup struct {
+	Name  string
+	Calls callscript.Table
+}
+
+// CallGroups is the list.
+var CallGroups = []CallGroup{
+	{Name: "proc", Calls: callscript.Proc},
+	{Name: "limits", Calls: callscript.Limits},
+}
+
 // OverheadBench names the benchmarks that measure no mechanism: the cost
 // of a call and of a system call in each form.
 var OverheadBench = []string{"call", "syscall", "syscall-raw"}
@@ -118,9 +133,12 @@ func Select(names ...string) []runner.Scenario {
 
 // Calls returns what call scripts may use: every mechanism's calls.
 func Calls() *callscript.Lang {
-	tables := make([]callscript.Table, len(Mechanisms))
-	for i, m := range Mechanisms {
-		tables[i] = m.Calls
+	var tables []callscript.Table
+	for _, m := range Mechanisms {
+		tables = append(tables, m.Calls)
+	}
+	for _, g := range CallGroups {
+		tables = append(tables, g.Calls)
 	}
 	l, err := callscript.NewLang(tables...)
 	if err != nil {

@@ -136,6 +136,10 @@ type Call struct {
 	// at is the argument last looked at, -1 before any: a script error
 	// names its column.
 	at int
+	// st is the run, ind the indentation of the call's transcript line
+	// (inside a loop): the calls of processes need them (proc.go).
+	st  *execState
+	ind string
 }
 
 // column is the column of the argument last looked at, or of the call.
@@ -461,66 +465,163 @@ type Outcome struct {
 // "= skipped ($q not bound: line 7 failed)", and the rest of the script
 // runs. Exec returns the mismatches and skipped lines, and an error if the
 // script itself is wrong (a variable never bound, a bad argument), naming
-// the file, line and column.
+// the file, line and column. Blocks run as blocks.go and proc.go say; the
+// children a script forks and did not wait for are waited for at its end.
 func (l *Lang) Exec(s *Script, api sides.API, run string, w io.Writer) (out Outcome, err error) {
-	vars := map[string]any{}
+	st := l.newExec(s, api, run, w)
+	err = st.lines(s.Lines, "")
+	if err == nil {
+		err = st.reapAll()
+	}
+	return st.out, err
+}
+
+// execState is a script being run on one side.
+type execState struct {
+	lang *Lang
+	s    *Script
+	api  sides.API
+	run  string
+	w    io.Writer
+	vars map[string]any
 	// unbound says why a variable that a line should have bound is not.
-	unbound := map[string]string{}
-	for i := range s.Lines {
-		line := &s.Lines[i]
-		c := &Call{lang: l, api: &api, Line: line, vars: vars, run: run, shown: make([]string, len(line.Args)), at: -1}
-		// A call evaluates its arguments before it makes the call: one
-		// that is a variable an earlier line failed to bind skips it.
-		ret, callErr := l.calls[line.Call](c)
-		if name, ok := callErr.(unboundError); ok && unbound[string(name)] != "" {
-			why := fmt.Sprintf("$%s not bound: %s", string(name), unbound[string(name)])
-			fmt.Fprintf(w, "%s(%s) = skipped (%s)\n", line.Call, c.renderArgs(), why)
-			out.Skipped = append(out.Skipped, fmt.Sprintf("%s:%d: %s: skipped (%s)", s.File, line.N, line.Text, why))
-			c.markUnbound(unbound, fmt.Sprintf("line %d was skipped", line.N))
-			continue
+	unbound map[string]string
+	out     Outcome
+	// children are the forked children not yet waited for, by pid.
+	children map[int]*child
+	// exit is set once exit(N) ran (in a child): the lines stop.
+	exit *int
+	// order is the pids of children, in the order of their forks.
+	order []int
+	// inherited is set in a forked child, whose variables came from
+	// its parent.
+	inherited bool
+	// sigs is the signal actions the script set (signal.go).
+	sigs sigTable
+}
+
+func (l *Lang) newExec(s *Script, api sides.API, run string, w io.Writer) *execState {
+	return &execState{lang: l, s: s, api: api, run: run, w: w, vars: map[string]any{},
+		unbound: map[string]string{}, children: map[int]*child{}}
+}
+
+// lines runs lines, their transcript lines indented by ind.
+func (st *execState) lines(lines []ScriptLine, ind string) error {
+	for i := range lines {
+		if st.exit != nil {
+			return nil
 		}
-		out.Calls++
-		if callErr != nil {
-			if _, isErrno := callErr.(unix.Errno); !isErrno {
-				return out, fmt.Errorf("%s:%d:%d: %v", s.File, line.N, c.column(), callErr)
-			}
+		line := &lines[i]
+		var err error
+		if line.Loop != nil {
+			err = st.loop(line, ind)
+		} else {
+			_, err = st.line(line, ind, "")
 		}
-		result := strconv.FormatInt(ret, 10)
-		if c.Ret != "" {
-			result = c.Ret
-		}
-		if callErr != nil {
-			e := callErr.(unix.Errno)
-			// The number is the side's own (C's -1): a port that
-			// returns another on error differs.
-			result = fmt.Sprintf("%d %s (%s)", ret, ErrnoName(e), api.Errors.Strerror(e))
-		}
-		fmt.Fprintf(w, "%s(%s) = %s\n", line.Call, c.renderArgs(), result)
-		if x := line.Expect; x != nil {
-			var problem string
-			switch {
-			case x.Bind != "" && callErr != nil:
-				problem = "expected success, got " + result
-			case x.Bind != "":
-				if c.Bound != nil {
-					vars[x.Bind] = c.Bound
-				} else {
-					vars[x.Bind] = ret
-				}
-			case x.Errno != "" && (callErr == nil || callErr.(unix.Errno) != errnoByName(x.Errno) || ret != -1):
-				problem = "expected -1 " + x.Errno + ", got " + result
-			case x.Value != nil && (callErr != nil || ret != *x.Value):
-				problem = fmt.Sprintf("expected %d, got %s", *x.Value, result)
-			}
-			if problem != "" {
-				out.Mismatches = append(out.Mismatches, fmt.Sprintf("%s:%d: %s: %s", s.File, line.N, line.Text, problem))
-			}
-		}
-		if callErr != nil {
-			c.markUnbound(unbound, fmt.Sprintf("line %d failed", line.N))
+		if err != nil {
+			return err
 		}
 	}
-	return out, nil
+	return nil
+}
+
+// line makes one line's call and writes its transcript line(s). It
+// returns the call's errno, if it failed; a failure with the errno until
+// ends its loop on is no mismatch.
+func (st *execState) line(line *ScriptLine, ind, until string) (unix.Errno, error) {
+	s, vars, unbound, w := st.s, st.vars, st.unbound, st.w
+	c := &Call{lang: st.lang, api: &st.api, st: st, ind: ind, Line: line, vars: vars, run: st.run, shown: make([]string, len(line.Args)), at: -1}
+	// A call evaluates its arguments before it makes the call: one
+	// that is a variable an earlier line failed to bind skips it.
+	ret, callErr := st.lang.calls[line.Call](c)
+	if name, ok := callErr.(unboundError); ok && unbound[string(name)] != "" {
+		why := fmt.Sprintf("$%s not bound: %s", string(name), unbound[string(name)])
+		fmt.Fprintf(w, "%s%s(%s) = skipped (%s)\n", ind, line.Call, c.renderArgs(), why)
+		st.out.Skipped = append(st.out.Skipped, fmt.Sprintf("%s:%d: %s: skipped (%s)", s.File, line.N, line.Text, why))
+		c.markUnbound(unbound, fmt.Sprintf("line %d was skipped", line.N))
+		return 0, nil
+	}
+	st.out.Calls++
+	if callErr != nil {
+		if _, isErrno := callErr.(unix.Errno); !isErrno {
+			if _, ok := callErr.(unboundError); ok && st.inherited {
+				callErr = fmt.Errorf("%v in the child (a child gets its parent's numbers, not its mappings, semaphores or processes)", callErr)
+			}
+			return 0, fmt.Errorf("%s:%d:%d: %v", s.File, line.N, c.column(), callErr)
+		}
+	}
+	result := strconv.FormatInt(ret, 10)
+	if c.Ret != "" {
+		result = c.Ret
+	}
+	var errno unix.Errno
+	if callErr != nil {
+		errno = callErr.(unix.Errno)
+		// The number is the side's own (C's -1): a port that returns
+		// another on error differs.
+		result = fmt.Sprintf("%d %s (%s)", ret, ErrnoName(errno), st.api.Errors.Strerror(errno))
+	}
+	fmt.Fprintf(w, "%s%s(%s) = %s\n", ind, line.Call, c.renderArgs(), result)
+	if x := line.Expect; x != nil && !(until != "" && errno == errnoByName(until)) {
+		var problem string
+		switch {
+		case x.Bind != "" && callErr != nil:
+			problem = "expected success, got " + result
+		case x.Bind != "":
+			if c.Bound != nil {
+				vars[x.Bind] = c.Bound
+			} else {
+				vars[x.Bind] = ret
+			}
+		case x.Errno != "" && (callErr == nil || errno != errnoByName(x.Errno) || ret != -1):
+			problem = "expected -1 " + x.Errno + ", got " + result
+		case x.Value != nil && (callErr != nil || ret != *x.Value):
+			problem = fmt.Sprintf("expected %d, got %s", *x.Value, result)
+		}
+		if problem != "" {
+			st.out.Mismatches = append(st.out.Mismatches, fmt.Sprintf("%s:%d: %s: %s", s.File, line.N, line.Text, problem))
+		}
+	}
+	if callErr != nil {
+		c.markUnbound(unbound, fmt.Sprintf("line %d failed", line.N))
+	}
+	st.caught(ind) // signal.go
+	return errno, nil
+}
+
+// loop runs a repeat or until line: its head, each round's lines
+// indented, and "} = N rounds".
+func (st *execState) loop(line *ScriptLine, ind string) error {
+	fmt.Fprintf(st.w, "%s%s {\n", ind, line.Text)
+	rounds, found := int64(0), false
+	for rounds < line.Loop.Rounds && !found && st.exit == nil {
+		rounds++
+		for i := range line.Block {
+			b := &line.Block[i]
+			var errno unix.Errno
+			var err error
+			if b.Loop != nil {
+				err = st.loop(b, ind+"  ")
+			} else {
+				errno, err = st.line(b, ind+"  ", line.Loop.Until)
+			}
+			if err != nil {
+				return err
+			}
+			if line.Loop.Until != "" && errno != 0 && errno == errnoByName(line.Loop.Until) {
+				found = true
+				break
+			}
+			if st.exit != nil {
+				return nil
+			}
+		}
+	}
+	fmt.Fprintf(st.w, "%s} = %d rounds\n", ind, rounds)
+	if line.Loop.Until != "" && !found {
+		st.out.Mismatches = append(st.out.Mismatches, fmt.Sprintf("%s:%d: %s: no %s in %d rounds", st.s.File, line.N, line.Text, line.Loop.Until, rounds))
+	}
+	return nil
 }
 
 // markUnbound records, for each variable the call's line names that is
@@ -577,6 +678,9 @@ const ScriptErrorPrefix = "script error: "
 // ipccalls of cipc and goipc are this function. IPC_NAME, when set, is the
 // token that replaces $RUN in names.
 func Main(api sides.API, l *Lang) {
+	if js, ok := os.LookupEnv(childEnv); ok {
+		runChild(api, l, js) // proc.go: a forked child
+	}
 	args := os.Args[1:]
 	stdin := len(args) == 2 && args[0] == "--stdin"
 	if len(args) != 1 && !stdin {

@@ -35,6 +35,7 @@ import (
 // Script is a parsed call script.
 type Script struct {
 	File  string
+	Text  string // the script as written, which a forked child parses again
 	Lines []ScriptLine
 	// Sysctls are the IPC namespace's sysctls the script's run sets
 	// first, from its "#sysctl NAME=VALUE" lines (NAME below /proc/sys:
@@ -55,6 +56,12 @@ type ScriptLine struct {
 	Args []*Expr
 	// Expect is what follows =: nil for nothing.
 	Expect *Expect
+	// Block is the lines of the block the line opens (blocks.go): a
+	// fork's child, a loop's body.
+	Block []ScriptLine
+	// Loop is set on a repeat or until line, whose Call is "repeat" or
+	// "until" and which has no arguments.
+	Loop *Loop
 }
 
 // Expect is what a line says its call returns.
@@ -109,14 +116,27 @@ func (l *Lang) ParseFile(path string) (*Script, error) {
 // Parse parses the text of a call script. Errors name the file, line and
 // column: "pipe.calls:3:17: ...".
 func (l *Lang) Parse(file, text string) (*Script, error) {
-	s := &Script{File: file}
+	s := &Script{File: file, Text: text}
+	// open holds the lines whose block is being read, innermost last.
+	var open []*ScriptLine
+	add := func(line ScriptLine) {
+		if len(open) == 0 {
+			s.Lines = append(s.Lines, line)
+		} else {
+			b := open[len(open)-1]
+			b.Block = append(b.Block, line)
+		}
+	}
 	for i, raw := range strings.Split(text, "\n") {
+		col := len(raw) - len(strings.TrimLeft(raw, " \t")) + 1
 		if rest, ok := strings.CutPrefix(strings.TrimSpace(raw), sysctlPrefix); ok {
 			name, value, ok := strings.Cut(strings.TrimSpace(rest), "=")
 			name, value = strings.TrimSpace(name), strings.TrimSpace(value)
 			if !ok || name == "" || value == "" || strings.Contains(name, "..") {
-				col := len(raw) - len(strings.TrimLeft(raw, " \t")) + 1
 				return nil, fmt.Errorf("%s:%d:%d: expected %sNAME=VALUE (fs/mqueue/msg_max=64)", file, i+1, col, sysctlPrefix)
+			}
+			if len(open) > 0 {
+				return nil, fmt.Errorf("%s:%d:%d: %s inside a block: it is for the whole run", file, i+1, col, strings.TrimSpace(sysctlPrefix))
 			}
 			if s.Sysctls == nil {
 				s.Sysctls = map[string]string{}
@@ -125,24 +145,72 @@ func (l *Lang) Parse(file, text string) (*Script, error) {
 			continue
 		}
 		p := &parser{lang: l, src: raw}
-		line, err := p.line()
+		if p.peek() == '}' {
+			p.pos++
+			if p.peek() != 0 {
+				return nil, fmt.Errorf("%s:%d:%v", file, i+1, p.errorf("unexpected %q after }", p.src[p.pos:]))
+			}
+			if len(open) == 0 {
+				return nil, fmt.Errorf("%s:%d:%d: } closes no block", file, i+1, col)
+			}
+			b := open[len(open)-1]
+			open = open[:len(open)-1]
+			if len(b.Block) == 0 {
+				return nil, fmt.Errorf("%s:%d:%d: the block of line %d is empty", file, i+1, col, b.N)
+			}
+			add(*b)
+			continue
+		}
+		line, opens, err := p.line()
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d:%v", file, i+1, err)
 		}
 		if line == nil {
 			continue
 		}
-		line.N = i + 1
-		line.Text = strings.TrimSpace(p.src[:p.end])
-		if _, ok := l.calls[line.Call]; !ok {
-			return nil, fmt.Errorf("%s:%d:%d: unknown call %q (known: %s)", file, i+1, line.Col, line.Call, strings.Join(l.Calls(), ", "))
+		if err := l.check(file, i+1, line, opens, len(open) > 0); err != nil {
+			return nil, err
 		}
-		s.Lines = append(s.Lines, *line)
+		if opens && line.Block == nil {
+			open = append(open, line)
+			continue
+		}
+		add(*line)
+	}
+	if len(open) > 0 {
+		b := open[len(open)-1]
+		return nil, fmt.Errorf("%s:%d:%d: the block that line %d opens is not closed with }", file, b.N, b.Col, b.N)
 	}
 	if len(s.Lines) == 0 {
 		return nil, fmt.Errorf("%s: no calls", file)
 	}
 	return s, nil
+}
+
+// check completes a parsed line (numbers it and, on a one-line block,
+// its inner line) and checks its call names and blocks. opens says
+// whether the line opens a block, nested whether it is inside one.
+func (l *Lang) check(file string, n int, line *ScriptLine, opens, nested bool) error {
+	line.N = n
+	if line.Loop == nil {
+		if _, ok := l.calls[line.Call]; !ok {
+			return fmt.Errorf("%s:%d:%d: unknown call %q (known: %s)", file, n, line.Col, line.Call, strings.Join(l.Calls(), ", "))
+		}
+	}
+	switch {
+	case blockCalls[line.Call] && !opens:
+		return fmt.Errorf("%s:%d:%d: %s needs a block: %s { ... }", file, n, line.Col, line.Call, line.Text)
+	case opens && !blockCalls[line.Call] && line.Loop == nil:
+		return fmt.Errorf("%s:%d:%d: %s takes no block", file, n, line.Col, line.Call)
+	case line.Call == "exit" && !nested:
+		return fmt.Errorf("%s:%d:%d: exit ends a child: it belongs in a fork's block", file, n, line.Col)
+	}
+	for k := range line.Block { // a one-line block: { CALL }
+		if err := l.check(file, n, &line.Block[k], false, true); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type parser struct {
@@ -182,10 +250,48 @@ func (p *parser) expect(c byte) error {
 	return nil
 }
 
-func (p *parser) line() (*ScriptLine, error) {
+// line parses a line: a call, or the head of a block (a call that takes
+// one, repeat, until) followed by {, and then either the end of the line
+// or one call and }. It says whether the line opens a block; for a block
+// on one line, Block holds its call.
+func (p *parser) line() (l *ScriptLine, opens bool, err error) {
 	if p.peek() == 0 {
-		return nil, nil
+		return nil, false, nil
 	}
+	if l, err = p.loop(); err == nil && l == nil {
+		l, err = p.call()
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	l.Text = strings.TrimSpace(p.src[:p.end])
+	if p.peek() == '{' {
+		p.pos++
+		opens = true
+		if p.peek() != 0 {
+			inner, err := p.call()
+			if err != nil {
+				return nil, false, err
+			}
+			inner.Text = strings.TrimSpace(p.src[inner.Col-1 : p.end])
+			if err := p.expect('}'); err != nil {
+				return nil, false, err
+			}
+			l.Block = []ScriptLine{*inner}
+		}
+	}
+	if p.peek() != 0 {
+		return nil, false, p.errorf("unexpected %q after the call", p.src[p.pos:])
+	}
+	if l.Loop != nil && !opens {
+		return nil, false, p.errorf("%s needs a block: %s { ... }", l.Call, l.Text)
+	}
+	return l, opens, nil
+}
+
+// call parses a call and what follows its =.
+func (p *parser) call() (*ScriptLine, error) {
+	p.skip()
 	col := p.pos + 1
 	name := p.ident()
 	if name == "" {
@@ -221,9 +327,6 @@ func (p *parser) line() (*ScriptLine, error) {
 		}
 		l.Expect = ex
 		p.end = p.pos
-	}
-	if p.peek() != 0 {
-		return nil, p.errorf("unexpected %q after the call", p.src[p.pos:])
 	}
 	return l, nil
 }

@@ -40,5 +40,9 @@ func API() sides.API {
 			Send: cipc.Send, Recv: cipc.Recv, Poll: cipc.Poll, SetsockoptInt: cipc.SetsockoptInt,
 		},
 		Errors: sides.Errors{Strerror: cipc.Strerror},
+		Proc: sides.Proc{
+			ForkExec: cipc.ForkExec, Waitpid: cipc.Waitpid, Exit: cipc.Exit, Getpid: cipc.Getpid, Getppid: cipc.Getppid,
+			Kill: cipc.Kill, Usleep: cipc.Usleep, Getrlimit: cipc.Getrlimit, Setrlimit: cipc.Setrlimit,
+		},
 	}
 }

@@ -40,5 +40,9 @@ func API() sides.API {
 			Send: goipc.Send, Recv: goipc.Recv, Poll: goipc.Poll, SetsockoptInt: goipc.SetsockoptInt,
 		},
 		Errors: sides.Errors{Strerror: goipc.Strerror},
+		Proc: sides.Proc{
+			ForkExec: goipc.ForkExec, Waitpid: goipc.Waitpid, Exit: goipc.Exit, Getpid: goipc.Getpid, Getppid: goipc.Getppid,
+			Kill: goipc.Kill, Usleep: goipc.Usleep, Getrlimit: goipc.Getrlimit, Setrlimit: goipc.Setrlimit,
+		},
 	}
 }
