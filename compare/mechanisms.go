@@ -95,6 +95,7 @@ type CallGroup struct {
 var CallGroups = []CallGroup{
 	{Name: "proc", Calls: callscript.Proc},
 	{Name: "limits", Calls: callscript.Limits},
+	{Name: "signal", Calls: callscript.Signal},
 }
 
 // OverheadBench names the benchmarks that measure no mechanism: the cost

@@ -502,7 +502,7 @@ type execState struct {
 
 func (l *Lang) newExec(s *Script, api sides.API, run string, w io.Writer) *execState {
 	return &execState{lang: l, s: s, api: api, run: run, w: w, vars: map[string]any{},
-		unbound: map[string]string{}, children: map[int]*child{}}
+		unbound: map[string]string{}, children: map[int]*child{}, sigs: sigTable{}}
 }
 
 // lines runs lines, their transcript lines indented by ind.
@@ -544,6 +544,9 @@ func (st *execState) line(line *ScriptLine, ind, until string) (unix.Errno, erro
 	st.out.Calls++
 	if callErr != nil {
 		if _, isErrno := callErr.(unix.Errno); !isErrno {
+			if ce, ok := callErr.(childError); ok {
+				return 0, ce
+			}
 			if _, ok := callErr.(unboundError); ok && st.inherited {
 				callErr = fmt.Errorf("%v in the child (a child gets its parent's numbers, not its mappings, semaphores or processes)", callErr)
 			}
@@ -678,6 +681,10 @@ const ScriptErrorPrefix = "script error: "
 // ipccalls of cipc and goipc are this function. IPC_NAME, when set, is the
 // token that replaces $RUN in names.
 func Main(api sides.API, l *Lang) {
+	if err := defaultSignals(api); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	if js, ok := os.LookupEnv(childEnv); ok {
 		runChild(api, l, js) // proc.go: a forked child
 	}

@@ -80,6 +80,12 @@ type child struct {
 	cut  int64
 }
 
+// childError is a script error a child found: it names its own file,
+// line and column.
+type childError string
+
+func (e childError) Error() string { return string(e) }
+
 // maxChildTranscript bounds what a parent keeps of a child's transcript.
 const maxChildTranscript = 1 << 20
 
@@ -412,7 +418,7 @@ func (st *execState) showChild(ch *child, ind string) error {
 		case "!skipped":
 			st.out.Skipped = append(st.out.Skipped, text)
 		case "!error":
-			return fmt.Errorf("%s", text)
+			return childError(text)
 		default:
 			fmt.Fprintf(st.w, "%s[%s] %s\n", ind, ch.name, l)
 		}

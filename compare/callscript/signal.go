@@ -2,19 +2,191 @@
 
 package callscript
 
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/ipcparity/ipcparity/internal/sides"
+)
+
+// The signal calls of call scripts:
+//
+//	sigaction(SIGALRM, {sa_handler=record, sa_flags=0}, NULL) = 0
+//	sigaction(SIGPIPE, {sa_handler=SIG_IGN}, NULL) = 0
+//	alarm(1) = 0
+//	ualarm(50000, 0) = 0
+//	read($r, buf, 1) = -1 EINTR (Interrupted system call)
+//	--- SIGALRM ---
+//
+// sa_handler is SIG_DFL, SIG_IGN or record, a handler that records each
+// signal it catches; sa_flags (0 if left out) takes SA_RESTART,
+// SA_RESETHAND and SA_NODEFER; sa_mask is empty and the old action is not
+// asked for (NULL). After each call, the transcript shows the signals the
+// handler caught meanwhile, as strace does: "--- SIGALRM ---" (several in
+// the order of their numbers). kill, getpid and usleep are proc.go's.
+//
+// Both interpreters are Go programs, whose runtime needs some signals:
+// SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGTRAP (panics), SIGURG
+// (preemption) and SIGPROF (profiling) cannot be given an action. A
+// process-directed signal goes to the main thread, where the script's
+// calls run (the interpreters lock it), unless that thread blocks it.
+
+// refusedSignals are those the Go runtime of both interpreters needs.
+var refusedSignals = []unix.Signal{unix.SIGSEGV, unix.SIGBUS, unix.SIGFPE, unix.SIGILL, unix.SIGTRAP, unix.SIGURG, unix.SIGPROF}
+
 // sigState is a signal action a script set, which a forked child sets
 // again after its exec.
 type sigState struct {
-	Sig    int `json:"sig"`
-	Action int `json:"action"`
-	Flags  int `json:"flags"`
+	Sig     int `json:"sig"`
+	Handler int `json:"handler"`
+	Flags   int `json:"flags"`
 }
 
 // sigTable is the signal actions a script set, by signal.
 type sigTable map[int]sigState
 
-func (st *execState) signals() []sigState { return nil }
+func signalAPI(a *sides.API) sides.Signal { return a.Signal }
 
-func (st *execState) restoreSignals(s []sigState) error { return nil }
+// Signal is the table of the signal calls.
+var Signal = newTable(func(t *Table) {
+	for name, v := range map[string]int64{
+		"SIG_DFL": sides.SigDfl, "SIG_IGN": sides.SigIgn,
+		"SA_RESTART": 0x10000000, "SA_RESETHAND": 0x80000000, "SA_NODEFER": 0x40000000,
+	} {
+		t.symbols[name] = v
+	}
+	// sigaction(SIG, {sa_handler=H, sa_flags=F}, NULL)
+	sided(t, signalAPI, "sigaction", func(c *Call, api sides.Signal) (int64, error) {
+		if err := c.Arity(3); err != nil {
+			return 0, err
+		}
+		sig, err := c.Int(0)
+		if err != nil {
+			return 0, err
+		}
+		if slices.Contains(refusedSignals, unix.Signal(sig)) {
+			return 0, fmt.Errorf("%s: the Go runtime of both interpreters needs it", unix.SignalName(unix.Signal(sig)))
+		}
+		e, err := c.arg(1)
+		if err != nil {
+			return 0, err
+		}
+		if e.Kind != ExprStruct {
+			return 0, fmt.Errorf("%s: expected {sa_handler=..., sa_flags=...}", e.Src)
+		}
+		handler, flags := -1, 0
+		for _, f := range e.Elems {
+			switch {
+			case f.Field == "sa_handler" && f.Kind == ExprOut && f.Name == "record":
+				handler = sides.SigRecord
+			case f.Field == "sa_handler" && f.Kind == ExprName && (f.Name == "SIG_DFL" || f.Name == "SIG_IGN"):
+				handler = int(c.lang.symbols[f.Name])
+			case f.Field == "sa_flags":
+				v, err := c.evalInt(f)
+				if err != nil {
+					return 0, err
+				}
+				flags = int(v)
+			default:
+				return 0, fmt.Errorf("%s: sa_handler is SIG_DFL, SIG_IGN or record, and sa_flags the only other field", f.Src)
+			}
+		}
+		if handler < 0 {
+			return 0, fmt.Errorf("%s: no sa_handler", e.Src)
+		}
+		if !c.IsNull(2) {
+			return 0, fmt.Errorf("sigaction's oldact is NULL: the old action is the Go runtime's on both sides")
+		}
+		if err := api.Sigaction(int(sig), handler, flags); err != nil {
+			return -1, err
+		}
+		c.st.sigs[int(sig)] = sigState{Sig: int(sig), Handler: handler, Flags: flags}
+		return 0, nil
+	})
+	// alarm(SECONDS): the seconds an earlier alarm had left.
+	sided(t, signalAPI, "alarm", func(c *Call, api sides.Signal) (int64, error) {
+		a, err := c.Ints(1)
+		if err != nil {
+			return 0, err
+		}
+		if a[0] < 0 || a[0] > 5 {
+			return 0, fmt.Errorf("alarm %d out of range (0 to 5: the run's deadline is 10 s)", a[0])
+		}
+		return int64(api.Alarm(uint(a[0]))), nil
+	})
+	// ualarm(USECS, INTERVAL): whether an earlier timer had time left
+	// shows as ">0", since how much varies.
+	sided(t, signalAPI, "ualarm", func(c *Call, api sides.Signal) (int64, error) {
+		a, err := c.Ints(2)
+		if err != nil {
+			return 0, err
+		}
+		if a[0] < 0 || a[0] > 5_000_000 || a[1] < 0 || a[1] > 5_000_000 || a[1] > 0 && a[1] < 1000 {
+			return 0, fmt.Errorf("ualarm(%d, %d) out of range (0 to 5000000, an interval of 1000 at least)", a[0], a[1])
+		}
+		left := api.Ualarm(uint(a[0]), uint(a[1]))
+		if left > 0 {
+			c.Ret = ">0"
+		}
+		return int64(left), nil
+	})
+})
 
-func (st *execState) caught(ind string) {}
+// defaultSignals gives every signal a script may name SIG_DFL, as a C
+// program starts with (but for those ignored when it started, which stay
+// so): both interpreters are Go programs, whose runtime handles them all,
+// and ignores some (SIGUSR1, SIGPIPE on most descriptors) that end a C
+// program.
+func defaultSignals(api sides.API) error {
+	for sig := unix.Signal(1); sig < 32; sig++ {
+		if slices.Contains(refusedSignals, sig) || sig == unix.SIGKILL || sig == unix.SIGSTOP || unix.SignalName(sig) == "" {
+			continue
+		}
+		if err := api.Signal.Sigaction(int(sig), sides.SigDfl, 0); err != nil {
+			return fmt.Errorf("ipccalls: SIG_DFL for %s: %v", unix.SignalName(sig), err)
+		}
+	}
+	return nil
+}
+
+// signals lists the actions the script set, for a child.
+func (st *execState) signals() []sigState {
+	var out []sigState
+	for _, s := range st.sigs {
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b sigState) int { return a.Sig - b.Sig })
+	return out
+}
+
+// restoreSignals sets again, in a child after its exec, the actions its
+// parent had set (a forked child keeps them; an exec'd one does not).
+func (st *execState) restoreSignals(sigs []sigState) error {
+	for _, s := range sigs {
+		if err := st.api.Signal.Sigaction(s.Sig, s.Handler, s.Flags); err != nil {
+			return fmt.Errorf("setting %s again in the child: %v", unix.SignalName(unix.Signal(s.Sig)), err)
+		}
+		st.sigs[s.Sig] = s
+	}
+	return nil
+}
+
+// caught writes the signals the recording handler caught during the call
+// just made: "--- SIGALRM ---".
+func (st *execState) caught(ind string) {
+	if !slices.ContainsFunc(st.signals(), func(s sigState) bool { return s.Handler == sides.SigRecord }) {
+		return
+	}
+	sigs := st.api.Signal.Caught()
+	slices.Sort(sigs)
+	var b strings.Builder
+	for _, s := range sigs {
+		fmt.Fprintf(&b, "%s--- %s ---\n", ind, unix.SignalName(unix.Signal(s)))
+	}
+	if b.Len() > 0 {
+		fmt.Fprint(st.w, b.String())
+	}
+}

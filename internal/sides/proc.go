@@ -21,3 +21,24 @@ type Proc struct {
 	Getrlimit func(resource int, rlim *unix.Rlimit) error
 	Setrlimit func(resource int, rlim *unix.Rlimit) error
 }
+
+// Signal holds sigaction(2) with the three handlers call scripts name
+// (SIG_DFL, SIG_IGN, and a handler that records each delivery), the
+// signals that handler caught, alarm(2) and ualarm(3).
+type Signal struct {
+	// Sigaction sets sig's action to handler (SigDfl, SigIgn or
+	// SigRecord) with sa_flags flags and an empty sa_mask.
+	Sigaction func(sig, handler, flags int) error
+	// Caught returns the signals the recording handler caught since the
+	// last call, in the order caught.
+	Caught func() []int
+	Alarm  func(secs uint) uint
+	Ualarm func(usecs, interval uint) uint
+}
+
+// The handlers of Signal.Sigaction, the same on both sides.
+const (
+	SigDfl    = 0
+	SigIgn    = 1
+	SigRecord = 2
+)

@@ -14,7 +14,8 @@ type API struct {
 	Sem    Sem
 	Sock   Sock
 	Errors Errors
-	Proc   Proc // proc.go
+	Proc   Proc   // proc.go
+	Signal Signal // proc.go
 }
 
 // Pipe holds pipe(2), pipe2(2) and the descriptor calls the pipe program

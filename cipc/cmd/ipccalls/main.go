@@ -6,9 +6,15 @@
 package main
 
 import (
+	"runtime"
+
 	"github.com/ipcparity/ipcparity/compare"
 	"github.com/ipcparity/ipcparity/compare/callscript"
 	"github.com/ipcparity/ipcparity/internal/sides/cside"
 )
+
+// init keeps main on the main thread, where the kernel sends a signal
+// meant for the process: a call that a signal interrupts is the script's.
+func init() { runtime.LockOSThread() }
 
 func main() { callscript.Main(cside.API(), compare.Calls()) }

@@ -44,5 +44,6 @@ func API() sides.API {
 			ForkExec: cipc.ForkExec, Waitpid: cipc.Waitpid, Exit: cipc.Exit, Getpid: cipc.Getpid, Getppid: cipc.Getppid,
 			Kill: cipc.Kill, Usleep: cipc.Usleep, Getrlimit: cipc.Getrlimit, Setrlimit: cipc.Setrlimit,
 		},
+		Signal: sides.Signal{Sigaction: cipc.Sigaction, Caught: cipc.Caught, Alarm: cipc.Alarm, Ualarm: cipc.Ualarm},
 	}
 }

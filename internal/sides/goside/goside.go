@@ -44,5 +44,6 @@ func API() sides.API {
 			ForkExec: goipc.ForkExec, Waitpid: goipc.Waitpid, Exit: goipc.Exit, Getpid: goipc.Getpid, Getppid: goipc.Getppid,
 			Kill: goipc.Kill, Usleep: goipc.Usleep, Getrlimit: goipc.Getrlimit, Setrlimit: goipc.Setrlimit,
 		},
+		Signal: sides.Signal{Sigaction: goipc.Sigaction, Caught: goipc.Caught, Alarm: goipc.Alarm, Ualarm: goipc.Ualarm},
 	}
 }
