@@ -681,6 +681,7 @@ const ScriptErrorPrefix = "script error: "
 // ipccalls of cipc and goipc are this function. IPC_NAME, when set, is the
 // token that replaces $RUN in names.
 func Main(api sides.API, l *Lang) {
+	noteStartFds() // proc.go
 	if err := defaultSignals(api); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

@@ -329,7 +329,7 @@ func cloexecFds(own ...int) []int {
 		_, _, names := unix.ParseDirent(buf[:n], -1, nil)
 		for _, name := range names {
 			fd, err := strconv.Atoi(name)
-			if err != nil || slices.Contains(own, fd) || fd >= ownFdBase {
+			if err != nil || slices.Contains(own, fd) || slices.Contains(startFds, fd) || fd >= ownFdBase {
 				continue
 			}
 			if fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err == nil && fl&unix.FD_CLOEXEC != 0 {
@@ -340,6 +340,15 @@ func cloexecFds(own ...int) []int {
 	slices.Sort(out)
 	return out
 }
+
+// startFds are the descriptors open and close-on-exec when the
+// interpreter started, before the script: the Go runtime's (it keeps the
+// cgroup's CPU limit files open). A child does not get them: its own
+// runtime opens its own, at the same numbers.
+var startFds []int
+
+// noteStartFds sets startFds.
+func noteStartFds() { startFds = cloexecFds() }
 
 // ownFdBase: descriptors from here up are the interpreter's (the pipes of
 // children's transcripts), unless the hard RLIMIT_NOFILE is below 1100.
