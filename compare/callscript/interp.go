@@ -585,7 +585,9 @@ func (st *execState) line(line *ScriptLine, ind, until string) (unix.Errno, erro
 			st.out.Mismatches = append(st.out.Mismatches, fmt.Sprintf("%s:%d: %s: %s", s.File, line.N, line.Text, problem))
 		}
 	}
-	if callErr != nil {
+	// A failure that ends an until loop leaves the variables as the last
+	// round bound them.
+	if callErr != nil && !(until != "" && errno == errnoByName(until)) {
 		c.markUnbound(unbound, fmt.Sprintf("line %d failed", line.N))
 	}
 	st.caught(ind) // signal.go

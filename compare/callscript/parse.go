@@ -5,6 +5,7 @@ package callscript
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -168,7 +169,8 @@ func (l *Lang) Parse(file, text string) (*Script, error) {
 		if line == nil {
 			continue
 		}
-		if err := l.check(file, i+1, line, opens, len(open) > 0); err != nil {
+		inFork := slices.ContainsFunc(open, func(b *ScriptLine) bool { return b.Call == "fork" })
+		if err := l.check(file, i+1, line, opens, inFork); err != nil {
 			return nil, err
 		}
 		if opens && line.Block == nil {
@@ -189,8 +191,8 @@ func (l *Lang) Parse(file, text string) (*Script, error) {
 
 // check completes a parsed line (numbers it and, on a one-line block,
 // its inner line) and checks its call names and blocks. opens says
-// whether the line opens a block, nested whether it is inside one.
-func (l *Lang) check(file string, n int, line *ScriptLine, opens, nested bool) error {
+// whether the line opens a block, inFork whether it is inside a fork's.
+func (l *Lang) check(file string, n int, line *ScriptLine, opens, inFork bool) error {
 	line.N = n
 	if line.Loop == nil {
 		if _, ok := l.calls[line.Call]; !ok {
@@ -202,11 +204,12 @@ func (l *Lang) check(file string, n int, line *ScriptLine, opens, nested bool) e
 		return fmt.Errorf("%s:%d:%d: %s needs a block: %s { ... }", file, n, line.Col, line.Call, line.Text)
 	case opens && !blockCalls[line.Call] && line.Loop == nil:
 		return fmt.Errorf("%s:%d:%d: %s takes no block", file, n, line.Col, line.Call)
-	case line.Call == "exit" && !nested:
+	case line.Call == "exit" && !inFork:
 		return fmt.Errorf("%s:%d:%d: exit ends a child: it belongs in a fork's block", file, n, line.Col)
 	}
 	for k := range line.Block { // a one-line block: { CALL }
-		if err := l.check(file, n, &line.Block[k], false, true); err != nil {
+		b := &line.Block[k]
+		if err := l.check(file, n, b, b.Block != nil, inFork || line.Call == "fork"); err != nil {
 			return err
 		}
 	}
@@ -269,12 +272,8 @@ func (p *parser) line() (l *ScriptLine, opens bool, err error) {
 		p.pos++
 		opens = true
 		if p.peek() != 0 {
-			inner, err := p.call()
+			inner, err := p.inner()
 			if err != nil {
-				return nil, false, err
-			}
-			inner.Text = strings.TrimSpace(p.src[inner.Col-1 : p.end])
-			if err := p.expect('}'); err != nil {
 				return nil, false, err
 			}
 			l.Block = []ScriptLine{*inner}
@@ -287,6 +286,33 @@ func (p *parser) line() (l *ScriptLine, opens bool, err error) {
 		return nil, false, p.errorf("%s needs a block: %s { ... }", l.Call, l.Text)
 	}
 	return l, opens, nil
+}
+
+// inner parses the one line of a block on one line, up to its }: a call,
+// or a loop (or fork) with its own one-line block.
+func (p *parser) inner() (*ScriptLine, error) {
+	l, err := p.loop()
+	if err == nil && l == nil {
+		l, err = p.call()
+	}
+	if err != nil {
+		return nil, err
+	}
+	l.Text = strings.TrimSpace(p.src[l.Col-1 : p.end])
+	if p.peek() == '{' {
+		p.pos++
+		b, err := p.inner()
+		if err != nil {
+			return nil, err
+		}
+		l.Block = []ScriptLine{*b}
+	} else if l.Loop != nil || blockCalls[l.Call] {
+		return nil, p.errorf("%s needs a block: %s { ... }", l.Call, l.Text)
+	}
+	if err := p.expect('}'); err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 // call parses a call and what follows its =.

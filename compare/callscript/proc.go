@@ -237,6 +237,16 @@ func (st *execState) fork(c *Call, api sides.Proc) (int64, error) {
 		return 0, fmt.Errorf("fork: getrlimit: %v", err)
 	}
 	state.Nofile = [2]uint64{lim.Cur, lim.Max}
+	// The interpreter's pipe, and syscall.ForkExec's descriptors in the
+	// child, go above the script's soft limit: raise it to the hard one
+	// for the fork. The child sets its parent's limit again.
+	if lim.Cur < lim.Max {
+		raised := unix.Rlimit{Cur: lim.Max, Max: lim.Max}
+		if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &raised); err != nil {
+			return 0, fmt.Errorf("fork: setrlimit: %v", err)
+		}
+		defer unix.Setrlimit(unix.RLIMIT_NOFILE, &lim)
+	}
 	r, w, err := transcriptPipe(lim)
 	if err != nil {
 		return 0, fmt.Errorf("fork: the child's transcript pipe: %v (the script's RLIMIT_NOFILE leaves no room?)", err)
@@ -277,19 +287,11 @@ func (st *execState) fork(c *Call, api sides.Proc) (int64, error) {
 
 // transcriptPipe makes the pipe of a child's transcript, both ends
 // close-on-exec and above the descriptors the script uses (so that the
-// script's numbers are a forked C program's), even under a low soft
-// RLIMIT_NOFILE, which it raises for the moment.
+// script's numbers are a forked C program's).
 func transcriptPipe(lim unix.Rlimit) (r, w int, err error) {
 	base := 1000
 	if lim.Max < 1100 {
 		base = int(lim.Max) / 2
-	}
-	if lim.Cur < lim.Max {
-		raised := unix.Rlimit{Cur: lim.Max, Max: lim.Max}
-		if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &raised); err != nil {
-			return 0, 0, err
-		}
-		defer unix.Setrlimit(unix.RLIMIT_NOFILE, &lim)
 	}
 	var p [2]int
 	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
