@@ -7,7 +7,6 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
-	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -126,19 +125,16 @@ func Caught() []int {
 	if err := unix.Tgkill(unix.Getpid(), unix.Gettid(), sigSentinel); err != nil {
 		return nil
 	}
+	// No timeout: a timer would bring the runtime's poller, and its
+	// descriptors, to life. The signal to this thread comes at once.
 	var out []int
-	timeout := time.After(5 * time.Second)
-	for {
-		select {
-		case s := <-recorder.ch:
-			if s == sigSentinel {
-				return out
-			}
-			out = append(out, int(s.(syscall.Signal)))
-		case <-timeout:
-			return out
+	for s := range recorder.ch {
+		if s == sigSentinel {
+			break
 		}
+		out = append(out, int(s.(syscall.Signal)))
 	}
+	return out
 }
 
 // Alarm is alarm(2) as glibc's generic alarm makes it of setitimer(2):
