@@ -1,0 +1,294 @@
+//go:build linux
+
+package callscript
+
+import (
+	"encoding/json"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
+
+	"github.com/ipcparity/ipcparity/internal/sides"
+	"github.com/ipcparity/ipcparity/internal/sides/goside"
+)
+
+// The process, limit and signal calls are tried here in the test binary:
+// a script's fork starts the test binary again, and TestMain makes it the
+// child interpreter, on goipc or on a wrong side that testSideEnv names
+// (the children of a test inherit it). The run's signals go to the main
+// thread, as in ipccalls.
+
+func init() { runtime.LockOSThread() }
+
+// testSideEnv names the side a child of these tests runs on: "" for
+// goipc, or one of wrongSides.
+const testSideEnv = "CALLSCRIPT_TEST_SIDE"
+
+// wrongSides are goipc made wrong in one way each, as a port could be.
+var wrongSides = map[string]func(sides.API) sides.API{
+	// A child's exit status off by one.
+	"exit-status": func(a sides.API) sides.API {
+		exit := a.Proc.Exit
+		a.Proc.Exit = func(code int) { exit(code + 1) }
+		return a
+	},
+	// Every handler with SA_RESTART, as the Go runtime installs its own.
+	"always-restart": func(a sides.API) sides.API {
+		sa := a.Signal.Sigaction
+		a.Signal.Sigaction = func(sig, handler, flags int) error { return sa(sig, handler, flags|0x10000000) }
+		return a
+	},
+	// os/signal's channel read once, with what came merged: a signal
+	// caught twice counts once.
+	"merged-signals": func(a sides.API) sides.API {
+		caught := a.Signal.Caught
+		var pending []int
+		a.Signal.Caught = func() []int {
+			pending = append(pending, caught()...)
+			if len(pending) < 2 {
+				return nil
+			}
+			out := []int{pending[0]}
+			pending = nil
+			return out
+		}
+		return a
+	},
+	// setrlimit that does nothing.
+	"no-setrlimit": func(a sides.API) sides.API {
+		a.Proc.Setrlimit = func(int, *unix.Rlimit) error { return nil }
+		return a
+	},
+	// A child that does not keep its close-on-exec descriptors, as an
+	// exec'd child would without the interpreter's care.
+	"exec-closes": func(a sides.API) sides.API {
+		fe := a.Proc.ForkExec
+		a.Proc.ForkExec = func(path string, argv, env []string, stdout int) (int, error) {
+			for _, e := range env {
+				if js, ok := strings.CutPrefix(e, childEnv+"="); ok {
+					var state childState
+					json.Unmarshal([]byte(js), &state)
+					for _, fd := range state.Cloexec {
+						unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC)
+					}
+				}
+			}
+			return fe(path, argv, env, stdout)
+		}
+		return a
+	},
+}
+
+// testAPI is the side testSideEnv names.
+func testAPI() sides.API {
+	api := goside.API()
+	if w := wrongSides[os.Getenv(testSideEnv)]; w != nil {
+		api = w(api)
+	}
+	return api
+}
+
+var procLang = func() *Lang {
+	l, err := NewLang(Pipe, FIFO, Mq, Shm, Sock, Proc, Limits, Signal)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
+
+func TestMain(m *testing.M) {
+	if js, ok := os.LookupEnv(childEnv); ok {
+		noteStartFds()
+		runChild(testAPI(), procLang, js)
+	}
+	noteStartFds()
+	os.Exit(m.Run())
+}
+
+// runScript runs text on side ("" for goipc) in this process and returns
+// the transcript and the outcome.
+func runScript(t *testing.T, side, text string) (string, Outcome) {
+	t.Helper()
+	t.Setenv(testSideEnv, side)
+	s, err := procLang.Parse("t.calls", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	o, err := procLang.Exec(s, testAPI(), "t", &b)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	return b.String(), o
+}
+
+// TestForkWait: the child's lines, marked, where the parent waits; its
+// descriptors at the parent's numbers, close-on-exec ones too; the exit
+// status. Wrong sides: an exit status off by one, and a child without the
+// close-on-exec descriptors.
+func TestForkWait(t *testing.T) {
+	const script = `pipe2([$r, $w], O_CLOEXEC) = 0
+fork() = $c {
+    close($r) = 0
+    write($w, "hi", 2) = 2
+    exit(3)
+}
+close($w) = 0
+read($r, buf, 8) = 2
+waitpid($c, status, 0) = $c
+fork() { exit(0) }
+close($r) = 0
+`
+	got, o := runScript(t, "", script)
+	if len(o.Mismatches) != 0 {
+		t.Errorf("mismatches: %v", o.Mismatches)
+	}
+	lines := strings.Split(got, "\n")
+	r, w := strings.TrimPrefix(strings.Split(lines[0], ", ")[0], "pipe2(["), strings.Split(strings.Split(lines[0], ", ")[1], "]")[0]
+	want := []string{
+		lines[0],
+		"fork() = $c",
+		"close(" + w + ") = 0",
+		`read(` + r + `, "hi", 8) = 2`,
+		"[$c] close(" + r + ") = 0",
+		"[$c] write(" + w + `, "hi", 2) = 2`,
+		"[$c] exit(3) = ?",
+		"waitpid($c, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0) = $c",
+		"fork() = PID",
+		"close(" + r + ") = 0",
+		"[line 10] exit(0) = ?",
+		"[line 10] not waited for: [{WIFEXITED(s) && WEXITSTATUS(s) == 0}]",
+		"",
+	}
+	if diff := cmp.Diff(want, lines); diff != "" {
+		t.Errorf("transcript (-want +got):\n%s", diff)
+	}
+	for side, shows := range map[string]string{
+		"exit-status": "WEXITSTATUS(s) == 4",
+		"exec-closes": "close(" + r + ") = -1 EBADF",
+	} {
+		wrong, _ := runScript(t, side, script)
+		if cmp.Diff(got, wrong) == "" || !strings.Contains(wrong, shows) {
+			t.Errorf("side %s: transcript does not show %q:\n%s", side, shows, wrong)
+		}
+	}
+}
+
+// TestLoops: repeat runs N rounds, until stops at its errno and a bound
+// reached without it is a mismatch. Wrong input: a bound too small.
+func TestLoops(t *testing.T) {
+	got, o := runScript(t, "", "pipe2([$r, $w], O_NONBLOCK) = 0\nrepeat 2 { write($w, \"x\", 1) = 1 }\nuntil EAGAIN max 100 { read($r, buf, 1) }\n")
+	want := "repeat 2 {\n  write(%w, \"x\", 1) = 1\n  write(%w, \"x\", 1) = 1\n} = 2 rounds\nuntil EAGAIN max 100 {\n  read(%r, \"x\", 1) = 1\n  read(%r, \"x\", 1) = 1\n  read(%r, buf, 1) = -1 EAGAIN (Resource temporarily unavailable)\n} = 3 rounds\n"
+	f := strings.Fields(strings.NewReplacer("[", " ", ",", " ", "]", " ").Replace(strings.SplitN(got, "\n", 2)[0]))
+	want = strings.NewReplacer("%r", f[1], "%w", f[2]).Replace(want)
+	if diff := cmp.Diff(want, strings.SplitN(got, "\n", 2)[1]); diff != "" || len(o.Mismatches) != 0 {
+		t.Errorf("(-want +got):\n%s\nmismatches %v", diff, o.Mismatches)
+	}
+	_, o = runScript(t, "", "pipe2([$r, $w], O_NONBLOCK) = 0\nrepeat 3 { write($w, \"x\", 1) = 1 }\nuntil EAGAIN max 2 { read($r, buf, 1) }\n")
+	if want := []string{"t.calls:3: until EAGAIN max 2: no EAGAIN in 2 rounds"}; !cmp.Equal(want, o.Mismatches) {
+		t.Errorf("a bound too small: mismatches %q, want %q", o.Mismatches, want)
+	}
+}
+
+// TestLimitsUntilEMFILE: with the soft limit lowered in a child, open
+// fails with EMFILE after as many descriptors as it leaves. Wrong side: a
+// setrlimit that does nothing.
+func TestLimitsUntilEMFILE(t *testing.T) {
+	const script = `fork() = $c {
+    setrlimit(RLIMIT_NOFILE, {rlim_cur=3, rlim_max=4096}) = 0
+    until EMFILE max 64 { open("/dev/null", O_RDONLY) }
+}
+waitpid($c, status, 0) = $c
+`
+	got, o := runScript(t, "", script)
+	if len(o.Mismatches) != 0 || !strings.Contains(got, "[$c]   open(\"/dev/null\", O_RDONLY) = -1 EMFILE") {
+		t.Errorf("mismatches %v, transcript:\n%s", o.Mismatches, got)
+	}
+	wrong, o := runScript(t, "no-setrlimit", script)
+	if len(o.Mismatches) == 0 || cmp.Diff(got, wrong) == "" {
+		t.Errorf("no-setrlimit: not caught: mismatches %v, transcript:\n%s", o.Mismatches, wrong)
+	}
+}
+
+// TestSignals: in a child, a handler without SA_RESTART makes a blocked
+// read fail with EINTR, and three SIGPIPEs are three. Wrong sides: every
+// handler with SA_RESTART (the read waits for the child's byte), and
+// signals merged.
+func TestSignals(t *testing.T) {
+	const script = `pipe([$r, $w]) = 0
+fork() = $c {
+    sigaction(SIGALRM, {sa_handler=record, sa_flags=0}, NULL) = 0
+    fork() = $late {
+        usleep(300000) = 0
+        write($w, "x", 1) = 1
+    }
+    ualarm(20000, 0) = 0
+    read($r, buf, 1) = -1 EINTR
+    waitpid($late, status, 0) = $late
+    sigaction(SIGPIPE, {sa_handler=record}, NULL) = 0
+    close($r) = 0
+    repeat 3 { write($w, "x", 1) = -1 EPIPE }
+}
+close($r) = 0
+close($w) = 0
+waitpid($c, status, 0) = $c
+`
+	got, o := runScript(t, "", script)
+	if len(o.Mismatches) != 0 || strings.Count(got, "--- SIGPIPE ---") != 3 || !strings.Contains(got, "= -1 EINTR") {
+		t.Errorf("mismatches %v, transcript:\n%s", o.Mismatches, got)
+	}
+	for side, shows := range map[string]string{
+		"always-restart": `read(`,
+		"merged-signals": `--- SIGPIPE ---`,
+	} {
+		wrong, o := runScript(t, side, script)
+		if diff := cmp.Diff(got, wrong); diff == "" || !strings.Contains(diff, shows) {
+			t.Errorf("side %s: not caught (mismatches %v):\n%s", side, o.Mismatches, wrong)
+		}
+	}
+}
+
+// TestBlockErrors: a wrong block is the script's error, with its line and
+// column.
+func TestBlockErrors(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"fork() = $c", "bad.calls:1:1: fork needs a block"},
+		{"fork() = $c {\n  close(3)\n", "bad.calls:1:1: the block that line 1 opens is not closed with }"},
+		{"close(3)\n}", "bad.calls:2:1: } closes no block"},
+		{"close(3) {\n}", "bad.calls:1:1: close takes no block"},
+		{"repeat 2 {\n}", "bad.calls:2:1: the block of line 1 is empty"},
+		{"exit(0)", "bad.calls:1:1: exit ends a child"},
+		{"repeat 2 { exit(0) }", "bad.calls:1:12: exit ends a child"},
+		{"repeat 0 { close(3) }", "bad.calls:1:9: repeat count 0 out of range (1 to 100000)"},
+		{"until EMFILE { close(3) }", "bad.calls:1:14: expected max N after until EMFILE"},
+		{"until EBOGUS max 3 { close(3) }", "bad.calls:1:13: expected an errno name after until"},
+		{"repeat 2", "bad.calls:1:9: repeat needs a block"},
+		{"repeat 2 { close(3)", "bad.calls:1:20: expected '}'"},
+		{"fork() {\n#sysctl fs/mqueue/msg_max=1\n}", "bad.calls:2:1: #sysctl inside a block"},
+	} {
+		_, err := procLang.Parse("bad.calls", tc.text)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q:\n got  %v\n want %s...", tc.text, err, tc.want)
+		}
+	}
+	// At run time: a process that is not a variable, a refused signal.
+	for _, tc := range []struct{ text, want string }{
+		{"kill(1, SIGTERM)", "t.calls:1:6: 1: a process is a variable bound by fork, getpid or getppid, or 0"},
+		{"sigaction(SIGSEGV, {sa_handler=record}, NULL)", "t.calls:1:11: SIGSEGV: the Go runtime of both interpreters needs it"},
+		{"fork() = $c { getpid() = $x }\nfork() { kill($c, SIGTERM) }", "t.calls:2:15: $c is not bound in the child"},
+	} {
+		s, err := procLang.Parse("t.calls", tc.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		_, err = procLang.Exec(s, goside.API(), "t", &b)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q:\n got  %v\n want %s...", tc.text, err, tc.want)
+		}
+	}
+}
