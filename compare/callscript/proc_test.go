@@ -195,10 +195,10 @@ close($r) = 0
 	}
 	for side, shows := range map[string]string{
 		"exit-status": "WEXITSTATUS(s) == 4",
-		"exec-closes": "close(" + r + ") = -1 EBADF",
+		"exec-closes": "= -1 EBADF",
 	} {
 		wrong, _ := runScript(t, side, script)
-		if !differsIn(got, wrong, "") || !strings.Contains(wrong, shows) {
+		if !differsIn(got, wrong, shows) {
 			t.Errorf("side %s: transcript does not show %q:\n%s", side, shows, wrong)
 		}
 	}
