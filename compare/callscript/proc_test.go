@@ -193,14 +193,13 @@ close($r) = 0
 	if diff := cmp.Diff(want, lines); diff != "" {
 		t.Errorf("transcript (-want +got):\n%s", diff)
 	}
-	for side, shows := range map[string]string{
-		"exit-status": "WEXITSTATUS(s) == 4",
-		"exec-closes": "= -1 EBADF",
-	} {
-		wrong, _ := runScript(t, side, script)
-		if !differsIn(got, wrong, shows) {
-			t.Errorf("side %s: transcript does not show %q:\n%s", side, shows, wrong)
-		}
+	// Numbers aside (descriptors differ from run to run), as the status
+	// is a number.
+	if wrong, _ := runScript(t, "exit-status", script); !strings.Contains(wrong, "WEXITSTATUS(s) == 4") {
+		t.Errorf("side exit-status: transcript does not show the status 4:\n%s", wrong)
+	}
+	if wrong, _ := runScript(t, "exec-closes", script); !differsIn(got, wrong, "= -1 EBADF") {
+		t.Errorf("side exec-closes: transcript does not show EBADF:\n%s", wrong)
 	}
 }
 
