@@ -3,6 +3,7 @@
 package compare
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/ipcparity/ipcparity/bench"
 	"github.com/ipcparity/ipcparity/compare/callscript"
@@ -107,9 +110,13 @@ func TestMechanisms(t *testing.T) {
 		}
 	}
 
-	// step 5: every call is a mechanism's, and every script's calls exist.
+	// step 5: every call is a mechanism's or a call group's, every
+	// script's calls exist, and each call is used by a script.
 	if _, err := callscript.NewLang(tables()...); err != nil {
 		t.Errorf("call tables: %v", err)
+	}
+	for _, p := range callScriptProblems(filepath.Join(root, "testdata", "calls"), names) {
+		t.Errorf("step 5: %s", p)
 	}
 
 	// step 7: every bench of package bench belongs to one mechanism (or is
@@ -137,5 +144,97 @@ func tables() []callscript.Table {
 	for _, m := range Mechanisms {
 		out = append(out, m.Calls)
 	}
+	for _, g := range CallGroups {
+		out = append(out, g.Calls)
+	}
 	return out
+}
+
+// callScriptProblems holds the scripts in dir (testdata/calls) to the
+// call tables: each script is named after a mechanism or a call group
+// (NAME_*.calls), each call group has scripts, and every call of every
+// table is used by at least one script, inside blocks included.
+func callScriptProblems(dir string, mechanisms []string) []string {
+	var problems []string
+	prefixes := slices.Clone(mechanisms)
+	for _, g := range CallGroups {
+		if slices.Contains(prefixes, g.Name) {
+			problems = append(problems, fmt.Sprintf("call group %s has a mechanism's name", g.Name))
+		}
+		prefixes = append(prefixes, g.Name)
+		if s, _ := filepath.Glob(filepath.Join(dir, g.Name+"_*.calls")); len(s) == 0 {
+			problems = append(problems, fmt.Sprintf("call group %s: no call scripts %s_*.calls", g.Name, g.Name))
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.calls"))
+	lang := Calls()
+	used := map[string]bool{}
+	var walk func(lines []callscript.ScriptLine)
+	walk = func(lines []callscript.ScriptLine) {
+		for _, l := range lines {
+			used[l.Call] = true
+			walk(l.Block)
+		}
+	}
+	for _, f := range files {
+		prefix, _, _ := strings.Cut(filepath.Base(f), "_")
+		if !slices.Contains(prefixes, prefix) {
+			problems = append(problems, fmt.Sprintf("%s: named after no mechanism or call group", filepath.Base(f)))
+		}
+		s, err := lang.ParseFile(f)
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		walk(s.Lines)
+	}
+	for _, c := range lang.Calls() {
+		if !used[c] {
+			problems = append(problems, fmt.Sprintf("call %s: no script uses it", c))
+		}
+	}
+	return problems
+}
+
+// TestCallScriptProblems gives callScriptProblems scripts that break each
+// rule: one named after nothing, no script of a call group, calls unused.
+func TestCallScriptProblems(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var mechs []string
+	for _, m := range Mechanisms {
+		mechs = append(mechs, m.Name)
+	}
+	// Every call but close, in a block, and no proc script.
+	var text strings.Builder
+	text.WriteString("repeat 1 {\n")
+	for _, c := range Calls().Calls() {
+		switch c {
+		case "close", "exit":
+		case "fork":
+			text.WriteString("    fork() { exit(0) }\n")
+		default:
+			fmt.Fprintf(&text, "    %s()\n", c)
+		}
+	}
+	text.WriteString("}\n")
+	for name, data := range map[string]string{"bogus_x.calls": "close(0)\n", "pipe_all.calls": text.String()} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := callScriptProblems(dir, mechs)
+	var want []string
+	for _, g := range CallGroups {
+		want = append(want, fmt.Sprintf("call group %s: no call scripts %s_*.calls", g.Name, g.Name))
+	}
+	want = append(want, "bogus_x.calls: named after no mechanism or call group")
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	os.Remove(filepath.Join(dir, "bogus_x.calls"))
+	got = callScriptProblems(dir, mechs)
+	if !slices.Contains(got, "call close: no script uses it") {
+		t.Errorf("an unused call not found: %q", got)
+	}
 }
