@@ -40,16 +40,43 @@ type ScriptResult struct {
 // "mq_send($q, ...) = skipped ($q not bound: line 7 failed)".
 const skippedMark = ") = skipped ("
 
-// countCalls counts the calls a transcript shows made and skipped.
+// countCalls counts the calls a transcript shows made and skipped, a
+// forked child's too; the lines of blocks (a loop's head and end, a
+// child not waited for) and of caught signals are no calls.
 func countCalls(transcript string) (calls, skipped int) {
 	for l := range strings.Lines(transcript) {
-		if strings.Contains(l, skippedMark) {
+		l = callPart(l)
+		switch {
+		case !isCall(l):
+		case strings.Contains(l, skippedMark):
 			skipped++
-		} else {
+		default:
 			calls++
 		}
 	}
 	return calls, skipped
+}
+
+// callPart is a transcript line without a child's marks ("[$c] ") and
+// the indentation of blocks.
+func callPart(l string) string {
+	l = strings.TrimSpace(l)
+	for strings.HasPrefix(l, "[") {
+		i := strings.Index(l, "] ")
+		if i < 0 {
+			break
+		}
+		l = strings.TrimSpace(l[i+2:])
+	}
+	return l
+}
+
+// isCall tells whether a transcript line (callPart) is a call's, not a
+// loop's head ("repeat 3 {") or end ("} = 3 rounds"), a caught signal
+// ("--- SIGALRM ---") or a child reaped at the end ("not waited for").
+func isCall(l string) bool {
+	return l != "" && !strings.HasSuffix(l, " {") && !strings.HasPrefix(l, "} = ") &&
+		!strings.HasPrefix(l, "--- ") && !strings.HasPrefix(l, "not waited for:")
 }
 
 // noRaceExitSleep spares a race-enabled interpreter the second the race
@@ -66,7 +93,23 @@ func blockedLine(s *callscript.Script, stdout string, dropped int64) string {
 	if dropped > 0 {
 		return "timeout (the transcript was cut, so the line is unknown)"
 	}
-	n := strings.Count(stdout, "\n")
+	// The lines of the script's top level: not a child's, not inside a
+	// loop, not a signal's. A loop's head without its end means that the
+	// loop's body blocked.
+	n, inLoop := 0, false
+	for l := range strings.Lines(stdout) {
+		switch {
+		case strings.HasPrefix(l, " "), strings.HasPrefix(l, "["), strings.HasPrefix(l, "--- "):
+		case strings.HasPrefix(l, "} = "):
+			inLoop = false
+		default:
+			n++
+			inLoop = strings.HasSuffix(strings.TrimSuffix(l, "\n"), " {")
+		}
+	}
+	if inLoop && n <= len(s.Lines) {
+		return fmt.Sprintf("timeout in the loop of line %d: %s", s.Lines[n-1].N, s.Lines[n-1].Text)
+	}
 	if n >= len(s.Lines) {
 		return "timeout after the last call"
 	}

@@ -84,3 +84,32 @@ func TestBlockedLine(t *testing.T) {
 		}
 	}
 }
+
+// With blocks, the line that blocked is counted among the script's top
+// level: a child's lines, a loop's rounds and caught signals are not, and
+// a loop begun and not ended blocked in its body. countCalls counts the
+// calls, a child's too, and not the lines of blocks or signals.
+func TestBlockedLineInBlocks(t *testing.T) {
+	lang, err := callscript.NewLang(callscript.Pipe, callscript.Proc, callscript.Signal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := lang.Parse("t.calls", "pipe([$r, $w]) = 0\nfork() = $c {\n  write($w, \"x\", 1)\n}\nwaitpid($c, status, 0)\nrepeat 2 { read($r, buf, 1) }\nclose($w)\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ stdout, want string }{
+		{"pipe([3, 4]) = 0\nfork() = $c\n", "timeout in line 5: waitpid($c, status, 0)"},
+		{"pipe([3, 4]) = 0\nfork() = $c\n[$c] write(4, \"x\", 1) = 1\nwaitpid($c, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0) = $c\n--- SIGCHLD ---\nrepeat 2 {\n  read(3, \"x\", 1) = 1\n",
+			"timeout in the loop of line 6: repeat 2"},
+		{"pipe([3, 4]) = 0\nfork() = $c\nwaitpid($c, status, 0) = $c\nrepeat 2 {\n} = 2 rounds\n", "timeout in line 7: close($w)"},
+	} {
+		if got := blockedLine(s, tc.stdout, 0); got != tc.want {
+			t.Errorf("%q: got %q, want %q", tc.stdout, got, tc.want)
+		}
+	}
+	calls, skipped := countCalls("fork() = $c\n[$c] write(4, \"x\", 1) = 1\n[$c] [$d] close(3) = skipped ($x not bound: line 2 failed)\n--- SIGPIPE ---\nrepeat 2 {\n  read(3, \"x\", 1) = 1\n} = 1 rounds\n[$c] not waited for: [{WIFEXITED(s) && WEXITSTATUS(s) == 0}]\n")
+	if calls != 3 || skipped != 1 {
+		t.Errorf("countCalls = %d, %d; want 3, 1", calls, skipped)
+	}
+}
