@@ -113,9 +113,6 @@ func Waitpid(pid int, status *int, options int) (int, error) {
 	return int(r), nil
 }
 
-// Exit calls exit(3) in glibc: atexit handlers run and stdio is flushed.
-func Exit(code int) { C.exit(C.int(code)) }
-
 // Getpid calls getpid(2) in glibc.
 func Getpid() int { return int(C.getpid()) }
 

@@ -26,6 +26,8 @@ var cNames = map[string]string{
 	"MqAttr":        "struct mq_attr",
 	"Sigevent":      "struct sigevent",
 	"Sem":           "sem_t",
+	"ForkExec":      "fork(2)",
+	"Caught":        "sigaction(2)",
 }
 
 // differences are words that an exported name's doc comment must hold:

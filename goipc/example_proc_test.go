@@ -4,7 +4,9 @@ package goipc_test
 
 import (
 	"fmt"
+	"os"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -78,9 +80,75 @@ func ExampleSigaction() {
 func ExampleAlarm() {
 	fmt.Println(goipc.Alarm(5)) // no alarm before
 	fmt.Println(goipc.Alarm(0)) // cancelled: about 5 s were left
-	fmt.Println(goipc.Ualarm(0, 0))
 	// Output:
 	// 0
 	// 5
+}
+
+func ExampleWaitpid() {
+	pid, err := goipc.ForkExec("/bin/sh", []string{"sh", "-c", "kill -TERM $$"}, nil, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var status int
+	goipc.Waitpid(pid, &status, 0)
+	ws := unix.WaitStatus(status)
+	fmt.Println(ws.Signaled(), ws.Signal())
+	// Output:
+	// true terminated
+}
+
+func ExampleGetpid() {
+	fmt.Println(goipc.Getpid() == os.Getpid())
+	// Output:
+	// true
+}
+
+func ExampleGetppid() {
+	fmt.Println(goipc.Getppid() == os.Getppid())
+	// Output:
+	// true
+}
+
+func ExampleKill() {
+	// Signal 0 only asks whether the process is there.
+	fmt.Println(goipc.Kill(goipc.Getpid(), 0))
+	fmt.Println(goipc.Kill(0x7fffffff, 0) == unix.ESRCH)
+	// Output:
+	// <nil>
+	// true
+}
+
+func ExampleUsleep() {
+	start := time.Now()
+	err := goipc.Usleep(20000)
+	fmt.Println(err, time.Since(start) >= 20*time.Millisecond)
+	// Output:
+	// <nil> true
+}
+
+func ExampleGetrlimit() {
+	var lim unix.Rlimit
+	err := goipc.Getrlimit(unix.RLIMIT_NOFILE, &lim)
+	fmt.Println(err, lim.Cur <= lim.Max)
+	fmt.Println(goipc.Getrlimit(1000, &lim) == unix.EINVAL)
+	// Output:
+	// <nil> true
+	// true
+}
+
+func ExampleCaught() {
+	// Nothing caught: the list is empty.
+	fmt.Println(len(goipc.Caught()))
+	// Output:
 	// 0
+}
+
+func ExampleUalarm() {
+	fmt.Println(goipc.Ualarm(5000000, 0)) // no timer before
+	fmt.Println(goipc.Ualarm(0, 0) > 0)   // cancelled with time left
+	// Output:
+	// 0
+	// true
 }

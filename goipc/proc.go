@@ -39,10 +39,6 @@ func Waitpid(pid int, status *int, options int) (int, error) {
 	return r, nil
 }
 
-// Exit ends the process with code, as exit_group(2): Go has no atexit
-// handlers or stdio buffers for it to run or flush.
-func Exit(code int) { unix.Exit(code) }
-
 // Getpid is getpid(2).
 func Getpid() int { return unix.Getpid() }
 

@@ -111,11 +111,12 @@ func Sigaction(sig, handler, flags int) error {
 	return rtSigaction(sig, &act, nil)
 }
 
-// Caught returns the signals the recording handler caught since the last
-// call, in the order of their numbers (os/signal's). It sends itself
-// sigSentinel and takes what os/signal delivers until it comes, so that
-// a signal caught during a call is counted before the next one, each time
-// (os/signal merges a signal that comes again before the first was taken).
+// Caught returns the signals that the recording handler of Sigaction
+// (see sigaction(2)) caught since the last call, in the order of their
+// numbers (os/signal's). It sends its own thread signal 64 and takes what
+// os/signal delivers until that comes, so that a signal caught during a
+// call is counted before the next one, each time (os/signal merges a
+// signal that comes again before the first was taken).
 func Caught() []int {
 	recorder.Lock()
 	defer recorder.Unlock()

@@ -488,7 +488,7 @@ func runChild(api sides.API, l *Lang, js string) {
 	var state childState
 	fail := func(err error) {
 		fmt.Printf("!error %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
-		api.Proc.Exit(2)
+		os.Exit(2)
 	}
 	if err := json.Unmarshal([]byte(js), &state); err != nil {
 		fail(fmt.Errorf("%s: %v", childEnv, err))
@@ -537,7 +537,9 @@ func runChild(api sides.API, l *Lang, js string) {
 	if st.exit != nil {
 		code = *st.exit
 	}
-	api.Proc.Exit(code)
+	// The interpreter's own exit: no C stdio or atexit handler of the
+	// script's is there to run, on either side.
+	os.Exit(code)
 }
 
 // findFork returns the block of the fork on line n.

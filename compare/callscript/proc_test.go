@@ -32,10 +32,17 @@ const testSideEnv = "CALLSCRIPT_TEST_SIDE"
 
 // wrongSides are goipc made wrong in one way each, as a port could be.
 var wrongSides = map[string]func(sides.API) sides.API{
-	// A child's exit status off by one.
+	// A child's exit status off by one, as a port whose exit(3) is wrong
+	// (the child reports it on its transcript, which the parent reads).
 	"exit-status": func(a sides.API) sides.API {
-		exit := a.Proc.Exit
-		a.Proc.Exit = func(code int) { exit(code + 1) }
+		wp := a.Proc.Waitpid
+		a.Proc.Waitpid = func(pid int, status *int, options int) (int, error) {
+			r, err := wp(pid, status, options)
+			if status != nil && r > 0 && unix.WaitStatus(*status).Exited() {
+				*status += 1 << 8
+			}
+			return r, err
+		}
 		return a
 	},
 	// Every handler with SA_RESTART, as the Go runtime installs its own.

@@ -70,6 +70,9 @@ func TestEveryDifferenceMarked(t *testing.T) {
 func unmarked(progs []Program) []string {
 	var missing []string
 	for _, kd := range judge.KnownDifferences {
+		if !slices.ContainsFunc(kd.Scenarios, func(sc string) bool { return !strings.HasPrefix(sc, "calls/") }) {
+			continue // the call scripts' own (judge/known_calls.go): no program has it
+		}
 		found := false
 		for _, p := range progs {
 			mech, _, _ := strings.Cut(p.Name, "_")

@@ -5,7 +5,7 @@ package sides
 import "golang.org/x/sys/unix"
 
 // Proc holds the process and resource-limit calls of call scripts:
-// fork(2) of a child that execs at once, waitpid(2), exit(3), getpid(2),
+// fork(2) of a child that execs at once, waitpid(2), getpid(2),
 // getppid(2), kill(2), usleep(3), getrlimit(2) and setrlimit(2).
 type Proc struct {
 	// ForkExec forks; the child makes stdout its descriptor 1 and execs
@@ -13,7 +13,6 @@ type Proc struct {
 	// (neither side closes or dups any). It returns the child's pid.
 	ForkExec  func(path string, argv, env []string, stdout int) (int, error)
 	Waitpid   func(pid int, status *int, options int) (int, error)
-	Exit      func(code int)
 	Getpid    func() int
 	Getppid   func() int
 	Kill      func(pid, sig int) error

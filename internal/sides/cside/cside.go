@@ -41,7 +41,7 @@ func API() sides.API {
 		},
 		Errors: sides.Errors{Strerror: cipc.Strerror},
 		Proc: sides.Proc{
-			ForkExec: cipc.ForkExec, Waitpid: cipc.Waitpid, Exit: cipc.Exit, Getpid: cipc.Getpid, Getppid: cipc.Getppid,
+			ForkExec: cipc.ForkExec, Waitpid: cipc.Waitpid, Getpid: cipc.Getpid, Getppid: cipc.Getppid,
 			Kill: cipc.Kill, Usleep: cipc.Usleep, Getrlimit: cipc.Getrlimit, Setrlimit: cipc.Setrlimit,
 		},
 		Signal: sides.Signal{Sigaction: cipc.Sigaction, Caught: cipc.Caught, Alarm: cipc.Alarm, Ualarm: cipc.Ualarm},

@@ -41,7 +41,7 @@ func API() sides.API {
 		},
 		Errors: sides.Errors{Strerror: goipc.Strerror},
 		Proc: sides.Proc{
-			ForkExec: goipc.ForkExec, Waitpid: goipc.Waitpid, Exit: goipc.Exit, Getpid: goipc.Getpid, Getppid: goipc.Getppid,
+			ForkExec: goipc.ForkExec, Waitpid: goipc.Waitpid, Getpid: goipc.Getpid, Getppid: goipc.Getppid,
 			Kill: goipc.Kill, Usleep: goipc.Usleep, Getrlimit: goipc.Getrlimit, Setrlimit: goipc.Setrlimit,
 		},
 		Signal: sides.Signal{Sigaction: goipc.Sigaction, Caught: goipc.Caught, Alarm: goipc.Alarm, Ualarm: goipc.Ualarm},
