@@ -684,10 +684,6 @@ const ScriptErrorPrefix = "script error: "
 // token that replaces $RUN in names.
 func Main(api sides.API, l *Lang) {
 	noteStartFds() // proc.go
-	if err := defaultSignals(api); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
 	if js, ok := os.LookupEnv(childEnv); ok {
 		runChild(api, l, js) // proc.go: a forked child
 	}

@@ -30,9 +30,14 @@ import (
 //
 // Both interpreters are Go programs, whose runtime needs some signals:
 // SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGTRAP (panics), SIGURG
-// (preemption) and SIGPROF (profiling) cannot be given an action. A
-// process-directed signal goes to the main thread, where the script's
-// calls run (the interpreters lock it), unless that thread blocks it.
+// (preemption) and SIGPROF (profiling) cannot be given an action. A script
+// starts with the runtime's actions, which ignore some signals that end a
+// C program (SIGPIPE on most descriptors, SIGUSR1, a queue's notification
+// signal): the scripts written before signals rely on EPIPE. A script
+// that wants C's default says so: sigaction(SIGPIPE, {sa_handler=SIG_DFL},
+// NULL). A process-directed signal goes to the main thread, where the
+// script's calls run (the interpreters lock it), unless that thread
+// blocks it.
 
 // refusedSignals are those the Go runtime of both interpreters needs.
 var refusedSignals = []unix.Signal{unix.SIGSEGV, unix.SIGBUS, unix.SIGFPE, unix.SIGILL, unix.SIGTRAP, unix.SIGURG, unix.SIGPROF}
@@ -134,23 +139,6 @@ var Signal = newTable(func(t *Table) {
 		return int64(left), nil
 	})
 })
-
-// defaultSignals gives every signal a script may name SIG_DFL, as a C
-// program starts with (but for those ignored when it started, which stay
-// so): both interpreters are Go programs, whose runtime handles them all,
-// and ignores some (SIGUSR1, SIGPIPE on most descriptors) that end a C
-// program.
-func defaultSignals(api sides.API) error {
-	for sig := unix.Signal(1); sig < 32; sig++ {
-		if slices.Contains(refusedSignals, sig) || sig == unix.SIGKILL || sig == unix.SIGSTOP || unix.SignalName(sig) == "" {
-			continue
-		}
-		if err := api.Signal.Sigaction(int(sig), sides.SigDfl, 0); err != nil {
-			return fmt.Errorf("ipccalls: SIG_DFL for %s: %v", unix.SignalName(sig), err)
-		}
-	}
-	return nil
-}
 
 // signals lists the actions the script set, for a child.
 func (st *execState) signals() []sigState {

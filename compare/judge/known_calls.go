@@ -40,8 +40,8 @@ func init() {
 			Reason: "Both interpreters are Go programs. The runtime needs SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGTRAP " +
 				"(panics), SIGURG (preemption) and SIGPROF (profiling): a script cannot give them an action (a " +
 				"script error). The runtime handles every other signal at start, and ignores some that end a C " +
-				"program (SIGUSR1, SIGPIPE on most descriptors): the interpreters set them all to SIG_DFL first, " +
-				"as a C program starts. sigaction's old action is not shown (it would be the runtime's). The Go " +
+				"program (SIGUSR1, SIGPIPE on most descriptors): a script starts so on both sides, and one that " +
+				"wants C's default sets SIG_DFL (signal_sigpipe.calls, signal_restart.calls). sigaction's old action is not shown (it would be the runtime's). The Go " +
 				"runtime also raises the soft RLIMIT_NOFILE to the hard one at start: a script sets the limit it " +
 				"counts on (limits_nofile.calls).",
 			Scenarios: []string{"calls/testdata/calls/signal_restart.calls", "calls/testdata/calls/limits_nofile.calls"},
