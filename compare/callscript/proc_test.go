@@ -18,7 +18,10 @@ import (
 	"github.com/ipcparity/ipcparity/internal/sides/goside"
 )
 
-// The process, limit and signal calls are tried here in the test binary:
+// The process, limit and signal calls are tried here in the test binary.
+// The tests that fork are not parallel: a child gets every descriptor of
+// the process, another test's pipe too, whose reader would then stay.
+//
 // a script's fork starts the test binary again, and TestMain makes it the
 // child interpreter, on goipc or on a wrong side that testSideEnv names
 // (the children of a test inherit it). The run's signals go to the main
@@ -49,6 +52,12 @@ var wrongSides = map[string]func(sides.API) sides.API{
 	"always-restart": func(a sides.API) sides.API {
 		sa := a.Signal.Sigaction
 		a.Signal.Sigaction = func(sig, handler, flags int) error { return sa(sig, handler, flags|0x10000000) }
+		return a
+	},
+	// Every handler without SA_RESTART: signal(2) as System V had it.
+	"never-restart": func(a sides.API) sides.API {
+		sa := a.Signal.Sigaction
+		a.Signal.Sigaction = func(sig, handler, flags int) error { return sa(sig, handler, flags&^0x10000000) }
 		return a
 	},
 	// os/signal's channel read once, with what came merged: a signal
@@ -163,7 +172,6 @@ func differsIn(right, wrong, shows string) bool {
 // status. Wrong sides: an exit status off by one, and a child without the
 // close-on-exec descriptors.
 func TestForkWait(t *testing.T) {
-	t.Parallel()
 	const script = `pipe2([$r, $w], O_CLOEXEC) = 0
 fork() = $c {
     close($r) = 0
@@ -231,7 +239,6 @@ func TestLoops(t *testing.T) {
 // fails with EMFILE after as many descriptors as it leaves. Wrong side: a
 // setrlimit that does nothing.
 func TestLimitsUntilEMFILE(t *testing.T) {
-	t.Parallel()
 	const script = `fork() = $c {
     setrlimit(RLIMIT_NOFILE, {rlim_cur=3, rlim_max=4096}) = 0
     until EMFILE max 64 { open("/dev/null", O_RDONLY) }
@@ -253,7 +260,6 @@ waitpid($c, status, 0) = $c
 // handler with SA_RESTART (the read waits for the child's byte), and
 // signals merged.
 func TestSignals(t *testing.T) {
-	t.Parallel()
 	const script = `pipe([$r, $w]) = 0
 fork() = $c {
     sigaction(SIGALRM, {sa_handler=record, sa_flags=0}, NULL) = 0
@@ -287,10 +293,38 @@ waitpid($c, status, 0) = $c
 	}
 }
 
+// TestSignalIsBSD: glibc's signal installs the handler with SA_RESTART,
+// so a read goes on after it; the transcript names the old action. Wrong
+// side: a signal without SA_RESTART (System V's), where the read fails.
+func TestSignalIsBSD(t *testing.T) {
+	const script = `pipe([$r, $w]) = 0
+fork() = $c {
+    signal(SIGALRM, record)
+    signal(SIGALRM, record)
+    fork() = $late {
+        usleep(300000) = 0
+        write($w, "x", 1) = 1
+    }
+    ualarm(20000, 0) = 0
+    read($r, buf, 1) = 1
+    waitpid($late, status, 0) = $late
+}
+close($r) = 0
+close($w) = 0
+waitpid($c, status, 0) = $c
+`
+	got, o := runScript(t, "", script)
+	if len(o.Mismatches) != 0 || !strings.Contains(got, "[$c] signal(SIGALRM, record) = (the Go runtime's handler)\n[$c] signal(SIGALRM, record) = record\n") {
+		t.Errorf("mismatches %v, transcript:\n%s", o.Mismatches, got)
+	}
+	if wrong, _ := runScript(t, "never-restart", script); !differsIn(got, wrong, "read(") {
+		t.Errorf("side never-restart: not caught:\n%s", wrong)
+	}
+}
+
 // TestBlockErrors: a wrong block is the script's error, with its line and
 // column.
 func TestBlockErrors(t *testing.T) {
-	t.Parallel()
 	for _, tc := range []struct{ text, want string }{
 		{"fork() = $c", "bad.calls:1:1: fork needs a block"},
 		{"fork() = $c {\n  close(3)\n", "bad.calls:1:1: the block that line 1 opens is not closed with }"},

@@ -16,6 +16,7 @@ import (
 //
 //	sigaction(SIGALRM, {sa_handler=record, sa_flags=0}, NULL) = 0
 //	sigaction(SIGPIPE, {sa_handler=SIG_IGN}, NULL) = 0
+//	signal(SIGUSR1, record) = SIG_IGN       # glibc's: SA_RESTART; the old action
 //	alarm(1) = 0
 //	ualarm(50000, 0) = 0
 //	read($r, buf, 1) = -1 EINTR (Interrupted system call)
@@ -85,10 +86,10 @@ var Signal = newTable(func(t *Table) {
 		handler, flags := -1, 0
 		for _, f := range e.Elems {
 			switch {
-			case f.Field == "sa_handler" && f.Kind == ExprOut && f.Name == "record":
-				handler = sides.SigRecord
-			case f.Field == "sa_handler" && f.Kind == ExprName && (f.Name == "SIG_DFL" || f.Name == "SIG_IGN"):
-				handler = int(c.lang.symbols[f.Name])
+			case f.Field == "sa_handler":
+				if handler, err = c.handler(f); err != nil {
+					return 0, err
+				}
 			case f.Field == "sa_flags":
 				v, err := c.evalInt(f)
 				if err != nil {
@@ -110,6 +111,38 @@ var Signal = newTable(func(t *Table) {
 		}
 		c.st.sigs[int(sig)] = sigState{Sig: int(sig), Handler: handler, Flags: flags}
 		return 0, nil
+	})
+	// signal(SIG, H): glibc's BSD semantics, sigaction with SA_RESTART.
+	// The old action shows by its name as the script set it, or as the
+	// runtime's, whose address differs from run to run.
+	sided(t, signalAPI, "signal", func(c *Call, api sides.Signal) (int64, error) {
+		if err := c.Arity(2); err != nil {
+			return 0, err
+		}
+		sig, err := c.Int(0)
+		if err != nil {
+			return 0, err
+		}
+		if slices.Contains(refusedSignals, unix.Signal(sig)) {
+			return 0, fmt.Errorf("%s: the Go runtime of both interpreters needs it", unix.SignalName(unix.Signal(sig)))
+		}
+		e, _ := c.arg(1)
+		handler, err := c.handler(e)
+		if err != nil {
+			return 0, err
+		}
+		const saRestart = 0x10000000
+		if err := api.Sigaction(int(sig), handler, saRestart); err != nil {
+			return -1, err // SIG_ERR
+		}
+		old, set := c.st.sigs[int(sig)]
+		c.st.sigs[int(sig)] = sigState{Sig: int(sig), Handler: handler, Flags: saRestart}
+		if !set {
+			c.Ret = "(the Go runtime's handler)"
+			return 0, nil
+		}
+		c.Ret = handlerNames[old.Handler]
+		return int64(old.Handler), nil
 	})
 	// alarm(SECONDS): the seconds an earlier alarm had left.
 	sided(t, signalAPI, "alarm", func(c *Call, api sides.Signal) (int64, error) {
@@ -139,6 +172,20 @@ var Signal = newTable(func(t *Table) {
 		return int64(left), nil
 	})
 })
+
+// handlerNames are the names of the handlers a script gives.
+var handlerNames = map[int]string{sides.SigDfl: "SIG_DFL", sides.SigIgn: "SIG_IGN", sides.SigRecord: "record"}
+
+// handler evaluates a handler: SIG_DFL, SIG_IGN or record.
+func (c *Call) handler(e *Expr) (int, error) {
+	switch {
+	case e.Kind == ExprOut && e.Name == "record":
+		return sides.SigRecord, nil
+	case e.Kind == ExprName && (e.Name == "SIG_DFL" || e.Name == "SIG_IGN"):
+		return int(c.lang.symbols[e.Name]), nil
+	}
+	return 0, fmt.Errorf("%s: a handler is SIG_DFL, SIG_IGN or record", e.Src)
+}
 
 // signals lists the actions the script set, for a child.
 func (st *execState) signals() []sigState {
