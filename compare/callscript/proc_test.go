@@ -18,14 +18,13 @@ import (
 	"github.com/ipcparity/ipcparity/internal/sides/goside"
 )
 
-// The process, limit and signal calls are tried here in the test binary.
-// The tests that fork are not parallel: a child gets every descriptor of
-// the process, another test's pipe too, whose reader would then stay.
-//
+// The process, limit and signal calls are tried here in the test binary:
 // a script's fork starts the test binary again, and TestMain makes it the
 // child interpreter, on goipc or on a wrong side that testSideEnv names
 // (the children of a test inherit it). The run's signals go to the main
-// thread, as in ipccalls.
+// thread, as in ipccalls. The tests that fork are not parallel: a child
+// gets every descriptor of the process, another test's pipe too, whose
+// reader would then stay open.
 
 func init() { runtime.LockOSThread() }
 
