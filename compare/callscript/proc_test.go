@@ -109,8 +109,11 @@ func testAPI(side string) sides.API {
 	}
 	fe := api.Proc.ForkExec
 	api.Proc.ForkExec = func(path string, argv, env []string, stdout int) (int, error) {
-		env = slices.DeleteFunc(slices.Clone(env), func(e string) bool { return strings.HasPrefix(e, testSideEnv+"=") })
-		return fe(path, argv, append(env, testSideEnv+"="+side), stdout)
+		env = slices.DeleteFunc(slices.Clone(env), func(e string) bool {
+			return strings.HasPrefix(e, testSideEnv+"=") || strings.HasPrefix(e, "GORACE=")
+		})
+		// A race-enabled child would sleep a second as it exits.
+		return fe(path, argv, append(env, testSideEnv+"="+side, "GORACE=atexit_sleep_ms=0"), stdout)
 	}
 	return api
 }
@@ -355,7 +358,7 @@ func TestBlockErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 		var b strings.Builder
-		_, err = procLang.Exec(s, goside.API(), "t", &b)
+		_, err = procLang.Exec(s, testAPI(""), "t", &b)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%q:\n got  %v\n want %s...", tc.text, err, tc.want)
 		}
