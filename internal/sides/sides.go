@@ -13,6 +13,7 @@ type API struct {
 	Shm    Shm
 	Sem    Sem
 	Sock   Sock
+	FD     FD // fd.go
 	Errors Errors
 	Proc   Proc   // proc.go
 	Signal Signal // proc.go

@@ -39,6 +39,12 @@ func API() sides.API {
 			Accept: cipc.Accept, Getsockname: cipc.Getsockname, Shutdown: cipc.Shutdown,
 			Send: cipc.Send, Recv: cipc.Recv, Poll: cipc.Poll, SetsockoptInt: cipc.SetsockoptInt,
 		},
+		FD: sides.FD{
+			Dup: cipc.Dup, Dup2: cipc.Dup2, Dup3: cipc.Dup3, Socketpair: cipc.Socketpair,
+			Eventfd: cipc.Eventfd, EpollCreate1: cipc.EpollCreate1, EpollCtl: cipc.EpollCtl,
+			EpollWait: cipc.EpollWait, MemfdCreate: cipc.MemfdCreate, TimerfdCreate: cipc.TimerfdCreate,
+			TimerfdSettime: cipc.TimerfdSettime, Signalfd: cipc.Signalfd,
+		},
 		Errors: sides.Errors{Strerror: cipc.Strerror},
 		Proc: sides.Proc{
 			ForkExec: cipc.ForkExec, Waitpid: cipc.Waitpid, Getpid: cipc.Getpid, Getppid: cipc.Getppid,

@@ -39,6 +39,12 @@ func API() sides.API {
 			Accept: goipc.Accept, Getsockname: goipc.Getsockname, Shutdown: goipc.Shutdown,
 			Send: goipc.Send, Recv: goipc.Recv, Poll: goipc.Poll, SetsockoptInt: goipc.SetsockoptInt,
 		},
+		FD: sides.FD{
+			Dup: goipc.Dup, Dup2: goipc.Dup2, Dup3: goipc.Dup3, Socketpair: goipc.Socketpair,
+			Eventfd: goipc.Eventfd, EpollCreate1: goipc.EpollCreate1, EpollCtl: goipc.EpollCtl,
+			EpollWait: goipc.EpollWait, MemfdCreate: goipc.MemfdCreate, TimerfdCreate: goipc.TimerfdCreate,
+			TimerfdSettime: goipc.TimerfdSettime, Signalfd: goipc.Signalfd,
+		},
 		Errors: sides.Errors{Strerror: goipc.Strerror},
 		Proc: sides.Proc{
 			ForkExec: goipc.ForkExec, Waitpid: goipc.Waitpid, Getpid: goipc.Getpid, Getppid: goipc.Getppid,
