@@ -83,7 +83,8 @@ var Mechanisms = []Mechanism{
 }
 
 // A CallGroup is calls of call scripts that belong to no mechanism
-// (processes, limits, signals). Its scripts, testdata/calls/NAME_*.calls,
+// (processes, limits, signals, descriptor kinds, pointers and mappings,
+// files and credentials). Its scripts, testdata/calls/NAME_*.calls,
 // use them against the mechanisms; TestMechanisms checks that each group
 // has scripts and that every call is used by one.
 type CallGroup struct {
@@ -96,6 +97,7 @@ var CallGroups = []CallGroup{
 	{Name: "proc", Calls: callscript.Proc},
 	{Name: "limits", Calls: callscript.Limits},
 	{Name: "signal", Calls: callscript.Signal},
+	{Name: "fd", Calls: callscript.FD},
 }
 
 // OverheadBench names the benchmarks that measure no mechanism: the cost
