@@ -1,0 +1,174 @@
+//go:build linux
+
+package callscript
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/ipcparity/ipcparity/internal/sides"
+	"github.com/ipcparity/ipcparity/internal/sides/goside"
+)
+
+// A wrongSide is goipc with one call changed as a careless port would have
+// it, and the script of testdata/calls that must catch it: run on the
+// wrong side, the script must report a mismatch on a line of the changed
+// call (or of the call that sees its effect), as `ipcparity calls` then
+// reports DIFF.
+type wrongSide struct {
+	name   string
+	script string // in testdata/calls
+	// line is a piece of the mismatch that must be reported.
+	line  string
+	wrong func(api *sides.API)
+}
+
+// scriptLang is every table, as package compare joins them.
+var scriptLang = func() *Lang {
+	l, err := NewLang(Pipe, FIFO, Mq, Shm, Sock, FD)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
+
+// dropFlag wraps a call that makes a descriptor so that it drops flag.
+func dropFlag(f func(int) (int, error), flag int) func(int) (int, error) {
+	return func(flags int) (int, error) { return f(flags &^ flag) }
+}
+
+var fdWrongSides = []wrongSide{
+	{"dup: EINVAL for a closed descriptor", "fd_dup.calls", "dup(-1) = -1 EBADF", func(a *sides.API) {
+		dup := a.FD.Dup
+		a.FD.Dup = func(fd int) (int, error) {
+			n, err := dup(fd)
+			if err == unix.EBADF {
+				err = unix.EINVAL
+			}
+			return n, err
+		}
+	}},
+	{"dup2: dup3 for equal descriptors (x/sys/unix on arm64)", "fd_dup.calls", "dup2($r, $r) = $same", func(a *sides.API) {
+		a.FD.Dup2 = func(oldfd, newfd int) (int, error) { return a.FD.Dup3(oldfd, newfd, 0) }
+	}},
+	{"dup3: O_CLOEXEC dropped", "fd_dup.calls", "fcntl(20, F_GETFD) = 1", func(a *sides.API) {
+		dup3 := a.FD.Dup3
+		a.FD.Dup3 = func(oldfd, newfd, flags int) (int, error) { return dup3(oldfd, newfd, flags&^unix.O_CLOEXEC) }
+	}},
+	{"socketpair: EAFNOSUPPORT for AF_INET", "fd_socketpair.calls", "socketpair(AF_INET", func(a *sides.API) {
+		sp := a.FD.Socketpair
+		a.FD.Socketpair = func(domain, typ, proto int, sv []int) error {
+			if domain == unix.AF_INET {
+				return unix.EAFNOSUPPORT
+			}
+			return sp(domain, typ, proto, sv)
+		}
+	}},
+	{"eventfd: EFD_SEMAPHORE dropped", "fd_eventfd.calls", "read($s, buf, 8) = 8", func(a *sides.API) {
+		ev := a.FD.Eventfd
+		a.FD.Eventfd = func(initval uint, flags int) (int, error) { return ev(initval, flags&^unix.EFD_SEMAPHORE) }
+	}},
+	{"epoll_create1: EPOLL_CLOEXEC dropped", "fd_epoll.calls", "fcntl($ep, F_GETFD) = 1", func(a *sides.API) {
+		a.FD.EpollCreate1 = dropFlag(a.FD.EpollCreate1, unix.EPOLL_CLOEXEC)
+	}},
+	{"epoll_ctl: an empty event for NULL", "fd_epoll.calls", "epoll_ctl($ep, EPOLL_CTL_MOD, $e, NULL) = -1 EFAULT", func(a *sides.API) {
+		ctl := a.FD.EpollCtl
+		a.FD.EpollCtl = func(epfd, op, fd int, ev *unix.EpollEvent) error {
+			if ev == nil {
+				ev = &unix.EpollEvent{}
+			}
+			return ctl(epfd, op, fd, ev)
+		}
+	}},
+	{"epoll_wait: EBADF for a descriptor that is no epoll", "fd_epoll.calls", "epoll_wait($e, events, 4, 0) = -1 EINVAL", func(a *sides.API) {
+		wait := a.FD.EpollWait
+		a.FD.EpollWait = func(epfd int, evs []unix.EpollEvent, msec int) (int, error) {
+			n, err := wait(epfd, evs, msec)
+			if err == unix.EINVAL && len(evs) > 0 {
+				err = unix.EBADF
+			}
+			return n, err
+		}
+	}},
+	{"memfd_create: MFD_CLOEXEC dropped", "fd_memfd.calls", "fcntl($m, F_GETFD) = 1", func(a *sides.API) {
+		mc := a.FD.MemfdCreate
+		a.FD.MemfdCreate = func(name string, flags int) (int, error) { return mc(name, flags&^unix.MFD_CLOEXEC) }
+	}},
+	{"memfd_create: the name cut to 249 bytes", "fd_memfd.calls", `memfd_create("m"*250, 0) = -1 EINVAL`, func(a *sides.API) {
+		mc := a.FD.MemfdCreate
+		a.FD.MemfdCreate = func(name string, flags int) (int, error) { return mc(name[:min(len(name), 249)], flags) }
+	}},
+	{"timerfd_create: EINVAL as EBADF", "fd_timerfd.calls", "timerfd_create(12345, 0) = -1 EINVAL", func(a *sides.API) {
+		tc := a.FD.TimerfdCreate
+		a.FD.TimerfdCreate = func(clockid, flags int) (int, error) {
+			fd, err := tc(clockid, flags)
+			if err == unix.EINVAL {
+				err = unix.EBADF
+			}
+			return fd, err
+		}
+	}},
+	{"timerfd_settime: unknown flags masked", "fd_timerfd.calls", "timerfd_settime($t, 0x4,", func(a *sides.API) {
+		ts := a.FD.TimerfdSettime
+		a.FD.TimerfdSettime = func(fd, flags int, nv, ov *unix.ItimerSpec) error {
+			return ts(fd, flags&unix.TFD_TIMER_ABSTIME, nv, ov)
+		}
+	}},
+	{"signalfd: SFD_CLOEXEC dropped", "fd_signalfd.calls", "fcntl($s, F_GETFD) = 1", func(a *sides.API) {
+		sf := a.FD.Signalfd
+		a.FD.Signalfd = func(fd int, mask *unix.Sigset_t, flags int) (int, error) {
+			return sf(fd, mask, flags&^unix.SFD_CLOEXEC)
+		}
+	}},
+}
+
+// TestFDWrongSides runs each script on goipc, where it must pass, and on
+// each wrong side, where it must report the mismatch named.
+func TestFDWrongSides(t *testing.T) {
+	checkWrongSides(t, fdWrongSides)
+}
+
+// checkWrongSides runs each wrong side's script on goipc and on the wrong
+// side, in a directory of the test's (the scripts make files there).
+func checkWrongSides(t *testing.T, wrongs []wrongSide) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(wd, "..", "..", "testdata", "calls")
+	t.Chdir(t.TempDir())
+	passed := map[string]bool{}
+	for _, w := range wrongs {
+		s, err := scriptLang.ParseFile(filepath.Join(dir, w.script))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !passed[w.script] {
+			var out strings.Builder
+			o, err := scriptLang.Exec(s, goside.API(), "wrongsides", &out)
+			if err != nil || len(o.Mismatches) > 0 || len(o.Skipped) > 0 {
+				t.Fatalf("%s on goipc: %v %q %q\n%s", w.script, err, o.Mismatches, o.Skipped, out.String())
+			}
+			passed[w.script] = true
+		}
+		api := goside.API()
+		w.wrong(&api)
+		var out strings.Builder
+		o, err := scriptLang.Exec(s, api, "wrongsides", &out)
+		if err != nil {
+			t.Errorf("%s: %s gives a script error: %v", w.name, w.script, err)
+			continue
+		}
+		caught := false
+		for _, m := range o.Mismatches {
+			caught = caught || strings.Contains(m, w.line)
+		}
+		if !caught {
+			t.Errorf("%s: %s does not catch it at %q; mismatches %q", w.name, w.script, w.line, o.Mismatches)
+		}
+	}
+}
