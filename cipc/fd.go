@@ -5,9 +5,7 @@ package cipc
 /*
 #define _GNU_SOURCE
 #include <errno.h>
-#include <string.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -17,17 +15,11 @@ package cipc
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-// The first 64 signals of glibc's sigset_t are its first 8 bytes, the
-// layout of x/sys/unix's Sigset_t: glibc's signalfd passes those 8 bytes.
+// x/sys/unix's Sigset_t has glibc's sigset_t layout (128 bytes, the
+// first 64 signals in the first 8, which glibc's signalfd passes on): the
+// pointer goes to glibc as it is, so a bad one reaches the kernel (EFAULT).
 static int cipc_signalfd(int fd, const void *mask, int flags) {
-	sigset_t set;
-	const sigset_t *p = NULL; // NULL stays NULL: the kernel says EFAULT
-	if (mask != NULL) {
-		memset(&set, 0, sizeof set);
-		memcpy(&set, mask, 8);
-		p = &set;
-	}
-	return signalfd(fd, p, flags);
+	return signalfd(fd, (const sigset_t *)mask, flags);
 }
 */
 import "C"
@@ -152,8 +144,8 @@ func TimerfdSettime(fd, flags int, newValue, oldValue *unix.ItimerSpec) error {
 	return nil
 }
 
-// Signalfd calls signalfd(2) in glibc with the first 64 signals of mask
-// (glibc passes no more to the kernel); a nil mask passes NULL.
+// Signalfd calls signalfd(2) in glibc with mask, whose first 64 signals
+// glibc passes to the kernel; a nil mask passes NULL.
 func Signalfd(fd int, mask *unix.Sigset_t, flags int) (int, error) {
 	nfd, err := C.cipc_signalfd(C.int(fd), unsafe.Pointer(mask), C.int(flags))
 	if nfd < 0 {

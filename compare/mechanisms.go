@@ -98,6 +98,7 @@ var CallGroups = []CallGroup{
 	{Name: "limits", Calls: callscript.Limits},
 	{Name: "signal", Calls: callscript.Signal},
 	{Name: "fd", Calls: callscript.FD},
+	{Name: "mem", Calls: callscript.Mem},
 }
 
 // OverheadBench names the benchmarks that measure no mechanism: the cost

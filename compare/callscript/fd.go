@@ -75,8 +75,8 @@ func fdOf(a *sides.API) sides.FD { return a.FD }
 
 // epollEventArg evaluates argument i, {events=BITS, data=N} or NULL.
 func epollEventArg(c *Call, i int) (*unix.EpollEvent, error) {
-	if c.IsNull(i) {
-		return nil, nil
+	if p, raw, err := pointerArg(c, i); err != nil || raw {
+		return (*unix.EpollEvent)(p), err
 	}
 	f, err := c.Fields(i, "events", "data")
 	if err != nil {
@@ -89,6 +89,9 @@ func epollEventArg(c *Call, i int) (*unix.EpollEvent, error) {
 // itimerspecArg evaluates argument i, {it_interval={tv_sec=S, tv_nsec=N},
 // it_value={...}}; a missing field is 0.
 func itimerspecArg(c *Call, i int) (*unix.ItimerSpec, error) {
+	if p, raw, err := pointerArg(c, i); err != nil || raw {
+		return (*unix.ItimerSpec)(p), err
+	}
 	e, err := c.arg(i)
 	if err != nil {
 		return nil, err
@@ -131,8 +134,8 @@ func itimerspecArg(c *Call, i int) (*unix.ItimerSpec, error) {
 // sigsetArg evaluates argument i, an array of signal numbers from 1 to 64,
 // or NULL.
 func sigsetArg(c *Call, i int) (*unix.Sigset_t, error) {
-	if c.IsNull(i) {
-		return nil, nil
+	if p, raw, err := pointerArg(c, i); err != nil || raw {
+		return (*unix.Sigset_t)(p), err
 	}
 	e, _ := c.arg(i)
 	if e.Kind != ExprArray {
@@ -282,9 +285,19 @@ var FD = newTable(func(t *Table) {
 			return 0, err
 		}
 		evs := make([]unix.EpollEvent, maxevents)
+		p, raw, err := pointerArg(c, 1)
+		if err != nil {
+			return 0, err
+		}
+		if raw {
+			evs = rawSlice[unix.EpollEvent](p, int(maxevents))
+		}
 		n, werr := api.EpollWait(int(epfd), evs, int(timeout))
 		if werr != nil {
 			return -1, werr
+		}
+		if raw {
+			return int64(n), nil // only with no events: else EFAULT
 		}
 		shown := make([]string, n)
 		for k, ev := range evs[:n] {
@@ -335,15 +348,21 @@ var FD = newTable(func(t *Table) {
 			return 0, err
 		}
 		var old *unix.ItimerSpec
+		p, raw, err := pointerArg(c, 3)
+		if err != nil {
+			return 0, err
+		}
 		if e, _ := c.arg(3); e.Kind == ExprOut {
 			old = new(unix.ItimerSpec)
-		} else if !c.IsNull(3) {
-			return 0, fmt.Errorf("%s: expected NULL or a lower-case name (old)", e.Src)
+		} else if raw {
+			old = (*unix.ItimerSpec)(p)
+		} else {
+			return 0, fmt.Errorf("%s: expected NULL, BADPTR or a lower-case name (old)", e.Src)
 		}
 		if err := api.TimerfdSettime(int(fd), int(flags), its, old); err != nil {
 			return -1, err
 		}
-		if old != nil {
+		if old != nil && !raw {
 			value := "armed" // the time left depends on the run
 			if old.Value == (unix.Timespec{}) {
 				value = "{tv_sec=0, tv_nsec=0}"

@@ -184,6 +184,9 @@ func (c *Call) evalInt(e *Expr) (int64, error) {
 	case ExprInt:
 		return e.Int, nil
 	case ExprName:
+		if e.Name == badPtrName {
+			return 0, fmt.Errorf("%s is a pointer, not a number (mem.go)", e.Src)
+		}
 		return c.lang.symbols[e.Name], nil
 	case ExprOr:
 		var v int64

@@ -160,14 +160,11 @@ func mqReceive(c *Call, timed bool) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if null, err := outArg(c, 1); err != nil || null {
-		if err == nil {
-			err = fmt.Errorf("%s: the buffer cannot be NULL here", c.Line.Call)
-		}
+	buf, raw, err := outBuffer(c, 1, 2) // raw: NULL or BADPTR (mem.go)
+	if err != nil {
 		return 0, err
 	}
-	buf, err := c.Buffer(2)
-	if err != nil {
+	if _, err := outArg(c, 1); err != nil && !raw {
 		return 0, err
 	}
 	noPrio, err := outArg(c, 3)
@@ -193,7 +190,9 @@ func mqReceive(c *Call, timed bool) (int64, error) {
 	if rerr != nil {
 		return int64(n), rerr // as the side returned it (raw)
 	}
-	c.Show(1, Quote(buf[:n]))
+	if !raw {
+		c.Show(1, Quote(buf[:n]))
+	}
 	if !noPrio {
 		c.Show(3, "["+strconv.FormatUint(uint64(prio), 10)+"]")
 	}
@@ -206,7 +205,7 @@ func mqSend(c *Call, timed bool) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	msg, err := c.Counted(1)
+	msg, _, err := inBuffer(c, 1) // or NULL or BADPTR (mem.go)
 	if err != nil {
 		return 0, err
 	}

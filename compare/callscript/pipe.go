@@ -72,7 +72,7 @@ var Pipe = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		buf, err := c.Buffer(2)
+		buf, raw, err := outBuffer(c, 1, 2) // raw: NULL or BADPTR (mem.go)
 		if err != nil {
 			return 0, err
 		}
@@ -80,7 +80,9 @@ var Pipe = newTable(func(t *Table) {
 		if rerr != nil {
 			return int64(got), rerr // as the side returned it (raw)
 		}
-		c.Show(1, Quote(buf[:got]))
+		if !raw {
+			c.Show(1, Quote(buf[:got]))
+		}
 		return int64(got), nil
 	})
 	// write(FD, "data", COUNT): COUNT bytes of the data (at most its length).
@@ -92,7 +94,7 @@ var Pipe = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		data, err := c.Counted(1)
+		data, _, err := inBuffer(c, 1) // or NULL or BADPTR (mem.go)
 		if err != nil {
 			return 0, err
 		}

@@ -86,6 +86,12 @@ func mappingArg(c *Call, i int) ([]byte, error) {
 // semArg is argument i as a semaphore: a variable that sem_open bound, or a
 // mapping with a semaphore at its start.
 func semArg(c *Call, api *sides.API, i int) (sides.Semaphore, error) {
+	if c.Line.Call == "sem_close" && c.IsNull(i) {
+		return nil, nil // glibc finds no such semaphore: EINVAL (mem.go)
+	}
+	if err := noBadSem(c, i, "sem_t"); err != nil {
+		return nil, err
+	}
 	v, err := c.Handle(i)
 	if err != nil {
 		return nil, err
@@ -179,13 +185,10 @@ var Shm = newTable(func(t *Table) {
 		return status(api.Shm.Ftruncate(a[0], int64(a[1])))
 	})
 	// mmap(NULL, LENGTH, PROT, FLAGS, FD, OFFSET): the mapping, shown as
-	// <mapping LENGTH>.
+	// <mapping LENGTH>; with an address instead of NULL, see mem.go.
 	sided(t, whole, "mmap", func(c *Call, api *sides.API) (int64, error) {
 		if err := c.Arity(6); err != nil {
 			return 0, err
-		}
-		if !c.IsNull(0) {
-			return 0, fmt.Errorf("mmap's address must be NULL here (the kernel chooses it)")
 		}
 		var v [5]int64
 		for k := range v {
@@ -197,6 +200,9 @@ var Shm = newTable(func(t *Table) {
 		length, prot, flags, fd, offset := v[0], v[1], v[2], v[3], v[4]
 		if length < 0 || length > 1<<30 {
 			return 0, fmt.Errorf("mmap length %d out of range (0 to %d)", length, 1<<30)
+		}
+		if !c.IsNull(0) {
+			return mmapAt(c, api, length, prot, flags, fd, offset) // mem.go
 		}
 		m, merr := api.Shm.Mmap(int(fd), offset, int(length), int(prot), int(flags))
 		if merr != nil {
@@ -287,8 +293,8 @@ var Shm = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		if c.IsNull(1) {
-			return 0, fmt.Errorf("sem_timedwait's deadline cannot be NULL (C would crash)")
+		if err := noBadSem(c, 1, "deadline"); err != nil {
+			return 0, err
 		}
 		ts, err := deadlineArg(c, 1)
 		if err != nil {
@@ -324,6 +330,9 @@ var Shm = newTable(func(t *Table) {
 	// sem_init($m, PSHARED, VALUE): a semaphore at the start of mapping $m.
 	sided(t, whole, "sem_init", func(c *Call, api *sides.API) (int64, error) {
 		if err := c.Arity(3); err != nil {
+			return 0, err
+		}
+		if err := noBadSem(c, 0, "sem_t"); err != nil {
 			return 0, err
 		}
 		m, err := mappingArg(c, 0)

@@ -381,7 +381,7 @@ var Sock = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		data, err := c.Counted(1)
+		data, _, err := inBuffer(c, 1) // or NULL or BADPTR (mem.go)
 		if err != nil {
 			return 0, err
 		}
@@ -401,7 +401,7 @@ var Sock = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		buf, err := c.Buffer(2)
+		buf, raw, err := outBuffer(c, 1, 2) // raw: NULL or BADPTR (mem.go)
 		if err != nil {
 			return 0, err
 		}
@@ -413,7 +413,9 @@ var Sock = newTable(func(t *Table) {
 		if rerr != nil {
 			return int64(got), rerr // as the side returned it (raw)
 		}
-		c.Show(1, Quote(buf[:got]))
+		if !raw {
+			c.Show(1, Quote(buf[:got]))
+		}
 		return int64(got), nil
 	})
 	// setsockopt(FD, LEVEL, OPTNAME, [VALUE], 4)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -29,7 +30,7 @@ type wrongSide struct {
 
 // scriptLang is every table, as package compare joins them.
 var scriptLang = func() *Lang {
-	l, err := NewLang(Pipe, FIFO, Mq, Shm, Sock, FD)
+	l, err := NewLang(Pipe, FIFO, Mq, Shm, Sock, FD, Mem)
 	if err != nil {
 		panic(err)
 	}
@@ -171,4 +172,66 @@ func checkWrongSides(t *testing.T, wrongs []wrongSide) {
 			t.Errorf("%s: %s does not catch it at %q; mismatches %q", w.name, w.script, w.line, o.Mismatches)
 		}
 	}
+}
+
+var memWrongSides = []wrongSide{
+	{"write: EINVAL for a buffer it cannot read", "mem_efault.calls", "write($w, BADPTR, 4) = -1 EFAULT", func(a *sides.API) {
+		w := a.Pipe.Write
+		a.Pipe.Write = func(fd int, p []byte) (int, error) {
+			n, err := w(fd, p)
+			if err == unix.EFAULT {
+				err = unix.EINVAL
+			}
+			return n, err
+		}
+	}},
+	{"mq_send: EINVAL for a NULL message", "mem_efault.calls", "mq_send($q, NULL, 4, 0) = -1 EFAULT", func(a *sides.API) {
+		send := a.Mq.Send
+		a.Mq.Send = func(mqd int, msg []byte, prio uint) error {
+			if len(msg) > 0 && unsafe.SliceData(msg) == nil {
+				return unix.EINVAL
+			}
+			return send(mqd, msg, prio)
+		}
+	}},
+	{"recv: a NULL buffer read as an empty one", "mem_efault.calls", "recv($b, NULL, 4, 0) = -1 EFAULT", func(a *sides.API) {
+		recv := a.Sock.Recv
+		a.Sock.Recv = func(fd int, p []byte, flags int) (int, error) {
+			if unsafe.SliceData(p) == nil {
+				p = nil
+			}
+			return recv(fd, p, flags)
+		}
+	}},
+	{"timerfd_settime: the old value never asked for", "fd_efault.calls", "BADPTR) = -1 EFAULT", func(a *sides.API) {
+		ts := a.FD.TimerfdSettime
+		a.FD.TimerfdSettime = func(fd, flags int, nv, _ *unix.ItimerSpec) error { return ts(fd, flags, nv, nil) }
+	}},
+	{"epoll_wait: EINVAL for NULL events", "fd_efault.calls", "epoll_wait($ep, NULL, 4, 0) = -1 EFAULT", func(a *sides.API) {
+		wait := a.FD.EpollWait
+		a.FD.EpollWait = func(epfd int, evs []unix.EpollEvent, msec int) (int, error) {
+			if unsafe.SliceData(evs) == nil {
+				return -1, unix.EINVAL
+			}
+			return wait(epfd, evs, msec)
+		}
+	}},
+	{"mmap: MAP_FIXED_NOREPLACE dropped", "mem_mmap_fixed.calls", "MAP_FIXED_NOREPLACE, $fd, 0) = -1 EEXIST", func(a *sides.API) {
+		mm := a.Mem.MmapAt
+		a.Mem.MmapAt = func(addr unsafe.Pointer, length int, prot, flags, fd int, offset int64) ([]byte, error) {
+			return mm(addr, length, prot, flags&^unix.MAP_FIXED_NOREPLACE, fd, offset)
+		}
+	}},
+	{"mmap: the address not passed", "mem_mmap_fixed.calls", "peek($area, 0, buf, 5) = 5", func(a *sides.API) {
+		mm := a.Mem.MmapAt
+		a.Mem.MmapAt = func(_ unsafe.Pointer, length int, prot, flags, fd int, offset int64) ([]byte, error) {
+			return mm(nil, length, prot, flags&^(unix.MAP_FIXED|unix.MAP_FIXED_NOREPLACE), fd, offset)
+		}
+	}},
+}
+
+// TestMemWrongSides runs the EFAULT and mmap scripts on goipc and on each
+// wrong side.
+func TestMemWrongSides(t *testing.T) {
+	checkWrongSides(t, memWrongSides)
 }

@@ -13,7 +13,8 @@ type API struct {
 	Shm    Shm
 	Sem    Sem
 	Sock   Sock
-	FD     FD // fd.go
+	FD     FD  // fd.go
+	Mem    Mem // mem.go
 	Errors Errors
 	Proc   Proc   // proc.go
 	Signal Signal // proc.go

@@ -45,6 +45,7 @@ func API() sides.API {
 			EpollWait: cipc.EpollWait, MemfdCreate: cipc.MemfdCreate, TimerfdCreate: cipc.TimerfdCreate,
 			TimerfdSettime: cipc.TimerfdSettime, Signalfd: cipc.Signalfd,
 		},
+		Mem:    sides.Mem{MmapAt: cipc.MmapAt},
 		Errors: sides.Errors{Strerror: cipc.Strerror},
 		Proc: sides.Proc{
 			ForkExec: cipc.ForkExec, Waitpid: cipc.Waitpid, Getpid: cipc.Getpid, Getppid: cipc.Getppid,

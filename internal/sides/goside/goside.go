@@ -45,6 +45,7 @@ func API() sides.API {
 			EpollWait: goipc.EpollWait, MemfdCreate: goipc.MemfdCreate, TimerfdCreate: goipc.TimerfdCreate,
 			TimerfdSettime: goipc.TimerfdSettime, Signalfd: goipc.Signalfd,
 		},
+		Mem:    sides.Mem{MmapAt: goipc.MmapAt},
 		Errors: sides.Errors{Strerror: goipc.Strerror},
 		Proc: sides.Proc{
 			ForkExec: goipc.ForkExec, Waitpid: goipc.Waitpid, Getpid: goipc.Getpid, Getppid: goipc.Getppid,
