@@ -99,6 +99,7 @@ var CallGroups = []CallGroup{
 	{Name: "signal", Calls: callscript.Signal},
 	{Name: "fd", Calls: callscript.FD},
 	{Name: "mem", Calls: callscript.Mem},
+	{Name: "files", Calls: callscript.Files},
 }
 
 // OverheadBench names the benchmarks that measure no mechanism: the cost

@@ -30,7 +30,7 @@ type wrongSide struct {
 
 // scriptLang is every table, as package compare joins them.
 var scriptLang = func() *Lang {
-	l, err := NewLang(Pipe, FIFO, Mq, Shm, Sock, FD, Mem)
+	l, err := NewLang(Pipe, FIFO, Mq, Shm, Sock, FD, Mem, Files)
 	if err != nil {
 		panic(err)
 	}

@@ -13,8 +13,9 @@ type API struct {
 	Shm    Shm
 	Sem    Sem
 	Sock   Sock
-	FD     FD  // fd.go
-	Mem    Mem // mem.go
+	FD     FD    // fd.go
+	Mem    Mem   // mem.go
+	Files  Files // files.go
 	Errors Errors
 	Proc   Proc   // proc.go
 	Signal Signal // proc.go

@@ -45,7 +45,13 @@ func API() sides.API {
 			EpollWait: cipc.EpollWait, MemfdCreate: cipc.MemfdCreate, TimerfdCreate: cipc.TimerfdCreate,
 			TimerfdSettime: cipc.TimerfdSettime, Signalfd: cipc.Signalfd,
 		},
-		Mem:    sides.Mem{MmapAt: cipc.MmapAt},
+		Mem: sides.Mem{MmapAt: cipc.MmapAt},
+		Files: sides.Files{
+			Chmod: cipc.Chmod, Chown: cipc.Chown, Mkdir: cipc.Mkdir, Rmdir: cipc.Rmdir,
+			Symlink: cipc.Symlink, Mknod: cipc.Mknod, Mknodat: cipc.Mknodat, Openat: cipc.Openat,
+			Seteuid: cipc.Seteuid, Setegid: cipc.Setegid, Setgroups: cipc.Setgroups,
+			Mount: cipc.Mount, Umount2: cipc.Umount2,
+		},
 		Errors: sides.Errors{Strerror: cipc.Strerror},
 		Proc: sides.Proc{
 			ForkExec: cipc.ForkExec, Waitpid: cipc.Waitpid, Getpid: cipc.Getpid, Getppid: cipc.Getppid,

@@ -45,7 +45,13 @@ func API() sides.API {
 			EpollWait: goipc.EpollWait, MemfdCreate: goipc.MemfdCreate, TimerfdCreate: goipc.TimerfdCreate,
 			TimerfdSettime: goipc.TimerfdSettime, Signalfd: goipc.Signalfd,
 		},
-		Mem:    sides.Mem{MmapAt: goipc.MmapAt},
+		Mem: sides.Mem{MmapAt: goipc.MmapAt},
+		Files: sides.Files{
+			Chmod: goipc.Chmod, Chown: goipc.Chown, Mkdir: goipc.Mkdir, Rmdir: goipc.Rmdir,
+			Symlink: goipc.Symlink, Mknod: goipc.Mknod, Mknodat: goipc.Mknodat, Openat: goipc.Openat,
+			Seteuid: goipc.Seteuid, Setegid: goipc.Setegid, Setgroups: goipc.Setgroups,
+			Mount: goipc.Mount, Umount2: goipc.Umount2,
+		},
 		Errors: sides.Errors{Strerror: goipc.Strerror},
 		Proc: sides.Proc{
 			ForkExec: goipc.ForkExec, Waitpid: goipc.Waitpid, Getpid: goipc.Getpid, Getppid: goipc.Getppid,
