@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"unsafe"
 
@@ -141,36 +142,45 @@ func checkWrongSides(t *testing.T, wrongs []wrongSide) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(wd, "..", "..", "testdata", "calls")
-	t.Chdir(t.TempDir())
-	passed := map[string]bool{}
+	transcripts := map[string]string{} // goipc's, by script
 	for _, w := range wrongs {
 		s, err := scriptLang.ParseFile(filepath.Join(dir, w.script))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !passed[w.script] {
+		if _, ok := transcripts[w.script]; !ok {
+			t.Chdir(t.TempDir())
 			var out strings.Builder
 			o, err := scriptLang.Exec(s, goside.API(), "wrongsides", &out)
 			if err != nil || len(o.Mismatches) > 0 || len(o.Skipped) > 0 {
 				t.Fatalf("%s on goipc: %v %q %q\n%s", w.script, err, o.Mismatches, o.Skipped, out.String())
 			}
-			passed[w.script] = true
+			transcripts[w.script] = out.String()
 		}
-		api := goside.API()
-		w.wrong(&api)
-		var out strings.Builder
-		o, err := scriptLang.Exec(s, api, "wrongsides", &out)
-		if err != nil {
-			t.Errorf("%s: %s gives a script error: %v", w.name, w.script, err)
-			continue
-		}
-		caught := false
-		for _, m := range o.Mismatches {
-			caught = caught || strings.Contains(m, w.line)
-		}
-		if !caught {
-			t.Errorf("%s: %s does not catch it at %q; mismatches %q", w.name, w.script, w.line, o.Mismatches)
-		}
+		t.Run(w.name, func(t *testing.T) {
+			t.Chdir(t.TempDir()) // what a wrong side leaves stays there
+			api := goside.API()
+			w.wrong(&api)
+			var out strings.Builder
+			o, err := scriptLang.Exec(s, api, "wrongsides", &out)
+			if err != nil {
+				t.Errorf("%s: %s gives a script error: %v", w.name, w.script, err)
+				return
+			}
+			caught := false
+			for _, m := range o.Mismatches {
+				caught = caught || strings.Contains(m, w.line)
+			}
+			// Or a transcript line that shows it, where the call's result is
+			// the same but what the transcript observes is not (creds).
+			good := strings.Split(transcripts[w.script], "\n")
+			for k, l := range strings.Split(out.String(), "\n") {
+				caught = caught || k < len(good) && l != good[k] && strings.Contains(l, w.line)
+			}
+			if !caught {
+				t.Errorf("%s: %s does not catch it at %q; mismatches %q", w.name, w.script, w.line, o.Mismatches)
+			}
+		})
 	}
 }
 
@@ -234,4 +244,79 @@ var memWrongSides = []wrongSide{
 // wrong side.
 func TestMemWrongSides(t *testing.T) {
 	checkWrongSides(t, memWrongSides)
+}
+
+var filesWrongSides = []wrongSide{
+	{"setgroups: x/sys/unix.Setgroups, the calling thread only", "files_creds.calls", "threads differ", func(a *sides.API) {
+		a.Files.Setgroups = unix.Setgroups
+	}},
+	{"setegid: -1 passed to the kernel", "files_creds.calls", "setegid(-1) = -1 EINVAL", func(a *sides.API) {
+		a.Files.Setegid = func(egid int) error { return syscall.Setresgid(-1, egid, -1) }
+	}},
+	{"chown: -1 taken as root", "files_creds.calls", "owner(\"mine\") = 0 ({uid=0, gid=100})", func(a *sides.API) {
+		chown := a.Files.Chown
+		a.Files.Chown = func(path string, uid, gid int) error { return chown(path, max(uid, 0), gid) }
+	}},
+	{"mknod: a device number cut to 32 bits (x/sys/unix)", "files_dirs.calls", "0x100000000) = -1 EINVAL", func(a *sides.API) {
+		a.Files.Mknod = func(path string, mode uint32, dev uint64) error { return unix.Mknod(path, mode, int(uint32(dev))) }
+	}},
+	{"mknodat: the directory descriptor ignored", "files_dirs.calls", "mode(\"d/p\") = 0600", func(a *sides.API) {
+		mk := a.Files.Mknodat
+		a.Files.Mknodat = func(_ int, path string, mode uint32, dev uint64) error { return mk(unix.AT_FDCWD, path, mode, dev) }
+	}},
+	{"openat: the directory descriptor ignored", "files_dirs.calls", "openat($d, \"p\"", func(a *sides.API) {
+		open := a.Files.Openat
+		a.Files.Openat = func(_ int, path string, flags int, mode uint32) (int, error) {
+			return open(unix.AT_FDCWD, path, flags, mode)
+		}
+	}},
+	{"chmod: the link itself, not its target", "files_dirs.calls", "chmod(\"link\", 0640) = 0", func(a *sides.API) {
+		a.Files.Chmod = func(path string, mode uint32) error {
+			return unix.Fchmodat(unix.AT_FDCWD, path, mode, unix.AT_SYMLINK_NOFOLLOW)
+		}
+	}},
+	{"rmdir: unlink", "files_dirs.calls", "rmdir(\"d\") = -1 ENOTEMPTY", func(a *sides.API) {
+		a.Files.Rmdir = func(path string) error { return unix.Unlinkat(unix.AT_FDCWD, path, 0) }
+	}},
+	{"symlink: its arguments swapped", "files_dirs.calls", "symlink(\"d/f\", \"link\") = 0", func(a *sides.API) {
+		sl := a.Files.Symlink
+		a.Files.Symlink = func(target, link string) error { return sl(link, target) }
+	}},
+	{"mkdir: EEXIST ignored", "files_dirs.calls", "mkdir(\"d\", 0755) = -1 EEXIST", func(a *sides.API) {
+		mk := a.Files.Mkdir
+		a.Files.Mkdir = func(path string, mode uint32) error {
+			if err := mk(path, mode); err != unix.EEXIST {
+				return err
+			}
+			return nil
+		}
+	}},
+	{"mq_open: the mode not checked (O_RDONLY reopened as root)", "files_eacces.calls", "mq_open(\"/q$RUN\", O_RDONLY) = -1 EACCES", func(a *sides.API) {
+		open := a.Mq.Open
+		a.Mq.Open = func(name string, oflag int, mode uint32, attr *sides.MqAttr) (int, error) {
+			a.Files.Seteuid(0)
+			defer a.Files.Seteuid(65534)
+			return open(name, oflag, mode, attr)
+		}
+	}},
+}
+
+// TestFilesWrongSides runs the file and credential scripts on goipc and
+// on each wrong side. They change the test process's credentials and make
+// a device node in the test's directory, so they need root.
+func TestFilesWrongSides(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the credential scripts need root")
+	}
+	// A wrong side may leave the process as nobody: give root back.
+	groups, err := syscall.Getgroups()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		syscall.Setresuid(-1, 0, -1)
+		syscall.Setresgid(-1, 0, -1)
+		syscall.Setgroups(groups)
+	})
+	checkWrongSides(t, filesWrongSides)
 }
