@@ -18,7 +18,7 @@ func TestAll(t *testing.T, api sides.API) {
 		test func(*testing.T, sides.API)
 	}{
 		{"Pipe", TestPipe}, {"FIFO", TestFIFO}, {"Mq", TestMq}, {"Shm", TestShm},
-		{"Sem", TestSem}, {"Sock", TestSock}, {"FD", TestFD}, {"Mem", TestMem}, {"Errors", TestErrors}, {"Proc", TestProc},
+		{"Sem", TestSem}, {"Sock", TestSock}, {"FD", TestFD}, {"Mem", TestMem}, {"Files", TestFiles}, {"Errors", TestErrors}, {"Proc", TestProc},
 	} {
 		t.Run(m.name, func(t *testing.T) { m.test(t, api) })
 	}
