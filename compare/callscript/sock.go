@@ -54,7 +54,8 @@ import (
 // with a variable or passes NULL. The last argument (addrlen) stands for
 // the length, which the interpreter passes; it shows as written.
 //
-// poll's first argument is an array of struct pollfd; the transcript shows
+// poll's first argument is an array of struct pollfd, of any descriptors
+// (a pipe, a FIFO, a queue, an eventfd or timerfd: see fd.go); the transcript shows
 // after the result, as strace does, the entries whose revents is not 0:
 // "= 1 ([{fd=3, revents=POLLIN}])". setsockopt takes an int option value in
 // brackets and its size, 4.
