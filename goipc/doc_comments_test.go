@@ -22,6 +22,7 @@ import (
 var cNames = map[string]string{
 	"FcntlInt":      "fcntl(2)",
 	"SetsockoptInt": "setsockopt(2)",
+	"MmapAt":        "mmap(2)",
 	"SemAt":         "sem_t *", // a C program casts the address: no function
 	"MqAttr":        "struct mq_attr",
 	"Sigevent":      "struct sigevent",

@@ -130,6 +130,38 @@ func ExampleEpollCreate1() {
 	// file exists
 }
 
+func ExampleEpollCtl() {
+	ep, _ := goipc.EpollCreate1(0)
+	defer goipc.Close(ep)
+	e, _ := goipc.Eventfd(0, 0)
+	defer goipc.Close(e)
+	fmt.Println(goipc.EpollCtl(ep, unix.EPOLL_CTL_ADD, e, &unix.EpollEvent{Events: unix.EPOLLIN}))
+	fmt.Println(goipc.EpollCtl(ep, unix.EPOLL_CTL_ADD, ep, &unix.EpollEvent{Events: unix.EPOLLIN})) // itself
+	fmt.Println(goipc.EpollCtl(ep, unix.EPOLL_CTL_MOD, e, nil))                                     // NULL
+	fmt.Println(goipc.EpollCtl(ep, unix.EPOLL_CTL_DEL, e, nil))
+	// Output:
+	// <nil>
+	// invalid argument
+	// bad address
+	// <nil>
+}
+
+func ExampleEpollWait() {
+	ep, _ := goipc.EpollCreate1(0)
+	defer goipc.Close(ep)
+	e, _ := goipc.Eventfd(1, 0) // readable: its counter is 1
+	defer goipc.Close(e)
+	goipc.EpollCtl(ep, unix.EPOLL_CTL_ADD, e, &unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLOUT, Fd: int32(e)})
+	events := make([]unix.EpollEvent, 8)
+	n, _ := goipc.EpollWait(ep, events, -1)
+	fmt.Println(n, events[0].Events == unix.EPOLLIN|unix.EPOLLOUT, events[0].Fd == int32(e))
+	_, err := goipc.EpollWait(ep, nil, 0) // maxevents 0
+	fmt.Println(err)
+	// Output:
+	// 1 true true
+	// invalid argument
+}
+
 func ExampleMemfdCreate() {
 	m, err := goipc.MemfdCreate("example", unix.MFD_CLOEXEC)
 	if err != nil {
@@ -165,6 +197,20 @@ func ExampleTimerfdCreate() {
 	// Output:
 	// 1
 	// invalid argument
+}
+
+func ExampleTimerfdSettime() {
+	tf, _ := goipc.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK)
+	defer goipc.Close(tf)
+	goipc.TimerfdSettime(tf, 0, &unix.ItimerSpec{Interval: unix.Timespec{Sec: 5}, Value: unix.Timespec{Sec: 60}}, nil)
+	var old unix.ItimerSpec // the setting replaced: a minute at most left
+	goipc.TimerfdSettime(tf, 0, &unix.ItimerSpec{}, &old)
+	fmt.Println(old.Interval.Sec, old.Value.Sec <= 60 && old.Value != unix.Timespec{})
+	_, err := goipc.Read(tf, make([]byte, 8)) // disarmed: nothing to read
+	fmt.Println(errors.Is(err, unix.EAGAIN))
+	// Output:
+	// 5 true
+	// true
 }
 
 func ExampleSignalfd() {

@@ -123,21 +123,12 @@ func ExampleOpenat() {
 	// file exists
 }
 
-// Seteuid and Setegid change every thread of the process, as glibc's do;
-// the example does not run, since it would change the credentials of the
-// process that runs the examples.
 func ExampleSeteuid() {
-	if err := goipc.Setegid(65534); err != nil {
-		fmt.Println(err) // EPERM unless privileged, EINVAL for an unmapped id
-		return
-	}
-	if err := goipc.Seteuid(65534); err != nil {
-		fmt.Println(err)
-		return
-	}
-	// ... as nobody: an object of mode 0600 owned by root gives EACCES ...
-	goipc.Seteuid(0) // the saved uid is still 0
-	goipc.Setegid(0)
+	// glibc refuses -1 before any system call. An id that works changes
+	// every thread of the process (see files_creds.calls for a run).
+	fmt.Println(goipc.Seteuid(-1))
+	// Output:
+	// invalid argument
 }
 
 func ExampleSetegid() {
@@ -152,10 +143,21 @@ func ExampleSetgroups() {
 	// invalid argument
 }
 
-// Mount and Umount2 change the mount namespace: the example does not run.
+func ExampleMount() {
+	dir := exampleDir()
+	defer os.RemoveAll(dir)
+	// The target is looked up first: a missing one is ENOENT, with or
+	// without the privilege to mount.
+	err := goipc.Mount(dir, filepath.Join(dir, "none"), "", unix.MS_BIND, "")
+	fmt.Println(err)
+	// Output:
+	// no such file or directory
+}
+
+// Mount and Umount2 change the mount namespace: this example does not run.
 // In a namespace of its own (the sandbox's), a directory is made read-only
 // by a bind mount onto itself and a remount.
-func ExampleMount() {
+func ExampleMount_readOnly() {
 	if err := goipc.Mount("ro", "ro", "", unix.MS_BIND, ""); err != nil {
 		fmt.Println(err)
 		return
