@@ -45,29 +45,24 @@ import (
 const maxEpollEvents = 1024
 
 // epollBits names the epoll event bits in the order strace shows them.
-var epollBits = []struct {
-	name string
-	bit  uint32
-}{
+var epollBits = []namedBit[uint32]{
 	{"EPOLLIN", unix.EPOLLIN}, {"EPOLLPRI", unix.EPOLLPRI}, {"EPOLLOUT", unix.EPOLLOUT},
 	{"EPOLLERR", unix.EPOLLERR}, {"EPOLLHUP", unix.EPOLLHUP}, {"EPOLLRDHUP", unix.EPOLLRDHUP},
 	{"EPOLLEXCLUSIVE", unix.EPOLLEXCLUSIVE}, {"EPOLLWAKEUP", unix.EPOLLWAKEUP},
 	{"EPOLLONESHOT", unix.EPOLLONESHOT}, {"EPOLLET", unix.EPOLLET},
 }
 
-// epollEvents shows epoll bits as strace does: EPOLLIN|EPOLLOUT.
-func epollEvents(v uint32) string {
-	var names []string
-	for _, b := range epollBits {
-		if v&b.bit != 0 {
-			names = append(names, b.name)
-			v &^= b.bit
+// leadingInts evaluates the first n arguments as integers, as Int does.
+func leadingInts(c *Call, n int) ([]int, error) {
+	a := make([]int, n)
+	for i := range a {
+		v, err := c.Int(i)
+		if err != nil {
+			return nil, err
 		}
+		a[i] = int(v)
 	}
-	if v != 0 || len(names) == 0 {
-		names = append(names, fmt.Sprintf("%#x", v))
-	}
-	return strings.Join(names, "|")
+	return a, nil
 }
 
 // fdOf picks the descriptor calls of a side.
@@ -205,13 +200,9 @@ var FD = newTable(func(t *Table) {
 		if err := c.Arity(4); err != nil {
 			return 0, err
 		}
-		var a [3]int
-		for i := range a {
-			v, err := c.Int(i)
-			if err != nil {
-				return 0, err
-			}
-			a[i] = int(v)
+		a, err := leadingInts(c, 3)
+		if err != nil {
+			return 0, err
 		}
 		names, err := c.OutVars(3, 2)
 		if err != nil {
@@ -249,13 +240,9 @@ var FD = newTable(func(t *Table) {
 		if err := c.Arity(4); err != nil {
 			return 0, err
 		}
-		var a [3]int
-		for i := range a {
-			v, err := c.Int(i)
-			if err != nil {
-				return 0, err
-			}
-			a[i] = int(v)
+		a, err := leadingInts(c, 3)
+		if err != nil {
+			return 0, err
 		}
 		ev, err := epollEventArg(c, 3)
 		if err != nil {
@@ -302,7 +289,7 @@ var FD = newTable(func(t *Table) {
 		shown := make([]string, n)
 		for k, ev := range evs[:n] {
 			data := uint64(uint32(ev.Fd)) | uint64(uint32(ev.Pad))<<32
-			shown[k] = fmt.Sprintf("{events=%s, data=%d}", epollEvents(ev.Events), data)
+			shown[k] = fmt.Sprintf("{events=%s, data=%d}", showBits(ev.Events, epollBits), data)
 		}
 		c.Show(1, "["+strings.Join(shown, ", ")+"]")
 		return int64(n), nil

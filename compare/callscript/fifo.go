@@ -42,24 +42,11 @@ var FIFO = newTable(func(t *Table) {
 	})
 	// open("PATH", FLAGS) or open("PATH", FLAGS, MODE): the new descriptor.
 	sided(t, func(a *sides.API) sides.FIFO { return a.FIFO }, "open", func(c *Call, api sides.FIFO) (int64, error) {
-		if c.NArgs() != 2 && c.NArgs() != 3 {
-			return 0, fmt.Errorf("open takes 2 or 3 arguments")
-		}
-		path, err := c.String(0)
+		path, flags, mode, err := openArgs(c, 0)
 		if err != nil {
 			return 0, err
 		}
-		flags, err := c.Int(1)
-		if err != nil {
-			return 0, err
-		}
-		var mode int64
-		if c.NArgs() == 3 {
-			if mode, err = c.Int(2); err != nil {
-				return 0, err
-			}
-		}
-		return count(api.Open(path, int(flags), uint32(mode)))
+		return count(api.Open(path, flags, mode))
 	})
 	// unlink("PATH")
 	sided(t, func(a *sides.API) sides.FIFO { return a.FIFO }, "unlink", func(c *Call, api sides.FIFO) (int64, error) {
@@ -92,21 +79,53 @@ var FIFO = newTable(func(t *Table) {
 	// does: a script line mode("p$RUN") = 0640 prints
 	// mode("p$RUN") = S_IFIFO|0640.
 	t.calls["mode"] = func(c *Call) (int64, error) {
-		if err := c.Arity(1); err != nil {
-			return 0, err
-		}
-		path, err := c.String(0)
-		if err != nil {
-			return 0, err
-		}
-		var st unix.Stat_t
-		if err := unix.Lstat(path, &st); err != nil {
+		st, err := lstatArg(c)
+		if err != nil || st == nil {
 			return -1, err
 		}
 		c.Ret = showMode(st.Mode)
 		return int64(st.Mode & 0o7777), nil
 	}
 })
+
+// openArgs evaluates the arguments of open from argument i on: "PATH",
+// FLAGS and, when given, MODE (openat's come after its DIRFD).
+func openArgs(c *Call, i int) (path string, flags int, mode uint32, err error) {
+	if c.NArgs() != i+2 && c.NArgs() != i+3 {
+		return "", 0, 0, fmt.Errorf("%s takes %d or %d arguments", c.Line.Call, i+2, i+3)
+	}
+	if path, err = c.String(i); err != nil {
+		return "", 0, 0, err
+	}
+	f, err := c.Int(i + 1)
+	if err != nil {
+		return "", 0, 0, err
+	}
+	var m int64
+	if c.NArgs() == i+3 {
+		if m, err = c.Int(i + 2); err != nil {
+			return "", 0, 0, err
+		}
+	}
+	return path, int(f), uint32(m), nil
+}
+
+// lstatArg lstats the path, the call's one argument: a nil Stat_t and the
+// errno when lstat fails (the call's result), or the script's error.
+func lstatArg(c *Call) (*unix.Stat_t, error) {
+	if err := c.Arity(1); err != nil {
+		return nil, err
+	}
+	path, err := c.String(0)
+	if err != nil {
+		return nil, err
+	}
+	var st unix.Stat_t
+	if err := unix.Lstat(path, &st); err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
 
 // showMode shows a st_mode as strace does: S_IFIFO|S_ISVTX|0755.
 func showMode(mode uint32) string {

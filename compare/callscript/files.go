@@ -104,6 +104,25 @@ func optString(c *Call, i int) (string, error) {
 	return c.String(i)
 }
 
+// pathInts checks that the call has a path and n integers after it, and
+// evaluates them.
+func pathInts(c *Call, n int) (string, []int64, error) {
+	if err := c.Arity(1 + n); err != nil {
+		return "", nil, err
+	}
+	path, err := c.String(0)
+	if err != nil {
+		return "", nil, err
+	}
+	a := make([]int64, n)
+	for k := range a {
+		if a[k], err = c.Int(1 + k); err != nil {
+			return "", nil, err
+		}
+	}
+	return path, a, nil
+}
+
 // filesOf picks the file calls of a side.
 func filesOf(a *sides.API) sides.Files { return a.Files }
 
@@ -139,61 +158,30 @@ var Files = newTable(func(t *Table) {
 		t.symbols[name] = v
 	}
 
-	// chmod("PATH", MODE)
-	sided(t, filesOf, "chmod", func(c *Call, api sides.Files) (int64, error) {
-		if err := c.Arity(2); err != nil {
-			return 0, err
-		}
-		path, err := c.String(0)
-		if err != nil {
-			return 0, err
-		}
-		mode, err := c.Int(1)
-		if err != nil {
-			return 0, err
-		}
-		return status(api.Chmod(path, uint32(mode)))
-	})
+	// chmod("PATH", MODE) and mkdir("PATH", MODE)
+	for name, pick := range map[string]func(sides.Files) func(string, uint32) error{
+		"chmod": func(a sides.Files) func(string, uint32) error { return a.Chmod },
+		"mkdir": func(a sides.Files) func(string, uint32) error { return a.Mkdir },
+	} {
+		sided(t, filesOf, name, func(c *Call, api sides.Files) (int64, error) {
+			path, a, err := pathInts(c, 1)
+			if err != nil {
+				return 0, err
+			}
+			return status(pick(api)(path, uint32(a[0])))
+		})
+	}
 	// chown("PATH", UID, GID)
 	sided(t, filesOf, "chown", func(c *Call, api sides.Files) (int64, error) {
-		if err := c.Arity(3); err != nil {
-			return 0, err
-		}
-		path, err := c.String(0)
+		path, a, err := pathInts(c, 2)
 		if err != nil {
 			return 0, err
 		}
-		uid, err := c.Int(1)
-		if err != nil {
-			return 0, err
-		}
-		gid, err := c.Int(2)
-		if err != nil {
-			return 0, err
-		}
-		return status(api.Chown(path, int(uid), int(gid)))
-	})
-	// mkdir("PATH", MODE)
-	sided(t, filesOf, "mkdir", func(c *Call, api sides.Files) (int64, error) {
-		if err := c.Arity(2); err != nil {
-			return 0, err
-		}
-		path, err := c.String(0)
-		if err != nil {
-			return 0, err
-		}
-		mode, err := c.Int(1)
-		if err != nil {
-			return 0, err
-		}
-		return status(api.Mkdir(path, uint32(mode)))
+		return status(api.Chown(path, int(a[0]), int(a[1])))
 	})
 	// rmdir("PATH")
 	sided(t, filesOf, "rmdir", func(c *Call, api sides.Files) (int64, error) {
-		if err := c.Arity(1); err != nil {
-			return 0, err
-		}
-		path, err := c.String(0)
+		path, _, err := pathInts(c, 0)
 		if err != nil {
 			return 0, err
 		}
@@ -216,22 +204,11 @@ var Files = newTable(func(t *Table) {
 	})
 	// mknod("PATH", MODE, DEV)
 	sided(t, filesOf, "mknod", func(c *Call, api sides.Files) (int64, error) {
-		if err := c.Arity(3); err != nil {
-			return 0, err
-		}
-		path, err := c.String(0)
+		path, a, err := pathInts(c, 2)
 		if err != nil {
 			return 0, err
 		}
-		mode, err := c.Int(1)
-		if err != nil {
-			return 0, err
-		}
-		dev, err := c.Int(2)
-		if err != nil {
-			return 0, err
-		}
-		return status(api.Mknod(path, uint32(mode), uint64(dev)))
+		return status(api.Mknod(path, uint32(a[0]), uint64(a[1])))
 	})
 	// mknodat(DIRFD, "PATH", MODE, DEV)
 	sided(t, filesOf, "mknodat", func(c *Call, api sides.Files) (int64, error) {
@@ -258,28 +235,15 @@ var Files = newTable(func(t *Table) {
 	})
 	// openat(DIRFD, "PATH", FLAGS[, MODE]): the descriptor.
 	sided(t, filesOf, "openat", func(c *Call, api sides.Files) (int64, error) {
-		if c.NArgs() != 3 && c.NArgs() != 4 {
-			return 0, fmt.Errorf("openat takes 3 or 4 arguments")
-		}
 		dirfd, err := c.Int(0)
 		if err != nil {
 			return 0, err
 		}
-		path, err := c.String(1)
+		path, flags, mode, err := openArgs(c, 1)
 		if err != nil {
 			return 0, err
 		}
-		flags, err := c.Int(2)
-		if err != nil {
-			return 0, err
-		}
-		var mode int64
-		if c.NArgs() == 4 {
-			if mode, err = c.Int(3); err != nil {
-				return 0, err
-			}
-		}
-		return count(api.Openat(int(dirfd), path, int(flags), uint32(mode)))
+		return count(api.Openat(int(dirfd), path, flags, mode))
 	})
 	// seteuid(UID) and setegid(GID)
 	for name, pick := range map[string]func(sides.Files) func(int) error{
@@ -374,15 +338,8 @@ var Files = newTable(func(t *Table) {
 	})
 	// owner("PATH"): the observation of lstat's st_uid and st_gid.
 	t.calls["owner"] = func(c *Call) (int64, error) {
-		if err := c.Arity(1); err != nil {
-			return 0, err
-		}
-		path, err := c.String(0)
-		if err != nil {
-			return 0, err
-		}
-		var st unix.Stat_t
-		if err := unix.Lstat(path, &st); err != nil {
+		st, err := lstatArg(c)
+		if err != nil || st == nil {
 			return -1, err
 		}
 		c.Ret = fmt.Sprintf("0 ({uid=%d, gid=%d})", st.Uid, st.Gid)

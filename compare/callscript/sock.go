@@ -65,26 +65,34 @@ import (
 
 // pollBits names the poll event bits in the order strace shows them;
 // others show in hexadecimal.
-var pollBits = []struct {
-	name string
-	bit  int16
-}{
+var pollBits = []namedBit[int16]{
 	{"POLLIN", unix.POLLIN}, {"POLLPRI", unix.POLLPRI}, {"POLLOUT", unix.POLLOUT},
 	{"POLLERR", unix.POLLERR}, {"POLLHUP", unix.POLLHUP}, {"POLLNVAL", unix.POLLNVAL},
 	{"POLLRDHUP", unix.POLLRDHUP},
 }
 
-// pollEvents shows poll bits as strace does: POLLIN|POLLHUP.
-func pollEvents(v int16) string {
+// namedBit is a flag bit and its name.
+type namedBit[T int16 | uint32] struct {
+	name string
+	bit  T
+}
+
+// showBits shows flag bits as strace does, POLLIN|POLLHUP: the names of
+// bits in the order given, then what is left in hexadecimal.
+func showBits[T int16 | uint32](v T, bits []namedBit[T]) string {
 	var names []string
-	for _, b := range pollBits {
+	for _, b := range bits {
 		if v&b.bit != 0 {
 			names = append(names, b.name)
 			v &^= b.bit
 		}
 	}
 	if v != 0 || len(names) == 0 {
-		names = append(names, fmt.Sprintf("%#x", uint16(v)))
+		rest := fmt.Sprintf("%#x", v)
+		if x, ok := any(v).(int16); ok {
+			rest = fmt.Sprintf("%#x", uint16(x)) // revents is a short
+		}
+		names = append(names, rest)
 	}
 	return strings.Join(names, "|")
 }
@@ -492,7 +500,7 @@ var Sock = newTable(func(t *Table) {
 		var ready []string
 		for _, f := range fds {
 			if f.Revents != 0 {
-				ready = append(ready, fmt.Sprintf("{fd=%d, revents=%s}", f.Fd, pollEvents(f.Revents)))
+				ready = append(ready, fmt.Sprintf("{fd=%d, revents=%s}", f.Fd, showBits(f.Revents, pollBits)))
 			}
 		}
 		if len(ready) > 0 {
