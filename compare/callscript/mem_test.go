@@ -11,8 +11,8 @@ import (
 
 // TestBadPointerRefusals: where glibc itself reads a bad pointer (the
 // process dies of SIGSEGV, no errno), where BADPTR stands for a number,
-// and where MAP_FIXED would replace memory the script does not own, the
-// script is wrong: an error naming the line, never a result.
+// where MAP_FIXED would replace memory the script does not own, and where
+// mount would act outside the sandbox's mount namespace, the script is wrong: an error naming the line, never a result.
 func TestBadPointerRefusals(t *testing.T) {
 	t.Chdir(t.TempDir())
 	for _, tc := range []struct{ text, want string }{
@@ -26,6 +26,9 @@ func TestBadPointerRefusals(t *testing.T) {
 		{"mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = $a\nmmap($a, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0)",
 			"refusal.calls:2:6: mmap with MAP_FIXED at $a: 8192 bytes do not lie within its 4096"},
 		{"mmap(4096, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)", "refusal.calls:1:6: 4096: mmap's address is NULL or a mapping ($m)"},
+		// mount outside the sandbox would change the host's mounts.
+		{`mkdir("a", 0700) = 0` + "\nmount(\"a\", \"a\", NULL, MS_BIND, NULL)", "refusal.calls:2:1: mount and umount2 run only in the sandbox"},
+		{`umount2("a", 0)`, "refusal.calls:1:1: mount and umount2 run only in the sandbox"},
 		{"mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = $a\npeek($a, 4095, buf, 2)", "refusal.calls:2:21: peek: 2 bytes at 4095 do not lie within the mapping's 4096"},
 	} {
 		s, err := scriptLang.Parse("refusal.calls", tc.text)
