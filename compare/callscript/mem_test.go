@@ -12,7 +12,8 @@ import (
 // TestBadPointerRefusals: where glibc itself reads a bad pointer (the
 // process dies of SIGSEGV, no errno), where BADPTR stands for a number,
 // where MAP_FIXED would replace memory the script does not own, and where
-// mount would act outside the sandbox's mount namespace, the script is wrong: an error naming the line, never a result.
+// mount would act outside the sandbox's mount namespace, the script is
+// wrong: an error naming the line, never a result.
 func TestBadPointerRefusals(t *testing.T) {
 	t.Chdir(t.TempDir())
 	for _, tc := range []struct{ text, want string }{
