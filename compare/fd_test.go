@@ -8,4 +8,4 @@ import "testing"
 // table fd: dup, socketpair, eventfd, epoll, memfd, timerfd, signalfd) on
 // both sides. compare/callscript's TestFDWrongSides holds each script to a
 // wrong side it catches.
-func TestFdCallScripts(t *testing.T) { checkScripts(t, "fd", 7) }
+func TestFdCallScripts(t *testing.T) { t.Parallel(); checkScripts(t, "fd", 7) }

@@ -13,6 +13,7 @@ import (
 // sides. compare/callscript's TestFilesWrongSides holds them to wrong
 // sides they catch.
 func TestFilesCallScripts(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() != 0 {
 		// Unprivileged, the sandbox's user namespace maps uid and gid 0
 		// alone: seteuid(65534) is EINVAL there, and files_creds and

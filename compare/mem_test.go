@@ -8,4 +8,4 @@ import "testing"
 // NULL buffers on every mechanism, mmap at an address, peek and poke) on
 // both sides. compare/callscript's TestMemWrongSides holds them to wrong
 // sides they catch.
-func TestMemCallScripts(t *testing.T) { checkScripts(t, "mem", 2) }
+func TestMemCallScripts(t *testing.T) { t.Parallel(); checkScripts(t, "mem", 2) }
