@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ipcparity/ipcparity/compare/runner"
+	"github.com/ipcparity/ipcparity/compare/trace"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -45,6 +46,10 @@ type RunResult struct {
 	Diff string `json:"diff,omitempty"`
 	// Err is the runner's own failure, if the pairing could not run.
 	Err string `json:"error,omitempty"`
+	// Trace is each process's system calls when the scenario is traced
+	// (trace.go), and TraceDiff how they differ from the reference's.
+	Trace     []trace.Process `json:"trace,omitempty"`
+	TraceDiff string          `json:"trace_diff,omitempty"`
 }
 
 // Verdicts.
@@ -63,9 +68,14 @@ func Compare(ctx context.Context, sc runner.Scenario, pairings []runner.Pairing)
 		res.Notes = append(res.Notes, fmt.Sprintf("stdout of %s compared as a set of lines: their order is not determined", strings.Join(sc.Unordered, ", ")))
 	}
 	var ref runner.Outcome
+	var refTrace []trace.Process
 	for i, pairing := range pairings {
 		rr := RunResult{Pairing: pairing.Label(sc.Roles), Repro: Repro(sc, pairing)}
 		out, err := runner.Execute(ctx, sc, pairing)
+		if sc.Trace && err == nil {
+			rr.Trace = readTraces(sc, pairing, out.Traces)
+		}
+		out.Traces = nil
 		out = Digest(out)
 		rr.Outcome = out
 		switch {
@@ -77,13 +87,16 @@ func Compare(ctx context.Context, sc runner.Scenario, pairings []runner.Pairing)
 			}
 		case i == 0:
 			rr.Verdict = VerdictReference
-			ref = out
+			ref, refTrace = out, rr.Trace
 		default:
 			want := comparable(sc, pairing, ref, &res)
 			got := comparable(sc, pairing, out, nil)
 			rr.Verdict, rr.Known, rr.Diff = Verdict(sc, pairing, want, got)
 			if rr.Verdict == VerdictDifferent {
 				res.Agree = false
+			}
+			if sc.Trace {
+				judgeTrace(&res, refTrace, &rr, pairing)
 			}
 		}
 		res.Runs = append(res.Runs, rr)

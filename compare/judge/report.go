@@ -94,10 +94,14 @@ func ExplainRun(w io.Writer, r Result, rr RunResult) {
 		}
 	}
 	fmt.Fprintf(w, "  what differs from C:\n")
-	if strings.HasPrefix(rr.Diff, "known difference ") {
+	switch {
+	case strings.HasPrefix(rr.Diff, "known difference "):
 		fmt.Fprintf(w, "    %s\n", rr.Diff) // a Required entry that did not show
-	} else {
+	case rr.Diff != "" || rr.TraceDiff == "":
 		explain(w, r.Runs[0].Outcome, rr.Outcome, rr.Pairing)
+	}
+	if rr.TraceDiff != "" {
+		fmt.Fprintf(w, "  system calls (strace -f; - C's, + this run's):\n%s", indent(rr.TraceDiff))
 	}
 	if rr.Known != "" {
 		fmt.Fprintf(w, "  (%s)\n", rr.Known)

@@ -82,4 +82,8 @@ type Outcome struct {
 	// limit: 3 forks refused (limit 512)"); a process that ran out of
 	// memory shows it in its own outcome.
 	Limits []string `json:"limits,omitempty"`
+	// Traces are the processes' system calls as strace -f wrote them, one
+	// per started process in the order of Procs, when the scenario is
+	// traced (Scenario.Trace); package trace reads them.
+	Traces []Trace `json:"traces,omitempty"`
 }

@@ -43,7 +43,9 @@ type Run struct {
 
 	inside   bool // the run is carried out by the init of its sandbox
 	procs    []*Process
-	escapees int // processes killed for leaving the run's groups (inside)
+	escapees int    // processes killed for leaving the run's groups (inside)
+	traceDir string // where strace's FIFOs are, when traced (trace.go)
+	traceN   int    // FIFOs made there
 }
 
 // Process is one started process of a run, as a Ready condition sees it.
@@ -55,6 +57,12 @@ type Process struct {
 	stdout lockedBuffer
 	stderr lockedBuffer
 	report lockedBuffer
+	// trace is what strace wrote, when the scenario is traced (trace.go).
+	trace     lockedBuffer
+	traceFifo string
+	traceDone chan struct{} // closed once the trace is read
+	traceMu   sync.Mutex
+	traceFile *os.File
 	// readers counts the capture goroutines still reading.
 	readers sync.WaitGroup
 	done    chan struct{} // closed once the process has been waited for
@@ -78,12 +86,17 @@ type lockedBuffer struct {
 	mu      sync.Mutex
 	buf     bytes.Buffer
 	dropped int64
+	limit   int // 0: OutputLimit
 }
 
 func (b *lockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	keep := min(len(p), OutputLimit-b.buf.Len())
+	limit := OutputLimit
+	if b.limit > 0 {
+		limit = b.limit
+	}
+	keep := min(len(p), limit-b.buf.Len())
 	b.buf.Write(p[:keep])
 	b.dropped += int64(len(p) - keep)
 	return len(p), nil
@@ -128,10 +141,14 @@ func Execute(ctx context.Context, sc Scenario, pairing Pairing) (Outcome, error)
 
 // deadlineOf is the deadline of the scenario's run.
 func deadlineOf(sc Scenario) time.Duration {
-	if sc.Deadline == 0 {
-		return DefaultDeadline
+	d := sc.Deadline
+	if d == 0 {
+		d = DefaultDeadline
 	}
-	return sc.Deadline
+	if sc.Trace {
+		d *= TraceDeadlineFactor
+	}
+	return d
 }
 
 // execute carries the run out in this process: the init of a sandbox
@@ -184,6 +201,7 @@ func execute(ctx context.Context, sc Scenario, pairing Pairing, inside bool) (Ou
 	for _, p := range r.procs {
 		out.Procs = append(out.Procs, p.outcome())
 	}
+	out.Traces = r.traces()
 	return out, nil
 }
 
@@ -320,6 +338,11 @@ func (r *Run) start(st Step) (*Process, error) {
 		}
 	}
 	p := &Process{label: st.Role(), form: form, done: make(chan struct{})}
+	if r.Scenario.Trace {
+		if path, argv, err = r.traced(p, path, argv); err != nil {
+			return nil, err
+		}
+	}
 
 	var closeAfter []*os.File
 	defer func() {
@@ -414,6 +437,7 @@ func (r *Run) start(st Step) (*Process, error) {
 			f.Close()
 		}
 		closeAfter = nil
+		p.abandonTrace()
 		p.readers.Wait()
 		for _, f := range p.readEnds {
 			f.Close()
@@ -709,6 +733,9 @@ func (r *Run) cleanup() {
 	}
 	runtoken.RemoveShm(r.Token)
 	os.RemoveAll(r.Dir)
+	if r.traceDir != "" {
+		os.RemoveAll(r.traceDir)
+	}
 	runtoken.Forget(r.Token)
 }
 

@@ -119,6 +119,7 @@ type wireScenario struct {
 	Sysctls                map[string]string
 	Setup                  bool
 	Probes                 []string
+	Trace                  bool
 }
 
 type wireStep struct {
@@ -184,7 +185,7 @@ func toWire(sc Scenario, pairing Pairing) (wire, error) {
 	ws := wireScenario{
 		Mechanism: sc.Mechanism, Name: sc.Name, About: sc.About, Roles: sc.Roles,
 		IPCName: sc.IPCName, Umask: sc.Umask, Deadline: sc.Deadline, Unordered: sc.Unordered,
-		Sysctls: sc.Sysctls, Setup: sc.Setup != nil,
+		Sysctls: sc.Sysctls, Setup: sc.Setup != nil, Trace: sc.Trace,
 	}
 	for _, st := range sc.Steps {
 		ws.Steps = append(ws.Steps, wireStep{
@@ -258,7 +259,7 @@ func fromWire(w wire) (Scenario, Pairing, error) {
 	sc := Scenario{
 		Mechanism: ws.Mechanism, Name: ws.Name, About: ws.About, Roles: ws.Roles,
 		IPCName: ws.IPCName, Umask: ws.Umask, Deadline: ws.Deadline, Unordered: ws.Unordered,
-		Sysctls: ws.Sysctls,
+		Sysctls: ws.Sysctls, Trace: ws.Trace,
 	}
 	var base Scenario
 	found := false

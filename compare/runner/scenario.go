@@ -41,6 +41,9 @@ type Scenario struct {
 	// to the run's own IPC namespace, so no privilege on the host is
 	// needed; a run that is not sandboxed cannot set them and fails.
 	Sysctls map[string]string
+	// Trace runs every process under strace -f (see trace.go): the
+	// outcome then holds each process's system calls (Outcome.Traces).
+	Trace bool
 }
 
 // DefaultDeadline bounds a run whose scenario sets none.

@@ -30,12 +30,12 @@ var commands = []command{
 	{"run", "run --form c|cgo|go|idiom [--here] [--deadline D] PROGRAM [ARGS]",
 		"Runs one program as one form by hand, not sandboxed, with this terminal: in a temporary directory, removed afterwards (what the program left there is named), unless --here runs it in the current directory. A program still running at the deadline is killed, and run exits 2. Otherwise run exits as the program did, 128+N when signal N killed it (said by name on stderr), and a failure's errno is told on stderr. Put ARGS that start with - after --.",
 		[]string{"form", "here", "deadline", "bin"}},
-	{"check", "check [--json] [--junit FILE] [-j N] [--run REGEX] [--failfast] [PROGRAM|MECHANISM...]",
+	{"check", "check [--json] [--junit FILE] [--trace] [-j N] [--run REGEX] [--failfast] [PROGRAM|MECHANISM...]",
 		"Runs every scenario of the named programs or mechanisms (all when none is named) under every pairing of forms, then their call scripts on cipc and goipc, and reports every difference. Exit 0 when everything agrees, 1 for a difference.",
-		[]string{"json", "junit", "j", "run", "failfast", "quiet", "bin", "calls"}},
-	{"verify", "verify [--json] [--junit FILE] [--errno] [--lang L] [-j N] [--run REGEX] [--failfast] PROGRAM -- COMMAND [ARGS]",
+		[]string{"json", "junit", "trace", "j", "run", "failfast", "quiet", "bin", "calls"}},
+	{"verify", "verify [--json] [--junit FILE] [--errno] [--lang L] [--trace] [-j N] [--run REGEX] [--failfast] PROGRAM -- COMMAND [ARGS]",
 		"Runs every scenario of PROGRAM with COMMAND in its place and C in the other roles, and compares it with C. The known differences of the command's language apply to it: a Go binary is recognised, --lang says it for anything else. Everything after -- is the command's. Exit 0 when it agrees with C, 1 for a difference.",
-		[]string{"json", "junit", "errno", "lang", "j", "run", "failfast", "quiet", "bin"}},
+		[]string{"json", "junit", "errno", "lang", "trace", "j", "run", "failfast", "quiet", "bin"}},
 	{"calls", "calls [--json] [--junit FILE] [--transcript] [-j N] [--run REGEX] [--failfast] FILE...",
 		"Runs call scripts on cipc and on goipc, each side in a sandbox of its own, and compares their transcripts. Exit 0 when both sides meet every expectation alike, 1 else.",
 		[]string{"json", "junit", "transcript", "j", "run", "failfast", "quiet", "bin"}},
@@ -64,6 +64,7 @@ var optionDocs = map[string]string{
 	"j":          "-j N            runs at once (default: two per CPU when runs are sandboxed, else 1)",
 	"run":        "--run REGEX     only the scenarios (MECHANISM/NAME) and call scripts (their file) it matches",
 	"failfast":   "--failfast      start no more runs after the first difference",
+	"trace":      "--trace         run every process under strace -f and compare its IPC system calls with C's\n                  too (needs strace; the idiom form's are reported, not judged; call scripts are not traced)",
 	"quiet":      "--quiet         no progress on stderr (by default: one updated line on a terminal,\n                  a line per finished run elsewhere, and the first difference as soon as it shows)",
 	"form":       "--form F        the form to run: c, cgo, go or idiom",
 	"here":       "--here          run in the current directory, which keeps what the program leaves",
@@ -166,6 +167,7 @@ type options struct {
 	jobs             int
 	run              *regexp.Regexp // --run: the scenarios and scripts to run
 	failfast         bool
+	trace            bool          // --trace: scenarios run under strace, their calls compared
 	progress         io.Writer     // where progress goes: stderr, or nil with --quiet
 	tty              bool          // progress is a terminal: one line, updated
 	quiet            bool          // --quiet
@@ -211,6 +213,8 @@ func parse(c *command, args []string) (o *options, pos, after []string, dashed b
 			fs.StringVar(&runRE, "run", "", "")
 		case "failfast":
 			fs.BoolVar(&o.failfast, "failfast", false, "")
+		case "trace":
+			fs.BoolVar(&o.trace, "trace", false, "")
 		case "quiet":
 			fs.BoolVar(&o.quiet, "quiet", false, "")
 		case "form":

@@ -5,8 +5,8 @@
 //
 //	ipcparity list
 //	ipcparity run --form c|cgo|go|idiom [--here] [--deadline D] PROGRAM [ARGS]
-//	ipcparity check [--json] [-j N] [--run REGEX] [--failfast] [PROGRAM|MECHANISM...]
-//	ipcparity verify [--json] [--errno] [--lang L] [-j N] [--run REGEX] [--failfast] PROGRAM -- COMMAND [ARGS]
+//	ipcparity check [--json] [--trace] [-j N] [--run REGEX] [--failfast] [PROGRAM|MECHANISM...]
+//	ipcparity verify [--json] [--errno] [--lang L] [--trace] [-j N] [--run REGEX] [--failfast] PROGRAM -- COMMAND [ARGS]
 //	ipcparity calls [--json] [--transcript] [-j N] [--run REGEX] [--failfast] FILE...
 //	ipcparity explain [--width N] [--src DIR] PROGRAM
 //	ipcparity report --html FILE [--src DIR] [-j N] [--run REGEX] [--failfast] [PROGRAM|MECHANISM...]
@@ -147,6 +147,11 @@ func (o *options) showProgress(stderr io.Writer) {
 
 // selected keeps the scenarios that --run matches ("fifo/umask-000").
 func (o *options) selected(scs []runner.Scenario) []runner.Scenario {
+	if o.trace {
+		for i := range scs {
+			scs[i].Trace = true
+		}
+	}
 	if o.run == nil {
 		return scs
 	}
@@ -322,6 +327,11 @@ func (c *command) do(ctx context.Context, o *options, pos, after []string, dashe
 		// Without namespaces, runs name their objects with a token, and a
 		// killed run's are swept by the next (see the README).
 		runner.Sweep(scenarios.SweepMqueues)
+	}
+	if o.trace {
+		if _, err := runner.Strace(); err != nil {
+			return 0, err
+		}
 	}
 	switch c.name {
 	case "run":

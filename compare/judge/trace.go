@@ -1,0 +1,71 @@
+//go:build linux
+
+package judge
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ipcparity/ipcparity/compare/runner"
+	"github.com/ipcparity/ipcparity/compare/trace"
+)
+
+// Traced runs (runner.Scenario.Trace) are judged on their system calls
+// too: each process's calls (package trace) against C's, with the known
+// differences at that level (trace.Known) of its form's language.
+//
+// The forms c, cgo and go, and a user's port, are held to C's calls: goipc
+// is the literal translation, and where Go must call otherwise trace.Known
+// says so. The idiom form is not: package net and os/exec make other calls
+// by design (close-on-exec and non-blocking descriptors, epoll, accept4,
+// a re-exec through os/exec), which is what that form shows. Its calls are
+// read and reported, not judged.
+
+// reportedOnly reports whether the pairing's calls are reported and not
+// judged: it has an idiom form.
+func reportedOnly(p runner.Pairing) bool {
+	return slices.ContainsFunc(p, func(f runner.Form) bool { return f.Name == runner.FormIdiom })
+}
+
+// readTraces reads the traces of a run, each process by the known
+// differences of its form's language.
+func readTraces(sc runner.Scenario, p runner.Pairing, traces []runner.Trace) []trace.Process {
+	var procs []trace.Process
+	for _, t := range traces {
+		form := p.FormFor(sc.Roles, programOf(sc, t.Role))
+		read := trace.Read(t.Role, string(t.Text), trace.Options{Known: trace.KnownFor(form.Lang)})
+		if t.Dropped > 0 && len(read) > 0 {
+			last := &read[len(read)-1]
+			last.Calls = append(last.Calls, fmt.Sprintf("[the trace was cut: %d bytes more]", t.Dropped))
+		}
+		procs = append(procs, read...)
+	}
+	return procs
+}
+
+// judgeTrace compares the run's calls with the reference's and updates its
+// verdict: a difference is one, unless the pairing is reported only.
+func judgeTrace(res *Result, ref []trace.Process, rr *RunResult, p runner.Pairing) {
+	rr.TraceDiff = trace.Diff(ref, rr.Trace)
+	var known []string
+	for _, pr := range rr.Trace {
+		for _, id := range pr.Known {
+			if !slices.Contains(known, id) {
+				known = append(known, id)
+			}
+		}
+	}
+	switch {
+	case rr.TraceDiff != "" && reportedOnly(p):
+		note := "system calls of the idiom form are reported, not judged (--json has them and their diff): package net and os/exec call otherwise by design"
+		if !slices.Contains(res.Notes, note) {
+			res.Notes = append(res.Notes, note)
+		}
+	case rr.TraceDiff != "":
+		rr.Verdict = VerdictDifferent
+		res.Agree = false
+	case len(known) > 0 && rr.Verdict == VerdictSame:
+		rr.Verdict, rr.Known = VerdictKnown, strings.Join(known, "+")
+	}
+}
