@@ -59,9 +59,18 @@ type Trace struct {
 }
 
 // ErrNoStrace is Strace's error when strace is not installed.
-var ErrNoStrace = errors.New("strace is not installed (Debian: apt-get install strace); --trace needs it")
+var ErrNoStrace = errors.New("--trace needs strace, which is not installed (Debian: apt-get install strace)")
+
+// StraceEnv, when set in the environment, is the strace to run.
+const StraceEnv = "IPCPARITY_STRACE"
 
 var straceOnce = sync.OnceValues(func() (string, error) {
+	if path := os.Getenv(StraceEnv); path != "" {
+		if _, err := exec.LookPath(path); err != nil {
+			return "", fmt.Errorf("%s=%s: %w", StraceEnv, path, ErrNoStrace)
+		}
+		return filepath.Abs(path)
+	}
 	path, err := exec.LookPath("strace")
 	if err != nil {
 		if _, err := os.Stat("/usr/bin/strace"); err == nil {
@@ -72,8 +81,8 @@ var straceOnce = sync.OnceValues(func() (string, error) {
 	return filepath.Abs(path)
 })
 
-// Strace returns the path of strace, found in PATH or at /usr/bin/strace,
-// or ErrNoStrace.
+// Strace returns the path of strace: $IPCPARITY_STRACE, else strace found
+// in PATH or at /usr/bin/strace; or ErrNoStrace.
 func Strace() (string, error) { return straceOnce() }
 
 // TraceDeadlineFactor multiplies the deadline of a traced run: strace

@@ -26,9 +26,9 @@ type Process struct {
 var Filtered = []string{
 	"the first execve of the process a step starts: it is the runner's command (its path differs by form)",
 	"thread creation (clone or clone3 with CLONE_THREAD): the Go runtime's threads, glibc's pthreads; calls of any thread count as their process's",
-	"memory management: mmap that is not MAP_SHARED of a descriptor, munmap of what such a mapping gave (the Go heap, malloc, the loader)",
+	"memory management: mmap that is not MAP_SHARED of a descriptor (the Go heap, malloc, the loader); munmap is not traced, since which mapping an address is cannot be told across runs",
 	"the loader's and the runtime's files: open, read, pread64, mmap and close of files under /etc, /lib, /lib64, /usr, /sys and /proc (ld.so.cache, libc, transparent_hugepage, cgroup limits)",
-	"stdio: read and write on stdin, stdout and stderr and on descriptors duplicated from them (glibc's perror): output is compared as output, and C's stdio buffers (known difference stdio)",
+	"stdio: read and write on stdin, stdout and stderr and on descriptors duplicated from them (glibc's perror): output is compared as output, and C's stdio buffers what Go writes at once",
 	"Go's os package asking once whether pidfds work: pidfd_open, pidfd_send_signal, a clone with CLONE_VFORK and without SIGCHLD, and the waitid and close of their pidfds",
 	"calls the kernel restarts after a signal (= ? ERESTART...): the restarted call follows",
 	"signals, futexes (the Go scheduler's, and semaphores, whose waits depend on timing), scheduling and time: not traced at all (runner.StraceSyscalls)",
@@ -455,8 +455,6 @@ func (s *state) render(c call, next []call, procOf map[int]*state, pidName map[s
 		a = slices.Clone(a)
 		a[4] = s.fd(arg(4))
 		return "mmap(" + strings.Join(a, ", ") + ") = ADDR", ""
-	case "munmap":
-		return "", "" // which mapping is unmapped cannot be told from the address across runs
 	case "recvfrom":
 		if arg(4) == "NULL" && arg(5) == "NULL" {
 			name, a = "recv", a[:4]

@@ -400,6 +400,7 @@ func list(w io.Writer) (int, error) {
 		}
 		fmt.Fprintf(w, "  %s (languages %s; %s%s):\n      %s\n", kd.ID, strings.Join(kd.Langs, ", "), strings.Join(kd.Scenarios, ", "), seen, strings.ReplaceAll(judge.Wrap(kd.Reason, 72), "\n", "\n      "))
 	}
+	listTrace(w)
 	return 0, nil
 }
 

@@ -332,3 +332,24 @@ func TestScriptWrongAtRunTime(t *testing.T) {
 		t.Errorf("the report does not call it an error:\n%s", stdout.String())
 	}
 }
+
+// TestTrace: verify --trace passes the project's own Go form of a program,
+// and --trace without strace is an error, said once (exit 2).
+func TestTrace(t *testing.T) {
+	if _, err := runner.Strace(); err != nil {
+		t.Skip(err) // .ci/run installs strace
+	}
+	bin := binDir(t)
+	var stdout, stderr bytes.Buffer
+	args := []string{"verify", "--trace", "--bin", bin, "--run", "mq/default$", "mq_client", "--", bin + "/go/mq_client"}
+	if code := run(args, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "1 of 1 scenarios agree") {
+		t.Errorf("%q: exit %d, want 0 and 1 scenario\n%s%s", args, code, stdout.String(), stderr.String())
+	}
+	argv := testhelper.Command(t, "ipcparity", "check", "--trace", "--bin", bin, "pipe")
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), runner.StraceEnv+"="+filepath.Join(t.TempDir(), "no-strace"))
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || strings.Count(string(out), "--trace needs strace") != 1 {
+		t.Errorf("check --trace without strace: %v, want exit 2 and the reason once:\n%s", err, out)
+	}
+}
