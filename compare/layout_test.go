@@ -30,6 +30,7 @@ func TestImportRules(t *testing.T) {
 		{"compare/runner", []string{"cipc", "goipc"}},
 		{"compare/judge", []string{"cipc", "goipc"}},
 		{"compare/htmlreport", []string{"cipc", "goipc", "compare"}},
+		{"compare/trace", []string{"cipc", "goipc", "compare/runner", "internal/sandbox"}},
 		{"paritytest", []string{"cipc"}},
 	} {
 		cmd := exec.Command("go", "list", "-deps", mod+r.pkg)

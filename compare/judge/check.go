@@ -96,7 +96,7 @@ func Compare(ctx context.Context, sc runner.Scenario, pairings []runner.Pairing)
 				res.Agree = false
 			}
 			if sc.Trace {
-				judgeTrace(&res, refTrace, &rr, pairing)
+				judgeTrace(sc, &res, refTrace, &rr, pairing)
 			}
 		}
 		res.Runs = append(res.Runs, rr)

@@ -44,19 +44,50 @@ func readTraces(sc runner.Scenario, p runner.Pairing, traces []runner.Trace) []t
 	return procs
 }
 
+// ordered leaves out the processes whose order of calls the scenario does
+// not determine: those it compares the output of as a set of lines
+// (Scenario.Unordered: a server polling twenty clients at once takes them
+// as they come), and their children. It notes that in res, when not nil.
+func ordered(sc runner.Scenario, res *Result, procs []trace.Process) []trace.Process {
+	var out []trace.Process
+	for _, pr := range procs {
+		role, _, _ := strings.Cut(pr.Label, " child ")
+		if !slices.Contains(sc.Unordered, role) {
+			out = append(out, pr)
+			continue
+		}
+		note := fmt.Sprintf("system calls of %s reported, not judged: the order in which it takes its peers is not determined", role)
+		if res != nil && !slices.Contains(res.Notes, note) {
+			res.Notes = append(res.Notes, note)
+		}
+	}
+	return out
+}
+
 // judgeTrace compares the run's calls with the reference's and updates its
 // verdict: a difference is one, unless the pairing is reported only.
-func judgeTrace(res *Result, ref []trace.Process, rr *RunResult, p runner.Pairing) {
-	rr.TraceDiff = trace.Diff(ref, rr.Trace)
+func judgeTrace(sc runner.Scenario, res *Result, ref []trace.Process, rr *RunResult, p runner.Pairing) {
+	got := ordered(sc, nil, rr.Trace)
+	rr.TraceDiff = trace.Diff(ordered(sc, res, ref), got)
 	var known []string
-	for _, pr := range rr.Trace {
+	for _, pr := range got {
 		for _, id := range pr.Known {
 			if !slices.Contains(known, id) {
 				known = append(known, id)
 			}
 		}
 	}
+	var langs []string
+	for _, f := range p {
+		langs = append(langs, f.Lang)
+	}
+	kd := trace.ReportedFor(res.Mechanism+"/"+res.Scenario, langs)
 	switch {
+	case rr.TraceDiff != "" && kd != nil:
+		note := fmt.Sprintf("system calls of the %s and %s forms are reported, not judged, as known difference %s says (--json has them and their diff)", strings.Join(kd.Langs[:len(kd.Langs)-1], ", "), kd.Langs[len(kd.Langs)-1], kd.ID)
+		if !slices.Contains(res.Notes, note) {
+			res.Notes = append(res.Notes, note)
+		}
 	case rr.TraceDiff != "" && reportedOnly(p):
 		note := "system calls of the idiom form are reported, not judged (--json has them and their diff): package net and os/exec call otherwise by design"
 		if !slices.Contains(res.Notes, note) {

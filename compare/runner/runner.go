@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -63,6 +64,7 @@ type Process struct {
 	traceDone chan struct{} // closed once the trace is read
 	traceMu   sync.Mutex
 	traceFile *os.File
+	traceePid atomic.Int64 // the program strace runs, once seen
 	// readers counts the capture goroutines still reading.
 	readers sync.WaitGroup
 	done    chan struct{} // closed once the process has been waited for
@@ -454,7 +456,12 @@ func (r *Run) start(st Step) (*Process, error) {
 }
 
 // Pid is the process's id.
-func (p *Process) Pid() int { return p.proc.Pid }
+func (p *Process) Pid() int {
+	if p.traceDone != nil {
+		return p.tracee() // the program, not its strace (trace.go)
+	}
+	return p.proc.Pid
+}
 
 // Label is the process's name in the outcome ("server", "client 2").
 func (p *Process) Label() string { return p.label }

@@ -136,6 +136,23 @@ func (r *Run) traced(p *Process, path string, argv []string) (string, []string, 
 	return strace, append(cmd, argv[1:]...), nil
 }
 
+// tracee returns the pid of the program that strace runs, its first
+// child, or strace's own while it has none yet: a readiness check then
+// sees a process that is not ready, and polls again.
+func (p *Process) tracee() int {
+	if pid := p.traceePid.Load(); pid != 0 {
+		return int(pid)
+	}
+	children, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", p.proc.Pid, p.proc.Pid))
+	if f := strings.Fields(string(children)); len(f) > 0 {
+		if pid, err := strconv.Atoi(f[0]); err == nil {
+			p.traceePid.Store(int64(pid))
+			return pid
+		}
+	}
+	return p.proc.Pid
+}
+
 // abandonTrace ends the reading of a trace that strace will not write (it
 // did not start, or has been waited for long enough): a writer that
 // opens and closes the FIFO lets the reader's open return, and the read

@@ -482,6 +482,9 @@ func (s *state) render(c call, next []call, procOf map[int]*state, pidName map[s
 	}
 	// Calls whose first argument is a descriptor.
 	a = slices.Clone(a)
+	if o.allows("empty-buffer") && len(a) > 2 && a[1] == "NULL" && a[2] == "0" && (name == "send" || name == "write") {
+		a[1], known = `""`, "empty-buffer"
+	}
 	switch name {
 	case "read", "write", "pread64", "ftruncate", "mq_timedsend", "mq_timedreceive", "mq_getsetattr", "mq_notify",
 		"setsockopt", "getsockopt", "bind", "listen", "connect", "send", "sendto", "sendmsg", "recv", "recvfrom",
