@@ -70,6 +70,7 @@ func Report(w io.Writer, results []Result) {
 			}
 		}
 	}
+	reportTraceKnown(w, known)
 	agree, total := 0, len(results)
 	for _, r := range results {
 		if r.Agree {

@@ -4,6 +4,7 @@ package judge
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -98,5 +99,25 @@ func judgeTrace(sc runner.Scenario, res *Result, ref []trace.Process, rr *RunRes
 		res.Agree = false
 	case len(known) > 0 && rr.Verdict == VerdictSame:
 		rr.Verdict, rr.Known = VerdictKnown, strings.Join(known, "+")
+	}
+}
+
+// reportTraceKnown writes the reasons of the known differences in system
+// calls among ids ("fork", "accept-peer-address+empty-buffer") that
+// KnownDifferences does not explain already.
+func reportTraceKnown(w io.Writer, ids []string) {
+	var said []string
+	for _, id := range ids {
+		for _, one := range strings.Split(id, "+") {
+			if slices.Contains(said, one) || slices.ContainsFunc(KnownDifferences, func(kd KnownDifference) bool { return kd.ID == one }) {
+				continue
+			}
+			said = append(said, one)
+			for _, kd := range trace.Known {
+				if kd.ID == one {
+					fmt.Fprintf(w, "\nknown difference in system calls %s (%s):\n%s%s", kd.ID, strings.Join(kd.Scenarios, ", "), indent(Wrap(kd.Reason, 76)), indent(Wrap(kd.Calls, 76)))
+				}
+			}
+		}
 	}
 }

@@ -46,8 +46,9 @@ var StraceArgs = []string{"-f", "-qq", "-s", "64", "--seccomp-bpf", "-e", "signa
 
 // TraceLimit is what the runner keeps of a process's trace, the rest
 // counted (Trace.Dropped): a byte at a time, a scenario's 131071 bytes make
-// some 16 MiB of strace's lines.
-const TraceLimit = 64 << 20
+// some 7 MiB of strace's lines. A run's outcome as a whole is bounded too
+// (sandbox.MaxResult).
+const TraceLimit = 16 << 20
 
 // A Trace is what strace wrote for one process of a run (and every process
 // and thread it started).

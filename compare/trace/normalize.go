@@ -24,7 +24,7 @@ type Process struct {
 // the program's IPC, and all of it differs between C, cgo and Go for
 // reasons of their own.
 var Filtered = []string{
-	"the first execve of the process a step starts: it is the runner's command (its path differs by form)",
+	"the execve calls of the process a step starts before its first call kept: the runner's command (its path differs by form), and a wrapper's (sh -c 'exec port')",
 	"thread creation (clone or clone3 with CLONE_THREAD): the Go runtime's threads, glibc's pthreads; calls of any thread count as their process's",
 	"memory management: mmap that is not MAP_SHARED of a descriptor (the Go heap, malloc, the loader); munmap is not traced, since which mapping an address is cannot be told across runs",
 	"the loader's and the runtime's files: open, read, pread64, mmap and close of files under /etc, /lib, /lib64, /usr, /sys and /proc (ld.so.cache, libc, transparent_hugepage, cgroup limits)",
@@ -56,6 +56,7 @@ type state struct {
 	children int
 	execs    int
 	hidden   bool // the os package's pidfd probe
+	called   bool // a call of the program has been kept
 }
 
 func newState(label string) *state {
@@ -186,6 +187,7 @@ func Read(role, text string, o Options) []Process {
 		}
 		if line != "" && !s.hidden {
 			p.Calls = append(p.Calls, normalizeLine(line))
+			s.called = true
 		}
 	}
 	var list []Process
@@ -243,8 +245,10 @@ func (s *state) render(c call, next []call, procOf map[int]*state, pidName map[s
 	switch name {
 	case "execve":
 		s.execs++
-		if s.execs == 1 && s.label == procLabelRoot(s) {
-			return "", "" // the runner's command
+		if s.label == procLabelRoot(s) && !s.called {
+			// The runner's command, and the execs of a wrapper (sh -c
+			// 'exec port') before the program's first call.
+			return "", ""
 		}
 		if ok {
 			for fd := range s.cloexec {
