@@ -89,6 +89,18 @@ func (gp goPort) build(dir string) (runner.Form, error) {
 	return f, nil
 }
 
+// pairingOf gives form to program's role and others to the other roles.
+func pairingOf(roles []string, others runner.Form, program string, form runner.Form) runner.Pairing {
+	p := make(runner.Pairing, len(roles))
+	for r, role := range roles {
+		p[r] = others
+		if role == program {
+			p[r] = form
+		}
+	}
+	return p
+}
+
 // goTool is the go command that runs this test.
 func goTool() string {
 	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); runtime.GOROOT() != "" {
@@ -144,19 +156,9 @@ func TestTraceCatches(t *testing.T) {
 		mech, name, _ := strings.Cut(jobs[k].id, "/")
 		sc := scenario(mech, name)
 		sc.Trace = jobs[k].trace
-		ref, mine := make(runner.Pairing, len(sc.Roles)), make(runner.Pairing, len(sc.Roles))
-		for r := range sc.Roles {
-			ref[r], mine[r] = c, golang
-		}
-		pairings := []runner.Pairing{ref, mine}
+		pairings := []runner.Pairing{pairingOf(sc.Roles, c, "", c), pairingOf(sc.Roles, golang, "", golang)}
 		for _, i := range group[jobs[k].id] {
-			port := append(runner.Pairing(nil), ref...)
-			for r, role := range sc.Roles {
-				if role == goPorts[i].program {
-					port[r] = forms[i].form
-				}
-			}
-			pairings = append(pairings, port)
+			pairings = append(pairings, pairingOf(sc.Roles, c, goPorts[i].program, forms[i].form))
 		}
 		return judge.Compare(context.Background(), sc, pairings)
 	})

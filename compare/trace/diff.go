@@ -76,44 +76,55 @@ type op struct {
 	line string
 }
 
-// lcsDiff is a line diff by longest common subsequence; traces are short
-// (hundreds of calls), so its quadratic table is small.
+// lcsDiff is lines' diff as ops.
 func lcsDiff(a, b []string) []op {
+	var ops []op
+	for _, l := range Lines(a, b) {
+		ops = append(ops, op{l[0], l[2:]})
+	}
+	return ops
+}
+
+// Lines diffs a and b line by line (a longest common subsequence): each
+// line "  " when both have it, "- " when only a has it, "+ " when only b
+// has it. The equal start and end are taken first, so that long traces
+// that differ in a few calls need a small table.
+func Lines(a, b []string) []string {
+	var head, tail []string
+	for len(a) > 0 && len(b) > 0 && a[0] == b[0] {
+		head, a, b = append(head, "  "+a[0]), a[1:], b[1:]
+	}
+	for len(a) > 0 && len(b) > 0 && a[len(a)-1] == b[len(b)-1] {
+		tail, a, b = append([]string{"  " + a[len(a)-1]}, tail...), a[:len(a)-1], b[:len(b)-1]
+	}
 	n, m := len(a), len(b)
-	t := make([][]int, n+1)
-	for i := range t {
-		t[i] = make([]int, m+1)
+	lcs := make([][]int, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int, m+1)
 	}
 	for i := n - 1; i >= 0; i-- {
 		for j := m - 1; j >= 0; j-- {
 			if a[i] == b[j] {
-				t[i][j] = t[i+1][j+1] + 1
+				lcs[i][j] = lcs[i+1][j+1] + 1
 			} else {
-				t[i][j] = max(t[i+1][j], t[i][j+1])
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
 			}
 		}
 	}
-	var ops []op
+	out := head
 	i, j := 0, 0
-	for i < n && j < m {
+	for i < n || j < m {
 		switch {
-		case a[i] == b[j]:
-			ops = append(ops, op{' ', a[i]})
-			i++
-			j++
-		case t[i+1][j] >= t[i][j+1]:
-			ops = append(ops, op{'-', a[i]})
+		case i < n && j < m && a[i] == b[j]:
+			out = append(out, "  "+a[i])
+			i, j = i+1, j+1
+		case i < n && (j == m || lcs[i+1][j] >= lcs[i][j+1]):
+			out = append(out, "- "+a[i])
 			i++
 		default:
-			ops = append(ops, op{'+', b[j]})
+			out = append(out, "+ "+b[j])
 			j++
 		}
 	}
-	for ; i < n; i++ {
-		ops = append(ops, op{'-', a[i]})
-	}
-	for ; j < m; j++ {
-		ops = append(ops, op{'+', b[j]})
-	}
-	return ops
+	return append(out, tail...)
 }
