@@ -10,11 +10,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ipcparity/ipcparity/compare/judge"
 	"github.com/ipcparity/ipcparity/compare/runner"
+	"github.com/ipcparity/ipcparity/compare/trace"
 )
 
 // A goPort is goipc with one change, built as one program: a mistake of a
@@ -176,6 +178,18 @@ func TestTraceCatches(t *testing.T) {
 			var b strings.Builder
 			judge.ExplainRun(&b, res, rr)
 			t.Errorf("%s %s: the go form differs from C:\n%s", j.id, how, b.String())
+		} else if j.trace {
+			// Each known difference in calls listed for the scenario
+			// shows: an entry that no longer does is out of date.
+			var want []string
+			for _, kd := range trace.Known {
+				if !kd.Reported && slices.Contains(kd.Scenarios, j.id) && slices.Contains(kd.Langs, runner.LangGo) {
+					want = append(want, kd.ID)
+				}
+			}
+			if got := strings.Join(want, "+"); rr.Known != got && !(got == "" && rr.Verdict == judge.VerdictSame) {
+				t.Errorf("%s traced: the go form shows known difference %q, trace.Known lists %q for it", j.id, rr.Known, got)
+			}
 		}
 		for n, i := range members {
 			gp, rr := goPorts[i], res.Runs[2+n]
