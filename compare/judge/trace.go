@@ -29,6 +29,19 @@ func reportedOnly(p runner.Pairing) bool {
 	return slices.ContainsFunc(p, func(f runner.Form) bool { return f.Name == runner.FormIdiom })
 }
 
+// untraceable returns sc untraced, with a note in res, when it stops a
+// process with SIGSTOP: the stop reaches the process's strace too, and
+// ptrace's own stops (state t) race with the stop the scenario waits for
+// (state T), so that the run would hang at random.
+func untraceable(sc runner.Scenario, res *Result) runner.Scenario {
+	if !sc.Trace || !slices.ContainsFunc(sc.Steps, func(st runner.Step) bool { return st.Signal == "SIGSTOP" }) {
+		return sc
+	}
+	sc.Trace = false
+	res.Notes = append(res.Notes, "not traced: it stops a process with SIGSTOP, which would stop its strace too, at random before or after the process")
+	return sc
+}
+
 // readTraces reads the traces of a run, each process by the known
 // differences of its form's language.
 func readTraces(sc runner.Scenario, p runner.Pairing, traces []runner.Trace) []trace.Process {
