@@ -64,7 +64,7 @@ var optionDocs = map[string]string{
 	"j":          "-j N            runs at once (default: two per CPU when runs are sandboxed, else 1)",
 	"run":        "--run REGEX     only the scenarios (MECHANISM/NAME) and call scripts (their file) it matches",
 	"failfast":   "--failfast      start no more runs after the first difference",
-	"trace":      "--trace         run every process under strace -f and compare its IPC system calls with C's\n                  too (needs strace; the idiom form's are reported, not judged; call scripts are not traced)",
+	"trace":      "--trace         run every process under strace -f and compare its IPC system calls\n                  with C's too (needs strace; idiom's calls are reported, not judged;\n                  call scripts are not traced)",
 	"quiet":      "--quiet         no progress on stderr (by default: one updated line on a terminal,\n                  a line per finished run elsewhere, and the first difference as soon as it shows)",
 	"form":       "--form F        the form to run: c, cgo, go or idiom",
 	"here":       "--here          run in the current directory, which keeps what the program leaves",
