@@ -29,16 +29,21 @@ func reportedOnly(p runner.Pairing) bool {
 	return slices.ContainsFunc(p, func(f runner.Form) bool { return f.Name == runner.FormIdiom })
 }
 
-// untraceable returns sc untraced, with a note in res, when it stops a
-// process with SIGSTOP: the stop reaches the process's strace too, and
-// ptrace's own stops (state t) race with the stop the scenario waits for
-// (state T), so that the run would hang at random.
+// untraceable returns sc untraced, with a note in res, when it sends a
+// process SIGSTOP, or a signal whose default action is to ignore it (the
+// signals the Go runtime takes): under ptrace both stop the process for
+// strace, SIGSTOP at random before or after strace itself, and an ignored
+// signal then interrupts the call the process waits in (poll restarts as
+// restart_syscall), where the scenario waits for a stop or for that call.
 func untraceable(sc runner.Scenario, res *Result) runner.Scenario {
-	if !sc.Trace || !slices.ContainsFunc(sc.Steps, func(st runner.Step) bool { return st.Signal == "SIGSTOP" }) {
+	stops := func(st runner.Step) bool {
+		return slices.Contains([]string{"SIGSTOP", "SIGCONT", "SIGURG", "SIGWINCH", "SIGCHLD"}, st.Signal)
+	}
+	if !sc.Trace || !slices.ContainsFunc(sc.Steps, stops) {
 		return sc
 	}
 	sc.Trace = false
-	res.Notes = append(res.Notes, "not traced: it stops a process with SIGSTOP, which would stop its strace too, at random before or after the process")
+	res.Notes = append(res.Notes, "not traced: it sends SIGSTOP or a signal that C ignores, which under ptrace stops the process for strace and breaks the wait it was sent in")
 	return sc
 }
 

@@ -50,13 +50,18 @@ func TestJudgeTrace(t *testing.T) {
 	}
 }
 
-// A scenario that stops a process with SIGSTOP is run untraced, and says
-// so; any other is traced.
+// A scenario that sends SIGSTOP, or a signal C ignores, is run untraced,
+// and says so; one that sends SIGTERM is traced.
 func TestUntraceable(t *testing.T) {
 	stop := runner.Scenario{Trace: true, Steps: []runner.Step{{Program: "mq_server"}, {Signal: "SIGSTOP", Target: "mq_server"}}}
 	var res Result
 	if sc := untraceable(stop, &res); sc.Trace || len(res.Notes) != 1 {
 		t.Errorf("SIGSTOP: Trace %v, notes %q; want untraced, with a note", sc.Trace, res.Notes)
+	}
+	urg := runner.Scenario{Trace: true, Steps: []runner.Step{{Program: "sock_server"}, {Signal: "SIGURG", Target: "sock_server", EveryThread: true}}}
+	res = Result{}
+	if sc := untraceable(urg, &res); sc.Trace || len(res.Notes) != 1 {
+		t.Errorf("SIGURG: Trace %v, notes %q; want untraced, with a note", sc.Trace, res.Notes)
 	}
 	term := runner.Scenario{Trace: true, Steps: []runner.Step{{Program: "mq_server"}, {Signal: "SIGTERM", Target: "mq_server"}}}
 	res = Result{}

@@ -3,8 +3,8 @@
 // IPC-relevant system calls, normalises what legitimately differs between
 // two runs, and diffs them in strace's notation:
 //
-//   - listen(3, 4096) = 0
-//   - listen(3, 5) = 0
+//   - listen(4, 4096) = 0
+//   - listen(4, 5) = 0
 //
 // What it leaves out, and why, is listed in Filtered; what it rewrites is
 // said in Normalize's documentation. Real differences between C and Go at

@@ -24,11 +24,11 @@ type Process struct {
 // the program's IPC, and all of it differs between C, cgo and Go for
 // reasons of their own.
 var Filtered = []string{
-	"the execve calls of the process a step starts before its first call kept: the runner's command (its path differs by form), and a wrapper's (sh -c 'exec port')",
+	"the execve calls of the process a step starts, and its calls before the last: the runner's command (its path differs by form), and a wrapper's (sh -c 'exec port', setpriv for another user)",
 	"thread creation (clone or clone3 with CLONE_THREAD): the Go runtime's threads, glibc's pthreads; calls of any thread count as their process's",
 	"memory management: mmap that is not MAP_SHARED of a descriptor (the Go heap, malloc, the loader); munmap is not traced, since which mapping an address is cannot be told across runs",
 	"the loader's and the runtime's files: open, read, pread64, mmap and close of files under /etc, /lib, /lib64, /usr, /sys and /proc (ld.so.cache, libc, transparent_hugepage, cgroup limits)",
-	"stdio: read and write on stdin, stdout and stderr and on descriptors duplicated from them (glibc's perror): output is compared as output, and C's stdio buffers what Go writes at once",
+	"stdio: read and write on stdin, stdout and stderr and on descriptors duplicated from them (glibc's perror): output is compared as output, and C's stdio buffers what Go writes at once; and the runner's side channel, descriptor 3, compared as errno",
 	"Go's os package asking once whether pidfds work: pidfd_open, pidfd_send_signal, a clone with CLONE_VFORK and without SIGCHLD, and the waitid and close of their pidfds",
 	"calls the kernel restarts after a signal (= ? ERESTART...): the restarted call follows; and calls strace cannot name (???), which a thread ending with its process shows",
 	"signals, futexes (the Go scheduler's, and semaphores, whose waits depend on timing), scheduling and time: not traced at all (runner.StraceSyscalls)",
@@ -41,6 +41,11 @@ type Options struct {
 	// Process.Known.
 	Known []string
 }
+
+// SideChannel is the descriptor of the runner's errno side channel
+// (IPCPARITY_REPORT_FD): every process starts with it, and what is written
+// on it is compared as errno.
+const SideChannel = 3
 
 // noisePaths start the paths of the loader's and the runtime's files.
 var noisePaths = []string{"/etc/", "/lib/", "/lib64/", "/usr/", "/sys/", "/proc/"}
@@ -56,13 +61,13 @@ type state struct {
 	children int
 	execs    int
 	hidden   bool // the os package's pidfd probe
-	called   bool // a call of the program has been kept
+	wrapped  bool // an execve of the process a step started: drop what came before
 }
 
 func newState(label string) *state {
 	s := &state{label: label, fds: map[int]int{}, used: map[int]bool{}, cloexec: map[int]bool{}, ignored: map[int]bool{}, pidfds: map[int]string{}}
-	for fd := 0; fd <= 2; fd++ {
-		s.fds[fd], s.used[fd], s.ignored[fd] = fd, true, true // stdio
+	for fd := 0; fd <= SideChannel; fd++ {
+		s.fds[fd], s.used[fd], s.ignored[fd] = fd, true, true // stdio, and the runner's side channel
 	}
 	return s
 }
@@ -185,9 +190,11 @@ func Read(role, text string, o Options) []Process {
 		if known != "" && !slices.Contains(p.Known, known) {
 			p.Known = append(p.Known, known)
 		}
+		if s.wrapped {
+			p.Calls, s.wrapped = nil, false
+		}
 		if line != "" && !s.hidden {
 			p.Calls = append(p.Calls, normalizeLine(line))
-			s.called = true
 		}
 	}
 	var list []Process
@@ -245,9 +252,16 @@ func (s *state) render(c call, next []call, procOf map[int]*state, pidName map[s
 	switch name {
 	case "execve":
 		s.execs++
-		if s.label == procLabelRoot(s) && !s.called {
-			// The runner's command, and the execs of a wrapper (sh -c
-			// 'exec port') before the program's first call.
+		if s.label == procLabelRoot(s) {
+			// The runner's command, or a wrapper's exec of the program
+			// (sh -c 'exec port', setpriv for another user): what came
+			// before was the wrapper's.
+			if ok {
+				for fd := range s.cloexec {
+					s.release(fd)
+				}
+				s.wrapped = true
+			}
 			return "", ""
 		}
 		if ok {

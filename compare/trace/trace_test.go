@@ -13,18 +13,18 @@ import (
 // calls, the program's, a perror through a dup of stderr, stdout.
 const cTrace = `100   execve("/bin/c/mq_client", ["/bin/c/mq_client", "hello"], 0x7ffce1260f08 /* 36 vars */) = 0
 100   mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f239527e000
-100   openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3
-100   mmap(NULL, 37735, PROT_READ, MAP_PRIVATE, 3, 0) = 0x7f2395274000
-100   close(3)                          = 0
-100   openat(AT_FDCWD, "/lib/x86_64-linux-gnu/libc.so.6", O_RDONLY|O_CLOEXEC) = 3
-100   read(3, "\177ELF\2\1\1\3\0\0\0\0\0\0\0\0\3\0>\0\1\0\0\0\20t\2\0\0\0\0\0"..., 832) = 832
-100   close(3)                          = 0
-100   mq_open("ipcprun", O_WRONLY)      = 3
-100   mq_timedsend(3, "hello\0\0\0", 64, 1, NULL) = 0
-100   dup(2)                            = 4
-100   write(4, "oops\n", 5)             = 5
+100   openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 4
+100   mmap(NULL, 37735, PROT_READ, MAP_PRIVATE, 4, 0) = 0x7f2395274000
 100   close(4)                          = 0
-100   close(3)                          = 0
+100   openat(AT_FDCWD, "/lib/x86_64-linux-gnu/libc.so.6", O_RDONLY|O_CLOEXEC) = 4
+100   read(4, "\177ELF\2\1\1\3\0\0\0\0\0\0\0\0\3\0>\0\1\0\0\0\20t\2\0\0\0\0\0"..., 832) = 832
+100   close(4)                          = 0
+100   mq_open("ipcprun", O_WRONLY)      = 4
+100   mq_timedsend(4, "hello\0\0\0", 64, 1, NULL) = 0
+100   dup(2)                            = 5
+100   write(5, "oops\n", 5)             = 5
+100   close(5)                          = 0
+100   close(4)                          = 0
 100   write(1, "you sent: hello\n", 16) = 16
 `
 
@@ -32,29 +32,29 @@ const cTrace = `100   execve("/bin/c/mq_client", ["/bin/c/mq_client", "hello"], 
 // cut by other threads' (unfinished, resumed), a descriptor held by the
 // runtime, so that mq_open gets 5.
 const goTrace = `200   execve("/bin/go/mq_client", ["/bin/go/mq_client", "hello"], 0x7ffd40be7fb8 /* 36 vars */) = 0
-200   openat(AT_FDCWD, "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", O_RDONLY) = 3
-200   read(3, "2097152\n", 20)          = 8
-200   close(3)                          = 0
-200   openat(AT_FDCWD, "/sys/fs/cgroup/cpu/cpu.cfs_quota_us", O_RDONLY|O_CLOEXEC) = 3
-200   openat(AT_FDCWD, "/sys/fs/cgroup/cpu/cpu.cfs_period_us", O_RDONLY|O_CLOEXEC) = 4
+200   openat(AT_FDCWD, "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", O_RDONLY) = 4
+200   read(4, "2097152\n", 20)          = 8
+200   close(4)                          = 0
+200   openat(AT_FDCWD, "/sys/fs/cgroup/cpu/cpu.cfs_quota_us", O_RDONLY|O_CLOEXEC) = 4
+200   openat(AT_FDCWD, "/sys/fs/cgroup/cpu/cpu.cfs_period_us", O_RDONLY|O_CLOEXEC) = 5
 200   clone(child_stack=0x193aa8974000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS, tls=0x193aa8988090) = 201
-201   pread64(3, "-1\n", 64, 0)         = 3
+201   pread64(4, "-1\n", 64, 0)         = 3
 200   mq_open("ipcprun", O_WRONLY <unfinished ...>
 201   mmap(NULL, 262144, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f279105d000
-200   <... mq_open resumed>)            = 5
+200   <... mq_open resumed>)            = 6
 200   write(1, "you sent: hello\n", 15 <unfinished ...>
-201   mq_timedsend(5, "hello\0\0\0", 64, 1, NULL <unfinished ...>
+201   mq_timedsend(6, "hello\0\0\0", 64, 1, NULL <unfinished ...>
 200   <... write resumed>)              = 15
 201   <... mq_timedsend resumed>)       = 0
 201   write(2, "oops\n", 5)             = 5
-201   close(5)                          = 0
+201   close(6)                          = 0
 `
 
 func TestReadNormalises(t *testing.T) {
 	want := []Process{{Label: "client", Calls: []string{
-		`mq_open("ipcprun", O_WRONLY) = 3`,
-		`mq_timedsend(3, "hello\0\0\0", 64, 1, NULL) = 0`,
-		`close(3) = 0`,
+		`mq_open("ipcprun", O_WRONLY) = 4`,
+		`mq_timedsend(4, "hello\0\0\0", 64, 1, NULL) = 0`,
+		`close(4) = 0`,
 	}}}
 	for name, text := range map[string]string{"c": cTrace, "go": goTrace} {
 		if diff := cmp.Diff(want, Read("client", text, Options{})); diff != "" {
@@ -66,10 +66,10 @@ func TestReadNormalises(t *testing.T) {
 	wrong := strings.Replace(goTrace, "64, 1, NULL", "64, 0, NULL", 1)
 	got := Diff(Read("client", cTrace, Options{}), Read("client", wrong, Options{}))
 	wantDiff := "client:\n" +
-		"  mq_open(\"ipcprun\", O_WRONLY) = 3\n" +
-		"- mq_timedsend(3, \"hello\\0\\0\\0\", 64, 1, NULL) = 0\n" +
-		"+ mq_timedsend(3, \"hello\\0\\0\\0\", 64, 0, NULL) = 0\n" +
-		"  close(3) = 0\n"
+		"  mq_open(\"ipcprun\", O_WRONLY) = 4\n" +
+		"- mq_timedsend(4, \"hello\\0\\0\\0\", 64, 1, NULL) = 0\n" +
+		"+ mq_timedsend(4, \"hello\\0\\0\\0\", 64, 0, NULL) = 0\n" +
+		"  close(4) = 0\n"
 	if diff := cmp.Diff(wantDiff, got); diff != "" {
 		t.Errorf("Diff (-want +got):\n%s", diff)
 	}
@@ -79,67 +79,67 @@ func TestReadNormalises(t *testing.T) {
 // the child named, wait4's result by name; Go's way read as C's only where
 // the known difference applies.
 const cPipe = `10  execve("/bin/c/pipe", ["/bin/c/pipe", "hi"], 0x7ffcbe70aba0 /* 35 vars */) = 0
-10  pipe2([3, 4], 0)                  = 0
+10  pipe2([4, 5], 0)                  = 0
 10  clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7fded41c2a10) = 11
-10  close(3 <unfinished ...>
-11  close(4 <unfinished ...>
+10  close(4 <unfinished ...>
+11  close(5 <unfinished ...>
 10  <... close resumed>)              = 0
-10  write(4, "hi", 2)                 = 2
-10  close(4)                          = 0
+10  write(5, "hi", 2)                 = 2
+10  close(5)                          = 0
 11  <... close resumed>)              = 0
 10  wait4(-1,  <unfinished ...>
-11  read(3, "h", 1)                   = 1
-11  read(3, "i", 1)                   = 1
-11  read(3, "", 1)                    = 0
-11  close(3)                          = 0
+11  read(4, "h", 1)                   = 1
+11  read(4, "i", 1)                   = 1
+11  read(4, "", 1)                    = 0
+11  close(4)                          = 0
 10  <... wait4 resumed>NULL, 0, NULL) = 11
 `
 
 const goPipe = `20  execve("/bin/go/pipe", ["/bin/go/pipe", "hi"], 0x7ffe26c839f0 /* 35 vars */) = 0
-20  openat(AT_FDCWD, "/sys/fs/cgroup/cpu/cpu.cfs_quota_us", O_RDONLY|O_CLOEXEC) = 3
-20  openat(AT_FDCWD, "/sys/fs/cgroup/cpu/cpu.cfs_period_us", O_RDONLY|O_CLOEXEC) = 4
-20  pipe2([5, 6], 0)                  = 0
-20  pidfd_open(20, 0)               = 7
-20  waitid(P_PIDFD, 7, 0xe7860d14ac8, WEXITED, NULL) = -1 ECHILD (No child processes)
-20  pidfd_send_signal(7, 0, NULL, 0)  = 0
-20  clone(child_stack=NULL, flags=CLONE_VM|CLONE_PIDFD|CLONE_VFORK, parent_tid=[8]) = 21
-20  waitid(P_PIDFD, 8, {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=21, si_uid=0, si_status=0, si_utime=0, si_stime=0}, WEXITED|__WCLONE, NULL) = 0
+20  openat(AT_FDCWD, "/sys/fs/cgroup/cpu/cpu.cfs_quota_us", O_RDONLY|O_CLOEXEC) = 4
+20  openat(AT_FDCWD, "/sys/fs/cgroup/cpu/cpu.cfs_period_us", O_RDONLY|O_CLOEXEC) = 5
+20  pipe2([6, 7], 0)                  = 0
+20  pidfd_open(20, 0)               = 8
+20  waitid(P_PIDFD, 8, 0xe7860d14ac8, WEXITED, NULL) = -1 ECHILD (No child processes)
+20  pidfd_send_signal(8, 0, NULL, 0)  = 0
+20  clone(child_stack=NULL, flags=CLONE_VM|CLONE_PIDFD|CLONE_VFORK, parent_tid=[9]) = 21
+20  waitid(P_PIDFD, 9, {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=21, si_uid=0, si_status=0, si_utime=0, si_stime=0}, WEXITED|__WCLONE, NULL) = 0
+20  close(9)                          = 0
 20  close(8)                          = 0
-20  close(7)                          = 0
-20  pipe2([7, 8], O_CLOEXEC)          = 0
+20  pipe2([8, 9], O_CLOEXEC)          = 0
 20  clone(child_stack=NULL, flags=CLONE_VM|CLONE_PIDFD|CLONE_VFORK|SIGCHLD <unfinished ...>
 22  execve("/bin/go/pipe", ["/bin/go/pipe"], 0xe7860d28000 /* 36 vars */ <unfinished ...>
-20  <... clone resumed>, parent_tid=[9]) = 22
+20  <... clone resumed>, parent_tid=[10]) = 22
+20  close(9)                          = 0
+20  read(8, "", 8)                    = 0
 20  close(8)                          = 0
-20  read(7, "", 8)                    = 0
-20  close(7)                          = 0
-20  close(5)                          = 0
-20  write(6, "hi", 2 <unfinished ...>
+20  close(6)                          = 0
+20  write(7, "hi", 2 <unfinished ...>
 22  <... execve resumed>)             = 0
 22  openat(AT_FDCWD, "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", O_RDONLY <unfinished ...>
 20  <... write resumed>)              = 2
-20  close(6)                          = 0
-20  waitid(P_PIDFD, 9,  <unfinished ...>
-22  <... openat resumed>)             = 3
-22  read(3, "2097152\n", 20)          = 8
-22  close(3)                          = 0
+20  close(7)                          = 0
+20  waitid(P_PIDFD, 10,  <unfinished ...>
+22  <... openat resumed>)             = 4
+22  read(4, "2097152\n", 20)          = 8
+22  close(4)                          = 0
+22  close(7)                          = 0
+22  read(6, "h", 1)                   = 1
+22  read(6, "i", 1)                   = 1
+22  read(6, "", 1)                    = 0
 22  close(6)                          = 0
-22  read(5, "h", 1)                   = 1
-22  read(5, "i", 1)                   = 1
-22  read(5, "", 1)                    = 0
-22  close(5)                          = 0
 20  <... waitid resumed>{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=22, si_uid=0, si_status=0, si_utime=0, si_stime=0}, WEXITED, {ru_utime={tv_sec=0, tv_usec=1940}, ru_stime={tv_sec=0, tv_usec=0}, ...}) = 0
-20  close(9)                          = 0
+20  close(10)                          = 0
 `
 
 func TestReadFork(t *testing.T) {
 	want := []Process{
 		{Label: "pipe", Calls: []string{
-			"pipe([3, 4]) = 0", "fork() = child 1", "close(3) = 0", `write(4, "hi", 2) = 2`, "close(4) = 0",
+			"pipe([4, 5]) = 0", "fork() = child 1", "close(4) = 0", `write(5, "hi", 2) = 2`, "close(5) = 0",
 			"wait4(-1, NULL, 0, NULL) = child 1",
 		}},
 		{Label: "pipe child 1", Calls: []string{
-			"close(4) = 0", `read(3, "h", 1) = 1`, `read(3, "i", 1) = 1`, `read(3, "", 1) = 0`, "close(3) = 0",
+			"close(5) = 0", `read(4, "h", 1) = 1`, `read(4, "i", 1) = 1`, `read(4, "", 1) = 0`, "close(4) = 0",
 		}},
 	}
 	if diff := cmp.Diff(want, Read("pipe", cPipe, Options{})); diff != "" {
