@@ -107,6 +107,9 @@ func judgeTrace(sc runner.Scenario, res *Result, ref []trace.Process, rr *RunRes
 		if !slices.Contains(res.Notes, note) {
 			res.Notes = append(res.Notes, note)
 		}
+		if rr.Verdict == VerdictSame {
+			rr.Verdict, rr.Known = VerdictKnown, kd.ID
+		}
 	case rr.TraceDiff != "" && reportedOnly(p):
 		note := "system calls of the idiom form are reported, not judged (--json has them and their diff): package net and os/exec call otherwise by design"
 		if !slices.Contains(res.Notes, note) {
