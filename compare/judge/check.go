@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ipcparity/ipcparity/compare/runner"
 	"github.com/ipcparity/ipcparity/compare/trace"
@@ -50,6 +51,16 @@ type RunResult struct {
 	// (trace.go), and TraceDiff how they differ from the reference's.
 	Trace     []trace.Process `json:"trace,omitempty"`
 	TraceDiff string          `json:"trace_diff,omitempty"`
+	// Hung says which process of a form other than C's did not end by
+	// its deadline where C's ended, and what that deadline was (see
+	// runner.PortDeadline).
+	Hung string `json:"hung,omitempty"`
+	// Seconds is how long the run took, sandbox included.
+	Seconds float64 `json:"seconds"`
+	// Skipped says why the pairing was not run (verdict "skipped"): a
+	// form that hung in an earlier pairing of the scenario, in the same
+	// role, is not waited for again.
+	Skipped string `json:"skipped,omitempty"`
 }
 
 // Verdicts.
@@ -58,21 +69,49 @@ const (
 	VerdictSame      = "same"
 	VerdictKnown     = "known"
 	VerdictDifferent = "different"
+	// VerdictSkipped is a pairing not run because one of its forms hung
+	// in an earlier pairing of the scenario (RunResult.Skipped says which).
+	VerdictSkipped = "skipped"
 )
 
 // Compare runs sc under every pairing and compares each outcome with the
-// first pairing's.
+// first pairing's. The other pairings get a deadline that follows the
+// reference's time (runner.PortDeadline). When a pairing with a single
+// form other than C's hangs where C ended, that form is not waited for
+// again in the same role: the scenario's later pairings that give it that
+// role are skipped (VerdictSkipped), so that a port that never ends costs
+// seconds, not a deadline per pairing. The pairings with one such form run
+// first, right after the reference; the results keep the pairings' order.
 func Compare(ctx context.Context, sc runner.Scenario, pairings []runner.Pairing) Result {
 	res := Result{Mechanism: sc.Mechanism, Scenario: sc.Name, About: sc.About, Roles: sc.Roles, Agree: true}
 	if len(sc.Unordered) > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("stdout of %s compared as a set of lines: their order is not determined", strings.Join(sc.Unordered, ", ")))
 	}
 	sc = untraceable(sc, &res)
+	res.Runs = make([]RunResult, len(pairings))
 	var ref runner.Outcome
 	var refTrace []trace.Process
-	for i, pairing := range pairings {
+	var refTook time.Duration
+	hung := map[string]string{} // hangKey → the pairing it hung in
+	for _, i := range runOrder(sc, pairings) {
+		pairing := pairings[i]
 		rr := RunResult{Pairing: pairing.Label(sc.Roles), Repro: Repro(sc, pairing)}
-		out, err := runner.Execute(ctx, sc, pairing)
+		if why := skipAfterHang(sc, pairing, hung); why != "" {
+			rr.Verdict, rr.Skipped = VerdictSkipped, why
+			res.Runs[i] = rr
+			continue
+		}
+		run := sc
+		if i > 0 {
+			run.Deadline = runner.PortDeadline(sc, refTook, timedOut(ref))
+		}
+		start := time.Now()
+		out, err := runner.Execute(ctx, run, pairing)
+		took := time.Since(start)
+		if i == 0 {
+			refTook = took
+		}
+		rr.Seconds = took.Seconds()
 		if sc.Trace && err == nil {
 			rr.Trace = readTraces(sc, pairing, out.Traces)
 		}
@@ -95,14 +134,99 @@ func Compare(ctx context.Context, sc runner.Scenario, pairings []runner.Pairing)
 			rr.Verdict, rr.Known, rr.Diff = Verdict(sc, pairing, want, got)
 			if rr.Verdict == VerdictDifferent {
 				res.Agree = false
+				rr.Hung = noteHang(sc, pairings[0], pairing, ref, out, rr.Pairing, runner.DeadlineNote(sc, run.Deadline, refTook), hung)
 			}
 			if sc.Trace {
 				judgeTrace(sc, &res, refTrace, &rr, pairing)
 			}
 		}
-		res.Runs = append(res.Runs, rr)
+		res.Runs[i] = rr
 	}
 	return res
+}
+
+// runOrder is the order the pairings run in: the reference, then those
+// with a single form other than the reference's (a hang there names its
+// form), then the others, each group in the pairings' order.
+func runOrder(sc runner.Scenario, pairings []runner.Pairing) []int {
+	var single, more []int
+	for i := 1; i < len(pairings); i++ {
+		if len(strangers(sc, pairings[0], pairings[i])) == 1 {
+			single = append(single, i)
+		} else {
+			more = append(more, i)
+		}
+	}
+	if len(pairings) == 0 {
+		return nil
+	}
+	return append(append([]int{0}, single...), more...)
+}
+
+// strangers are the programs to which pairing gives a form other than the
+// reference's.
+func strangers(sc runner.Scenario, ref, pairing runner.Pairing) []string {
+	var out []string
+	for _, prog := range sc.Roles {
+		if !sameForm(pairing.FormFor(sc.Roles, prog), ref.FormFor(sc.Roles, prog), prog) {
+			out = append(out, prog)
+		}
+	}
+	return out
+}
+
+// timedOut reports whether a process of o was killed at the deadline.
+func timedOut(o runner.Outcome) bool {
+	return slices.ContainsFunc(o.Procs, func(p runner.Proc) bool { return p.Timeout })
+}
+
+// noteHang says which processes of the pairing were killed at the
+// deadline where C's of the same role ended ("sock_client (go) hung:
+// server (c), client 1 (go) did not end within 2s: ..."), or "" for none. When the pairing has a single form
+// other than the reference's, that form is the one that hung, whichever
+// of the waiting peers the deadline ended first: it is recorded in hung.
+func noteHang(sc runner.Scenario, refPairing, pairing runner.Pairing, ref, out runner.Outcome, label, deadline string, hung map[string]string) string {
+	var killed []string
+	for _, p := range out.Procs {
+		k := slices.IndexFunc(ref.Procs, func(c runner.Proc) bool { return c.Role == p.Role })
+		if p.Timeout && (k < 0 || !ref.Procs[k].Timeout) {
+			killed = append(killed, fmt.Sprintf("%s (%s)", p.Role, pairing.FormFor(sc.Roles, programOf(sc, p.Role)).Name))
+		}
+	}
+	if killed == nil {
+		return ""
+	}
+	said := strings.Join(killed, ", ") + " did not end within " + deadline
+	if s := strangers(sc, refPairing, pairing); len(s) == 1 {
+		f := pairing.FormFor(sc.Roles, s[0])
+		hung[hangKey(s[0], f)] = label
+		said = fmt.Sprintf("%s (%s) hung: %s", s[0], f.Name, said)
+	}
+	return said
+}
+
+// sameForm reports whether f and g run program with the same command.
+func sameForm(f, g runner.Form, program string) bool {
+	return hangKey(program, f) == hangKey(program, g)
+}
+
+// skipAfterHang says why the pairing is not run, when one of its forms
+// hung in the same role in an earlier pairing of the scenario; else "".
+func skipAfterHang(sc runner.Scenario, pairing runner.Pairing, hung map[string]string) string {
+	for _, prog := range sc.Roles {
+		f := pairing.FormFor(sc.Roles, prog)
+		if where, ok := hung[hangKey(prog, f)]; ok {
+			return fmt.Sprintf("%s (%s) hung in pairing %s: not waited for again", prog, f.Name, where)
+		}
+	}
+	return ""
+}
+
+// hangKey names a form in a program's role: the form's name and its
+// command, so that two users' ports of the same name stay apart.
+func hangKey(program string, f runner.Form) string {
+	argv, _ := f.Command(program)
+	return program + "\x00" + f.Name + "\x00" + strings.Join(argv, "\x00")
 }
 
 // comparable prepares an outcome for comparison under a pairing: lines of

@@ -39,6 +39,7 @@ type junitCase struct {
 	Name       string         `xml:"name,attr"`
 	Classname  string         `xml:"classname,attr"`
 	Properties *junitProps    `xml:"properties,omitempty"`
+	Skipped    *junitProblem  `xml:"skipped,omitempty"`
 	Failure    *junitProblem  `xml:"failure,omitempty"`
 	Error      *junitProblem  `xml:"error,omitempty"`
 	SystemOut  *junitCharData `xml:"system-out,omitempty"`
@@ -89,6 +90,8 @@ func WriteJUnit(w io.Writer, results []Result, scripts []ScriptResult) error {
 			case rr.Verdict == VerdictDifferent:
 				ExplainRun(&b, r, rr)
 				c.Failure = &junitProblem{Message: "differs from C: " + r.About, Type: "difference", Text: xmlText(b.String())}
+			case rr.Verdict == VerdictSkipped:
+				c.Skipped = &junitProblem{Message: "skipped: " + rr.Skipped, Type: "skipped"}
 			case rr.Verdict == VerdictKnown:
 				c.Properties = &junitProps{[]junitProp{{Name: "known-difference", Value: rr.Known}}}
 				c.SystemOut = &junitCharData{xmlText("differs from C as known difference " + rr.Known + " says (ipcparity list)")}
@@ -136,6 +139,9 @@ func (s *junitSuite) add(c junitCase) {
 	}
 	if c.Error != nil {
 		s.Errors++
+	}
+	if c.Skipped != nil {
+		s.Skipped++
 	}
 }
 

@@ -56,6 +56,8 @@ func Report(w io.Writer, results []Result) {
 			case VerdictDifferent:
 				fmt.Fprintln(w)
 				ExplainRun(w, r, rr)
+			case VerdictSkipped:
+				fmt.Fprintf(w, "\n%s/%s [%s]: skipped: %s\n", r.Mechanism, r.Scenario, rr.Pairing, rr.Skipped)
 			case VerdictReference:
 				if rr.Err != "" {
 					fmt.Fprintf(w, "\n%s/%s [%s]: the reference could not run: %s\n", r.Mechanism, r.Scenario, rr.Pairing, rr.Err)
@@ -94,6 +96,9 @@ func ExplainRun(w io.Writer, r Result, rr RunResult) {
 			fmt.Fprintf(w, "    %s\n", clip(l))
 		}
 	}
+	if rr.Hung != "" {
+		fmt.Fprintf(w, "  hung: %s\n", rr.Hung)
+	}
 	fmt.Fprintf(w, "  what differs from C:\n")
 	switch {
 	case strings.HasPrefix(rr.Diff, "known difference "):
@@ -121,6 +126,8 @@ func cell(rr RunResult) string {
 		return "ok"
 	case VerdictKnown:
 		return "known:" + rr.Known
+	case VerdictSkipped:
+		return "skipped"
 	}
 	if rr.Err != "" {
 		return "ERROR"

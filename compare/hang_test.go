@@ -1,0 +1,124 @@
+//go:build linux
+
+package compare
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ipcparity/ipcparity/compare/judge"
+	"github.com/ipcparity/ipcparity/compare/runner"
+)
+
+// hangingClient builds the wrong port of issue 17: a socket client that
+// never shuts down its write side, so that it and the server wait for
+// each other until they are killed.
+func hangingClient(t *testing.T) runner.Form {
+	t.Helper()
+	bin, err := buildCVariant(filepath.Join(t.TempDir(), "hang"), "sock_client", [][2]string{
+		{"if(shutdown(fd, SHUT_WR) == -1) {", "if(0) {"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return runner.CommandForm("sock_client", []string{bin})
+}
+
+// A port that hangs where C ends is killed at the deadline that C's time
+// gives it (runner.PortDeadline), not the scenario's, and named; the later
+// pairings that give it the same role are skipped, visibly; a pairing
+// without it still runs and agrees.
+func TestHangSkipsItsOtherPairings(t *testing.T) {
+	t.Parallel()
+	hang := hangingClient(t)
+	forms := runner.BuiltinForms(binDir)
+	c, golang := forms[0], forms[2]
+	sc := scenario("sock", "unix-default") // roles: sock_server, sock_client
+	// A deadline long enough that C's time, however loaded the machine,
+	// gives the port a shorter one.
+	sc.Deadline = time.Minute
+	start := time.Now()
+	res := judge.Compare(context.Background(), sc, []runner.Pairing{{c, c}, {c, hang}, {golang, hang}, {golang, c}})
+	took := time.Since(start)
+	if len(res.Runs) != 4 {
+		t.Fatalf("%d runs, want 4", len(res.Runs))
+	}
+	hung, skipped, other := res.Runs[1], res.Runs[2], res.Runs[3]
+	if hung.Verdict != judge.VerdictDifferent || !adapted(hung.Hung) {
+		t.Errorf("the hanging port: verdict %q, hung %q; want different, the client named, killed at the deadline C's time gives", hung.Verdict, hung.Hung)
+	}
+	if skipped.Verdict != judge.VerdictSkipped || !strings.Contains(skipped.Skipped, "sock_client (user) hung in pairing server=c client=user") {
+		t.Errorf("its second pairing: verdict %q, skipped %q; want skipped after the hang", skipped.Verdict, skipped.Skipped)
+	}
+	if other.Verdict != judge.VerdictSame {
+		t.Errorf("server=go client=c, without the port: verdict %q, want same:\n%s", other.Verdict, other.Diff)
+	}
+	if res.Agree {
+		t.Error("the scenario agrees with a port that hangs")
+	}
+	var b strings.Builder
+	judge.Report(&b, []judge.Result{res})
+	for _, want := range []string{"skipped", "hung: " + hung.Hung, "[server=go client=user]: skipped: sock_client (user) hung"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the report does not say %q:\n%s", want, b.String())
+		}
+	}
+	if took >= sc.Deadline {
+		t.Errorf("the comparison took %v: the hang was waited out for the scenario's deadline (%v) or more", took, sc.Deadline)
+	}
+}
+
+// verify on a port that hangs finishes in seconds and names the hang: each
+// scenario gives it the deadline C's time gives (10 s is the scenarios'
+// own), and the report says which process hung and when it was killed.
+func TestVerifyHangingPort(t *testing.T) {
+	t.Parallel()
+	hang := hangingClient(t)
+	argv, _ := hang.Command("sock_client")
+	start := time.Now()
+	cmd := exec.Command(filepath.Join(binDir, "ipcparity"), "verify", "--quiet", "--json", "--run", `^sock/(unix|tcp)-default$`, "sock_client", "--", argv[0])
+	out, err := cmd.Output()
+	took := time.Since(start)
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("verify: %v, want exit status 1; stdout:\n%s", err, out)
+	}
+	var doc struct {
+		Scenarios []judge.Result
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Scenarios) != 2 {
+		t.Fatalf("%d scenarios, want 2", len(doc.Scenarios))
+	}
+	slow := false
+	for _, r := range doc.Scenarios {
+		switch {
+		case len(r.Runs) != 2:
+			t.Errorf("%s: %d runs, want 2", r.Scenario, len(r.Runs))
+		case r.Runs[0].Seconds*runner.PortDeadlineFactor >= runner.DefaultDeadline.Seconds():
+			// C itself took a tenth of the deadline: a machine this
+			// loaded gives the port the whole deadline, rightly.
+			slow = true
+			t.Logf("%s: C took %.1fs", r.Scenario, r.Runs[0].Seconds)
+		case !adapted(r.Runs[1].Hung):
+			t.Errorf("%s: the hang is not named with the deadline C's time gives: %q", r.Scenario, r.Runs[1].Hung)
+		}
+	}
+	if !slow && took >= runner.DefaultDeadline {
+		t.Errorf("verify took %v, the scenarios' deadline (%v) or more", took, runner.DefaultDeadline)
+	}
+}
+
+// adapted reports whether a run's Hung names the hanging client and a
+// deadline taken from C's time, not the scenario's.
+func adapted(hung string) bool {
+	return strings.HasPrefix(hung, "sock_client (user) hung: ") && strings.Contains(hung, " did not end within ") && strings.Contains(hung, " × C's ")
+}
