@@ -32,10 +32,11 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	}
-	// Sandboxed runs start bin/ipcparity as their init: the same
-	// catalogue, without the race detector's start-up cost (the race
-	// detector still covers this process, which judges).
-	runner.InitBinary, _ = filepath.Abs(filepath.Join(binDir, "ipcparity"))
+	// Sandboxed runs start bin/ipcparity-init as their init, as
+	// bin/ipcparity does: the same catalogue, without the race detector's
+	// start-up cost (the race detector still covers this process, which
+	// judges).
+	runner.InitBinary, _ = filepath.Abs(filepath.Join(binDir, "ipcparity-init"))
 	// The runs' directories go to a directory of this test's own, where a
 	// test can see what a run left without meeting other packages' runs.
 	tmp, err := os.MkdirTemp("", "compare-test-")

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ipcparity/ipcparity/compare/callscript"
 	"github.com/ipcparity/ipcparity/compare/judge"
@@ -175,10 +176,17 @@ func RunScript(ctx context.Context, binDir, file string) judge.ScriptResult {
 
 // Lookup finds a scenario of the catalogue by "mechanism/name", for
 // runner.Main: a sandboxed run takes the scenario's functions from there.
+// Only the mechanism's scenarios are made: every run's init calls it.
 func Lookup(id string) (runner.Scenario, bool) {
-	for _, sc := range Scenarios() {
-		if sc.Mechanism+"/"+sc.Name == id {
-			return sc, true
+	mech, _, _ := strings.Cut(id, "/")
+	for _, m := range Mechanisms {
+		if m.Name != mech {
+			continue
+		}
+		for _, sc := range m.Scenarios() {
+			if sc.Mechanism+"/"+sc.Name == id {
+				return sc, true
+			}
 		}
 	}
 	return runner.Scenario{}, false

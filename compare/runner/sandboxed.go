@@ -57,6 +57,25 @@ var lookupScenario func(id string) (Scenario, bool)
 // race detector, takes some 20 ms to start against 2 ms, some 700 times.
 var InitBinary string
 
+// InitBeside makes the file name in the running executable's directory
+// the init of sandboxed runs (InitBinary), when it is an executable file
+// there and InitBinary is not set: bin/ipcparity starts bin/ipcparity-init,
+// which holds the runner and the catalogue alone and starts in a fraction
+// of ipcparity's time (see compare/cmd/ipcparity-init).
+func InitBeside(name string) {
+	if InitBinary != "" {
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return
+	}
+	p := filepath.Join(filepath.Dir(exe), name)
+	if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+		InitBinary = p
+	}
+}
+
 // Main must be called first thing in main() and in TestMain of every
 // binary that calls Execute: when the process is the init of a sandboxed
 // run, it carries the run out and exits. lookup finds a scenario of the

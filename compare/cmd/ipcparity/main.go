@@ -58,7 +58,8 @@ import (
 )
 
 func main() {
-	runner.Main(compare.Lookup) // a sandboxed run's init is this binary again
+	runner.Main(compare.Lookup) // a sandboxed run's init is this binary again,
+	runner.InitBeside("ipcparity-init") // or the lighter one beside it
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

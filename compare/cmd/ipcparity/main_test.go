@@ -67,9 +67,10 @@ func TestBadArgumentsGiveUsage(t *testing.T) {
 
 func TestMain(m *testing.M) {
 	runner.Main(compare.Lookup) // sandbox.Available's probe starts this binary again
-	// Sandboxed runs start bin/ipcparity as their init: the same
-	// catalogue, without the race detector's start-up cost.
-	runner.InitBinary, _ = filepath.Abs("../../../bin/ipcparity")
+	// Sandboxed runs start bin/ipcparity-init as their init, as
+	// bin/ipcparity does: the same catalogue, without the race detector's
+	// start-up cost.
+	runner.InitBinary, _ = filepath.Abs("../../../bin/ipcparity-init")
 	testhelper.Main(m, map[string]testhelper.Helper{
 		// The test binary as ipcparity itself, for the tests that signal it.
 		"ipcparity": func(args []string) int { return run(args, os.Stdout, os.Stderr) },
