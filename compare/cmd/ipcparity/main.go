@@ -58,8 +58,10 @@ import (
 )
 
 func main() {
-	runner.Main(compare.Lookup) // a sandboxed run's init is this binary again,
-	runner.InitBeside("ipcparity-init") // or the lighter one beside it
+	// A sandboxed run's init is ipcparity-init where it lies beside this
+	// binary (it starts faster), else this binary again.
+	runner.Main(compare.Lookup)
+	runner.InitBeside("ipcparity-init")
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
