@@ -170,13 +170,14 @@ func (o *options) selected(scs []runner.Scenario) []runner.Scenario {
 // each is compare.Each with -j, and with --failfast the runs not yet
 // started are left out once one disagrees (their results stay zero and
 // are dropped by the caller).
-func each[T any](ctx context.Context, o *options, n int, f func(int) T, mark func(T) string, label func(int) string, explain func(io.Writer, T)) []T {
+func each[T any](ctx context.Context, o *options, order []int, f func(int) T, mark func(T) string, label func(int) string, explain func(io.Writer, T)) []T {
+	n := len(order)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var mu sync.Mutex
 	done := make([]bool, n)
 	finished, told := 0, false
-	out := compare.Each(ctx, o.jobCount(), n, func(i int) T {
+	out := compare.EachIn(ctx, o.jobCount(), order, func(i int) T {
 		r := f(i)
 		mu.Lock()
 		done[i] = true
@@ -581,22 +582,53 @@ func check(ctx context.Context, o *options, names []string, stdout, stderr io.Wr
 	if err := errors.Join(missing(o.bin, scs, forms), missingScripts(files, o.bin), malformed(files)); err != nil {
 		return 0, err
 	}
-	results := each(ctx, o, len(scs), func(i int) judge.Result {
-		return judge.Compare(ctx, scs[i], runner.Pairings(scs[i].Roles, forms))
-	}, resultMark, func(i int) string { return scs[i].Mechanism + "/" + scs[i].Name }, explainResult)
+	// Scenarios and scripts go in one pool, the costliest first.
+	type job struct {
+		res    judge.Result
+		script *judge.ScriptResult
+	}
+	costs := make([]time.Duration, len(scs)+len(files))
+	for i, sc := range scs {
+		costs[i] = compare.Cost(sc, len(runner.Pairings(sc.Roles, forms)))
+	}
+	for k := range files {
+		costs[len(scs)+k] = compare.ScriptCost
+	}
+	jobs := each(ctx, o, compare.Schedule(costs), func(i int) job {
+		if i < len(scs) {
+			return job{res: judge.Compare(ctx, scs[i], runner.Pairings(scs[i].Roles, forms))}
+		}
+		r := compare.RunScript(ctx, o.bin, files[i-len(scs)])
+		return job{script: &r}
+	}, func(j job) string {
+		if j.script != nil {
+			return scriptMark(*j.script)
+		}
+		return resultMark(j.res)
+	}, func(i int) string {
+		if i < len(scs) {
+			return scs[i].Mechanism + "/" + scs[i].Name
+		}
+		return files[i-len(scs)]
+	}, func(w io.Writer, j job) {
+		if j.script != nil {
+			explainScript(w, *j.script)
+		} else {
+			explainResult(w, j.res)
+		}
+	})
 	if ctx.Err() != nil {
 		// Interrupted: no verdict is made up for what did not run.
 		return 0, stopped(ctx)
 	}
-	if o.failfast && !judge.AllAgree(results) {
-		files = nil
-	}
-	scripts := each(ctx, o, len(files), func(i int) judge.ScriptResult {
-		return compare.RunScript(ctx, o.bin, files[i])
-	}, scriptMark, func(i int) string { return files[i] }, explainScript)
-	if ctx.Err() != nil {
-		// Interrupted: no verdict is made up for what did not run.
-		return 0, stopped(ctx)
+	var results []judge.Result
+	var scripts []judge.ScriptResult
+	for _, j := range jobs {
+		if j.script != nil {
+			scripts = append(scripts, *j.script)
+		} else {
+			results = append(results, j.res)
+		}
 	}
 	if err := o.writeReport(results, scripts); err != nil {
 		return 0, err
@@ -708,7 +740,11 @@ func verify(ctx context.Context, o *options, program string, command []string, s
 	user := runner.CommandForm(program, command)
 	user.ReportsErrno = o.errno
 	user.Lang = portLang(o.lang, path, stderr)
-	results := each(ctx, o, len(scs), func(k int) judge.Result {
+	costs := make([]time.Duration, len(scs))
+	for i, sc := range scs {
+		costs[i] = compare.Cost(sc, 2)
+	}
+	results := each(ctx, o, compare.Schedule(costs), func(k int) judge.Result {
 		return judge.ComparePort(ctx, scs[k], program, c, user)
 	}, resultMark, func(i int) string { return scs[i].Mechanism + "/" + scs[i].Name }, explainResult)
 	if ctx.Err() != nil {
@@ -742,7 +778,7 @@ func calls(ctx context.Context, o *options, files []string, stdout, stderr io.Wr
 	if err := errors.Join(malformed(files), missingScripts(files, o.bin)); err != nil {
 		return 0, err
 	}
-	scripts := each(ctx, o, len(files), func(i int) judge.ScriptResult {
+	scripts := each(ctx, o, compare.Schedule(make([]time.Duration, len(files))), func(i int) judge.ScriptResult {
 		return compare.RunScript(ctx, o.bin, files[i])
 	}, scriptMark, func(i int) string { return files[i] }, explainScript)
 	if ctx.Err() != nil {
