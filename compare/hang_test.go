@@ -120,5 +120,44 @@ func TestVerifyHangingPort(t *testing.T) {
 // adapted reports whether a run's Hung names the hanging client and a
 // deadline taken from C's time, not the scenario's.
 func adapted(hung string) bool {
-	return strings.HasPrefix(hung, "sock_client (user) hung: ") && strings.Contains(hung, " did not end within ") && strings.Contains(hung, " × C's ")
+	return strings.HasPrefix(hung, "sock_client (user) hung: ") && strings.Contains(hung, " did not end: killed idle after ") && strings.Contains(hung, " × C's ")
+}
+
+// From IdleAfter on, a run whose processes wait for nothing is killed
+// within a few idle windows, while one that keeps computing runs on to its
+// end: slow is not hung. (A watch that killed at IdleAfter whatever the
+// run does fails the busy case; one that never killed, the idle one.)
+func TestIdleAfterKillsOnlyIdleRuns(t *testing.T) {
+	t.Parallel()
+	sc := scenario("pipe", "default")
+	sc.Deadline = time.Minute
+	sc.IdleAfter = 100 * time.Millisecond
+	for _, tc := range []struct {
+		name, script string
+		killed       bool
+	}{
+		{"idle", `sleep 50`, true},
+		// Busy for one to two seconds, ten times IdleAfter or more.
+		{"busy", `end=$(($(date +%s) + 2)); while [ "$(date +%s)" -lt "$end" ]; do :; done; echo done`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			out, err := runner.Execute(context.Background(), sc, runner.Pairing{shForm("pipe", tc.script)})
+			took := time.Since(start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := out.Procs[0]
+			if p.Timeout != tc.killed {
+				t.Errorf("%+v after %v: killed %v, want %v", p, took, p.Timeout, tc.killed)
+			}
+			if tc.killed && took >= sc.Deadline/2 {
+				t.Errorf("the idle run took %v: not ended when idle", took)
+			}
+			if !tc.killed && p.Stdout != "done\n" {
+				t.Errorf("the busy run: %+v", p)
+			}
+		})
+	}
 }

@@ -103,7 +103,7 @@ func Compare(ctx context.Context, sc runner.Scenario, pairings []runner.Pairing)
 		}
 		run := sc
 		if i > 0 {
-			run.Deadline = runner.PortDeadline(sc, refTook, timedOut(ref))
+			run.IdleAfter = runner.PortDeadline(sc, refTook, timedOut(ref))
 		}
 		start := time.Now()
 		out, err := runner.Execute(ctx, run, pairing)
@@ -134,7 +134,7 @@ func Compare(ctx context.Context, sc runner.Scenario, pairings []runner.Pairing)
 			rr.Verdict, rr.Known, rr.Diff = Verdict(sc, pairing, want, got)
 			if rr.Verdict == VerdictDifferent {
 				res.Agree = false
-				rr.Hung = noteHang(sc, pairings[0], pairing, ref, out, rr.Pairing, runner.DeadlineNote(sc, run.Deadline, refTook), hung)
+				rr.Hung = noteHang(sc, pairings[0], pairing, ref, out, rr.Pairing, runner.DeadlineNote(sc, run.IdleAfter, refTook), hung)
 			}
 			if sc.Trace {
 				judgeTrace(sc, &res, refTrace, &rr, pairing)
@@ -182,7 +182,8 @@ func timedOut(o runner.Outcome) bool {
 
 // noteHang says which processes of the pairing were killed at the
 // deadline where C's of the same role ended ("sock_client (go) hung:
-// server (c), client 1 (go) did not end within 2s: ..."), or "" for none. When the pairing has a single form
+// server (c), client 1 (go) did not end: killed idle after 2s ..."), or
+// "" for none. When the pairing has a single form
 // other than the reference's, that form is the one that hung, whichever
 // of the waiting peers the deadline ended first: it is recorded in hung.
 func noteHang(sc runner.Scenario, refPairing, pairing runner.Pairing, ref, out runner.Outcome, label, deadline string, hung map[string]string) string {
@@ -196,7 +197,7 @@ func noteHang(sc runner.Scenario, refPairing, pairing runner.Pairing, ref, out r
 	if killed == nil {
 		return ""
 	}
-	said := strings.Join(killed, ", ") + " did not end within " + deadline
+	said := strings.Join(killed, ", ") + " did not end: " + deadline
 	if s := strangers(sc, refPairing, pairing); len(s) == 1 {
 		f := pairing.FormFor(sc.Roles, s[0])
 		hung[hangKey(s[0], f)] = label

@@ -47,7 +47,7 @@ func TestDigestKeepsDifferences(t *testing.T) {
 func TestSkippedAfterHangReported(t *testing.T) {
 	ref := runner.Outcome{Procs: []runner.Proc{{Role: "server", Stdout: "quit\n"}, {Role: "client 1", Stdout: "ok\n"}}, Leftovers: []string{}}
 	stuck := runner.Outcome{Procs: []runner.Proc{{Role: "server", Exit: -1, Timeout: true}, {Role: "client 1", Exit: -1, Timeout: true}}, Leftovers: []string{}}
-	hung := "sock_client (go) hung: server (c), client 1 (go) did not end within 3s: 10 × C's 31ms, at least 3s"
+	hung := "sock_client (go) hung: server (c), client 1 (go) did not end: killed idle after 2s (nothing ran for 500ms; 10 × C's 31ms, at least 2s)"
 	skipped := "sock_client (go) hung in pairing server=c client=go: not waited for again"
 	res := Result{
 		Mechanism: "sock", Scenario: "unix-default", About: "a few clients", Roles: []string{"sock_server", "sock_client"},
@@ -81,7 +81,7 @@ func TestSkippedAfterHangReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	validate(t, []byte(x.String()))
-	for _, want := range []string{`skipped="1"`, `<skipped message="skipped: ` + skipped + `" type="skipped">`, "hung: sock_client (go) hung: server (c), client 1 (go) did not end within 3s"} {
+	for _, want := range []string{`skipped="1"`, `<skipped message="skipped: ` + skipped + `" type="skipped">`, "hung: sock_client (go) hung: server (c), client 1 (go) did not end: killed idle after 2s"} {
 		if !strings.Contains(x.String(), want) {
 			t.Errorf("the JUnit XML does not say %s:\n%s", want, x.String())
 		}

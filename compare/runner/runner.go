@@ -44,9 +44,10 @@ type Run struct {
 
 	inside   bool // the run is carried out by the init of its sandbox
 	procs    []*Process
-	escapees int    // processes killed for leaving the run's groups (inside)
-	traceDir string // where strace's FIFOs are, when traced (trace.go)
-	traceN   int    // FIFOs made there
+	procsMu  sync.Mutex // held to add to procs, and by the idle watch to read it
+	escapees int        // processes killed for leaving the run's groups (inside)
+	traceDir string     // where strace's FIFOs are, when traced (trace.go)
+	traceN   int        // FIFOs made there
 }
 
 // Process is one started process of a run, as a Ready condition sees it.
@@ -184,6 +185,11 @@ func execute(ctx context.Context, sc Scenario, pairing Pairing, inside bool) (Ou
 	}
 	ctx, cancel := context.WithTimeout(ctx, deadlineOf(sc))
 	defer cancel()
+	if sc.IdleAfter > 0 {
+		var stop func()
+		ctx, stop = r.watchIdle(ctx, sc.IdleAfter)
+		defer stop()
+	}
 
 	if sc.Setup != nil {
 		if err := sc.Setup(r); err != nil {
@@ -447,7 +453,9 @@ func (r *Run) start(st Step) (*Process, error) {
 		return nil, fmt.Errorf("start %s (%s): %w", st.Role(), form.Name, err)
 	}
 	p.proc, p.pgid = proc, proc.Pid
+	r.procsMu.Lock()
 	r.procs = append(r.procs, p)
+	r.procsMu.Unlock()
 	go func() {
 		p.state, _ = proc.Wait()
 		close(p.done)

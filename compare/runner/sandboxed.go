@@ -133,7 +133,7 @@ type wireScenario struct {
 	Steps                  []wireStep
 	IPCName                string
 	Umask                  *int
-	Deadline               time.Duration
+	Deadline, IdleAfter    time.Duration
 	Unordered              []string
 	Sysctls                map[string]string
 	Setup                  bool
@@ -203,7 +203,7 @@ func toWire(sc Scenario, pairing Pairing) (wire, error) {
 	w := wire{ID: sc.Mechanism + "/" + sc.Name}
 	ws := wireScenario{
 		Mechanism: sc.Mechanism, Name: sc.Name, About: sc.About, Roles: sc.Roles,
-		IPCName: sc.IPCName, Umask: sc.Umask, Deadline: sc.Deadline, Unordered: sc.Unordered,
+		IPCName: sc.IPCName, Umask: sc.Umask, Deadline: sc.Deadline, IdleAfter: sc.IdleAfter, Unordered: sc.Unordered,
 		Sysctls: sc.Sysctls, Setup: sc.Setup != nil, Trace: sc.Trace,
 	}
 	for _, st := range sc.Steps {
@@ -277,7 +277,7 @@ func fromWire(w wire) (Scenario, Pairing, error) {
 	ws := w.Scenario
 	sc := Scenario{
 		Mechanism: ws.Mechanism, Name: ws.Name, About: ws.About, Roles: ws.Roles,
-		IPCName: ws.IPCName, Umask: ws.Umask, Deadline: ws.Deadline, Unordered: ws.Unordered,
+		IPCName: ws.IPCName, Umask: ws.Umask, Deadline: ws.Deadline, IdleAfter: ws.IdleAfter, Unordered: ws.Unordered,
 		Sysctls: ws.Sysctls, Trace: ws.Trace,
 	}
 	var base Scenario

@@ -31,6 +31,12 @@ type Scenario struct {
 	Setup func(r *Run) error
 	// Deadline bounds the whole run; 0 means DefaultDeadline.
 	Deadline time.Duration
+	// IdleAfter, when set, ends the run before its deadline once it is
+	// idle: from IdleAfter on, its processes are killed, as at the
+	// deadline, when none has used the CPU, started or ended for
+	// IdleWindow. The judge sets it for runs of forms other than C's
+	// (PortDeadline).
+	IdleAfter time.Duration
 	// Unordered names the processes whose stdout is compared as a set of
 	// lines, where the order of lines is not determined; the report says so.
 	Unordered []string
