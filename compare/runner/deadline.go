@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // A run of a scenario other than the reference (C in every role) is held
@@ -110,29 +112,33 @@ func idle(before, after map[int]time.Duration) bool {
 }
 
 // cpuTimes samples the CPU time of each of the run's processes by pid:
-// in a sandbox every process but its init, outside one the processes the
-// run started.
+// in a sandbox every process but its init, outside one every process in
+// the process groups of the processes the run started (their children
+// too: the Go pipe program's child is where its work is).
 func (r *Run) cpuTimes() map[int]time.Duration {
-	var pids []int
-	if r.inside {
-		entries, _ := os.ReadDir("/proc")
-		for _, e := range entries {
-			if pid, err := strconv.Atoi(e.Name()); err == nil && pid != os.Getpid() {
-				pids = append(pids, pid)
-			}
-		}
-	} else {
+	groups := map[int]bool{}
+	if !r.inside {
 		r.procsMu.Lock()
 		for _, p := range r.procs {
-			pids = append(pids, p.proc.Pid)
+			groups[p.pgid] = true
 		}
 		r.procsMu.Unlock()
 	}
-	out := make(map[int]time.Duration, len(pids))
-	for _, pid := range pids {
+	out := map[int]time.Duration{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if !r.inside {
+			if pg, err := unix.Getpgid(pid); err != nil || !groups[pg] {
+				continue
+			}
+		}
 		// The first field of schedstat is the time spent on a CPU, in
 		// nanoseconds.
-		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/schedstat")
+		b, err := os.ReadFile("/proc/" + e.Name() + "/schedstat")
 		if err != nil {
 			continue // ended meanwhile: the next sample misses it
 		}
