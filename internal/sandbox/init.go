@@ -65,6 +65,12 @@ func Main(jobs map[string]Job) {
 	} else {
 		os.Unsetenv("GORACE")
 	}
+	if g, ok := os.LookupEnv(procsEnv); ok {
+		os.Setenv("GOMAXPROCS", g)
+		os.Unsetenv(procsEnv)
+	} else {
+		os.Unsetenv("GOMAXPROCS")
+	}
 	job := jobs[name]
 	if name == probeJob {
 		job = func(context.Context, []byte) ([]byte, error) { return nil, nil }

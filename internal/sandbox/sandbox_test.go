@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,6 +46,7 @@ var testJobs = map[string]sandbox.Job{
 	"big":         jobBig,
 	"reap":        jobReap,
 	"visible":     jobVisible,
+	"procs":       jobProcs,
 }
 
 var (
@@ -144,6 +146,41 @@ func spec(t *testing.T, job string, payload []byte) sandbox.Spec {
 func jobEcho(_ context.Context, p []byte) ([]byte, error) { return p, nil }
 
 func jobFail(context.Context, []byte) ([]byte, error) { return nil, errors.New("boom") }
+
+// jobProcs says the init's own GOMAXPROCS, and the GOMAXPROCS in the
+// environment that the processes it starts inherit.
+func jobProcs(context.Context, []byte) ([]byte, error) {
+	env, ok := os.LookupEnv("GOMAXPROCS")
+	if !ok {
+		env = "unset"
+	}
+	return fmt.Appendf(nil, "%d %s", runtime.GOMAXPROCS(0), env), nil
+}
+
+// The init runs on one P, whatever the caller's GOMAXPROCS, and gives the
+// caller's back to the processes it starts: a GOMAXPROCS=1 that leaked
+// into them, or an init on every CPU, fails.
+func TestInitOnOneP(t *testing.T) {
+	for _, caller := range []string{"", "3"} {
+		if caller == "" {
+			t.Setenv("GOMAXPROCS", "")
+			os.Unsetenv("GOMAXPROCS")
+		} else {
+			t.Setenv("GOMAXPROCS", caller)
+		}
+		out, err := run(context.Background(), spec(t, "procs", nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "1 unset"
+		if caller != "" {
+			want = "1 " + caller
+		}
+		if string(out) != want {
+			t.Errorf("caller's GOMAXPROCS %q: the init says %q, want %q", caller, out, want)
+		}
+	}
+}
 
 func jobForever(context.Context, []byte) ([]byte, error) {
 	time.Sleep(time.Hour)
