@@ -167,9 +167,9 @@ func (o *options) selected(scs []runner.Scenario) []runner.Scenario {
 	return out
 }
 
-// each is compare.Each with -j, and with --failfast the runs not yet
-// started are left out once one disagrees (their results stay zero and
-// are dropped by the caller).
+// each is compare.EachIn with -j, the jobs started in order (see
+// compare.Schedule), and with --failfast the runs not yet started are left
+// out once one disagrees (their results stay zero and are dropped).
 func each[T any](ctx context.Context, o *options, order []int, f func(int) T, mark func(T) string, label func(int) string, explain func(io.Writer, T)) []T {
 	n := len(order)
 	ctx, cancel := context.WithCancel(ctx)
