@@ -20,7 +20,7 @@ GOBUILD  = $(GO) build -trimpath -ldflags='$(GOLDFLAGS)'
 PROGRAMS := $(shell sed -n 's/^int \([a-z_]*\)_main.*/\1/p' c_reference/programs.h)
 C_BINS   := $(addprefix $(BIN)/c/,$(PROGRAMS))
 
-.PHONY: all build c go cgo goidiom ipcparity compare report report-screenshot check test bench clean
+.PHONY: all build c go cgo goidiom ipcparity compare report report-screenshot check test bench clean fuzz
 
 all: build
 
@@ -107,3 +107,16 @@ $(BIN)/bench/ipcbench: $(BENCH_C) c_reference/bench/bench.h
 
 bench: build bench-c
 	$(BIN)/ipcparity bench $(BENCH_FLAGS)
+
+# ---- Differential fuzzing of call scripts (compare/fuzz_test.go): each
+# mechanism's target for FUZZTIME, one input at a time (FUZZPARALLEL),
+# niced. A divergence stops it with the script that shows it; its input is
+# kept in compare/testdata/fuzz/ (minimise it into testdata/calls/).
+FUZZTIME     ?= 1m
+FUZZPARALLEL ?= 1
+FUZZ_TARGETS := FuzzPipeCalls FuzzFIFOCalls FuzzMqCalls FuzzShmCalls FuzzSockCalls
+
+fuzz: build
+	@for t in $(FUZZ_TARGETS); do echo "== $$t for $(FUZZTIME)"; \
+		IPCPARITY_SKIP_BUILD=1 nice -n 19 $(GO) test ./compare -run '^$$' -fuzz "^$$t$$" \
+			-fuzztime $(FUZZTIME) -parallel $(FUZZPARALLEL) || exit 1; done
