@@ -119,4 +119,4 @@ FUZZ_TARGETS := FuzzPipeCalls FuzzFIFOCalls FuzzMqCalls FuzzShmCalls FuzzSockCal
 fuzz: build
 	@for t in $(FUZZ_TARGETS); do echo "== $$t for $(FUZZTIME)"; \
 		IPCPARITY_SKIP_BUILD=1 nice -n 19 $(GO) test ./compare -run '^$$' -fuzz "^$$t$$" \
-			-fuzztime $(FUZZTIME) -parallel $(FUZZPARALLEL) || exit 1; done
+			-fuzztime $(FUZZTIME) -timeout 0 -parallel $(FUZZPARALLEL) || exit 1; done
