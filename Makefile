@@ -110,8 +110,11 @@ bench: build bench-c
 
 # ---- Differential fuzzing of call scripts (compare/fuzz_test.go): each
 # mechanism's target for FUZZTIME, one input at a time (FUZZPARALLEL),
-# niced. A divergence stops it with the script that shows it; its input is
-# kept in compare/testdata/fuzz/ (minimise it into testdata/calls/).
+# niced. An input's runs (two sandboxes) are cut at 4 s, below the 10 s
+# after which Go's fuzzing gives up on a worker; each new input is
+# minimised for at most 20 runs. A divergence stops it with the script
+# that shows it; its input is kept in compare/testdata/fuzz/ (minimise it
+# into testdata/calls/).
 FUZZTIME     ?= 1m
 FUZZPARALLEL ?= 1
 FUZZ_TARGETS := FuzzPipeCalls FuzzFIFOCalls FuzzMqCalls FuzzShmCalls FuzzSockCalls
@@ -119,4 +122,4 @@ FUZZ_TARGETS := FuzzPipeCalls FuzzFIFOCalls FuzzMqCalls FuzzShmCalls FuzzSockCal
 fuzz: build
 	@for t in $(FUZZ_TARGETS); do echo "== $$t for $(FUZZTIME)"; \
 		IPCPARITY_SKIP_BUILD=1 nice -n 19 $(GO) test ./compare -run '^$$' -fuzz "^$$t$$" \
-			-fuzztime $(FUZZTIME) -timeout 0 -parallel $(FUZZPARALLEL) || exit 1; done
+			-fuzztime $(FUZZTIME) -fuzzminimizetime 20x -timeout 0 -parallel $(FUZZPARALLEL) || exit 1; done

@@ -46,8 +46,9 @@ func FuzzSockCalls(f *testing.F) { fuzzCalls(f, "sock", genSock) }
 const fuzzSeedScripts = 3
 
 // fuzzExecDeadline bounds the runs of one input: a script of the corpus
-// runs in well under a second on both sides.
-const fuzzExecDeadline = 5 * time.Second
+// runs in well under a second on both sides, and Go's fuzzing worker
+// gives up on a call of the fuzz function after 10 s, teardown included.
+const fuzzExecDeadline = 4 * time.Second
 
 // fuzzCalls is the fuzz target of mechanism mech, whose calls gen writes.
 func fuzzCalls(f *testing.F, mech string, gen func(*callGen)) {
