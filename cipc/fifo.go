@@ -16,15 +16,32 @@ static int cipc_open(const char *path, int flags, mode_t mode) { return open(pat
 import "C"
 
 import (
+	"strings"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 
 	creference "github.com/ipcparity/ipcparity/c_reference"
 )
 
+// cPath is path as a C string, or EINVAL for a path with a NUL byte,
+// which a C string cannot hold (C would see a shorter path; goipc, like
+// Go's os, refuses it). The caller frees the result.
+func cPath(path string) (*C.char, error) {
+	if strings.IndexByte(path, 0) >= 0 {
+		return nil, unix.EINVAL
+	}
+	return C.CString(path), nil
+}
+
 // Mkfifo calls mkfifo(3) in glibc: it creates a FIFO at path with
-// permission bits mode &^ umask.
+// permission bits mode &^ umask. A path with a NUL byte gives EINVAL
+// without a call; so do Open's and Unlink's.
 func Mkfifo(path string, mode uint32) error {
-	p := C.CString(path)
+	p, err := cPath(path)
+	if err != nil {
+		return err
+	}
 	defer C.free(unsafe.Pointer(p))
 	if r, err := C.mkfifo(p, C.mode_t(mode)); r != 0 {
 		return err
@@ -35,7 +52,10 @@ func Mkfifo(path string, mode uint32) error {
 // Open calls open(2) in glibc with flags and mode and returns the new
 // descriptor.
 func Open(path string, flags int, mode uint32) (int, error) {
-	p := C.CString(path)
+	p, err := cPath(path)
+	if err != nil {
+		return -1, err
+	}
 	defer C.free(unsafe.Pointer(p))
 	fd, err := C.cipc_open(p, C.int(flags), C.mode_t(mode))
 	if fd < 0 {
@@ -46,7 +66,10 @@ func Open(path string, flags int, mode uint32) (int, error) {
 
 // Unlink calls unlink(2) in glibc.
 func Unlink(path string) error {
-	p := C.CString(path)
+	p, err := cPath(path)
+	if err != nil {
+		return err
+	}
 	defer C.free(unsafe.Pointer(p))
 	if r, err := C.unlink(p); r != 0 {
 		return err
