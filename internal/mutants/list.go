@@ -123,19 +123,41 @@ func (m Mutant) Mechanism(mechs []string) string {
 	return ""
 }
 
-// Targets are the Makefile's targets that rebuild what the mutant's file
-// goes into: the C goes into bin/c and (through cgo) bin/cgo, goipc into
-// bin/go and bin/idiom.
-func (m Mutant) Targets() []string {
+// Builds are the commands that rebuild what the mutant's file goes into,
+// given the programs of its mechanism (nil for all): the C goes into
+// bin/c and, through cgo, bin/cgo; goipc into bin/go and bin/idiom;
+// goidiom into bin/idiom. Only the mechanism's programs and the call
+// interpreter are rebuilt: a mutant's check runs no others.
+func (m Mutant) Builds(programs []string) [][]string {
+	if programs == nil {
+		return [][]string{{"make", "-s", "build"}}
+	}
+	pkgs := func(dir string, extra ...string) []string {
+		var out []string
+		for _, p := range append(append([]string(nil), programs...), extra...) {
+			out = append(out, "./"+dir+"/cmd/"+p)
+		}
+		return out
+	}
+	goBuild := func(bin string, pkgs []string) []string {
+		return append([]string{"go", "build", "-o", "bin/" + bin + "/"}, pkgs...)
+	}
 	switch strings.Split(m.File, "/")[0] {
 	case "goipc":
-		return []string{"go", "goidiom"}
+		return [][]string{
+			append([]string{"env", "CGO_ENABLED=0"}, goBuild("go", pkgs("goipc", "ipccalls"))...),
+			append([]string{"env", "CGO_ENABLED=0"}, goBuild("idiom", pkgs("goidiom"))...),
+		}
 	case "c_reference", "cipc":
-		return []string{"c", "cgo"}
+		var cbins []string
+		for _, p := range programs {
+			cbins = append(cbins, "bin/c/"+p)
+		}
+		return [][]string{append([]string{"make", "-s"}, cbins...), goBuild("cgo", pkgs("cipc", "ipccalls"))}
 	case "goidiom":
-		return []string{"goidiom"}
+		return [][]string{append([]string{"env", "CGO_ENABLED=0"}, goBuild("idiom", pkgs("goidiom"))...)}
 	}
-	return []string{"build"}
+	return [][]string{{"make", "-s", "build"}}
 }
 
 // Packages are the packages whose tests see the mutant's file: goipc is
