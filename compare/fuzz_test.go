@@ -9,8 +9,9 @@ package compare
 // script's text (seeded from testdata/calls) and bytes from which
 // generate writes more calls of the mechanism: valid, closed and invalid
 // descriptors, flag combinations, sizes at boundaries, names with odd
-// characters. Only the sides' agreement is judged; what each call returns
-// is not (the generated calls carry no expectations).
+// characters; when the fuzzer has broken the text's syntax, the generated
+// calls run alone. Only the sides' agreement is judged; what each call
+// returns is not (the generated calls carry no expectations).
 //
 // Without -fuzz, go test runs the seed corpus: each script of the
 // mechanism with calls generated from its file name appended, and the
