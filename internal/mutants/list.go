@@ -123,11 +123,12 @@ func (m Mutant) Mechanism(mechs []string) string {
 	return ""
 }
 
-// Builds are the commands that rebuild what the mutant's file goes into,
-// given the programs of its mechanism (nil for all): the C goes into
-// bin/c and, through cgo, bin/cgo; goipc into bin/go and bin/idiom;
-// goidiom into bin/idiom. Only the mechanism's programs and the call
-// interpreter are rebuilt: a mutant's check runs no others.
+// Builds are the commands that rebuild every form of the programs of the
+// mutant's mechanism (nil: of all), and the call interpreters: bin/c,
+// bin/cgo (the C through cgo), bin/go and bin/idiom (goipc in both). All
+// four are rebuilt for every mutant, so that none still holds the
+// previous mutant of the same mechanism; other mechanisms' programs are
+// not run by the mutant's check.
 func (m Mutant) Builds(programs []string) [][]string {
 	if programs == nil {
 		return [][]string{{"make", "-s", "build"}}
@@ -139,25 +140,16 @@ func (m Mutant) Builds(programs []string) [][]string {
 		}
 		return out
 	}
-	goBuild := func(bin string, pkgs []string) []string {
-		return append([]string{"go", "build", "-o", "bin/" + bin + "/"}, pkgs...)
+	var cbins []string
+	for _, p := range programs {
+		cbins = append(cbins, "bin/c/"+p)
 	}
-	switch strings.Split(m.File, "/")[0] {
-	case "goipc":
-		return [][]string{
-			append([]string{"env", "CGO_ENABLED=0"}, goBuild("go", pkgs("goipc", "ipccalls"))...),
-			append([]string{"env", "CGO_ENABLED=0"}, goBuild("idiom", pkgs("goidiom"))...),
-		}
-	case "c_reference", "cipc":
-		var cbins []string
-		for _, p := range programs {
-			cbins = append(cbins, "bin/c/"+p)
-		}
-		return [][]string{append([]string{"make", "-s"}, cbins...), goBuild("cgo", pkgs("cipc", "ipccalls"))}
-	case "goidiom":
-		return [][]string{append([]string{"env", "CGO_ENABLED=0"}, goBuild("idiom", pkgs("goidiom"))...)}
+	return [][]string{
+		append([]string{"make", "-s"}, cbins...),
+		append([]string{"go", "build", "-o", "bin/cgo/"}, pkgs("cipc", "ipccalls")...),
+		append([]string{"env", "CGO_ENABLED=0", "go", "build", "-o", "bin/go/"}, pkgs("goipc", "ipccalls")...),
+		append([]string{"env", "CGO_ENABLED=0", "go", "build", "-o", "bin/idiom/"}, pkgs("goidiom")...),
 	}
-	return [][]string{{"make", "-s", "build"}}
 }
 
 // Packages are the packages whose tests see the mutant's file: goipc is
