@@ -169,6 +169,7 @@ type callGen struct {
 	shut  []string // descriptors closed since
 	sems  []string // semaphores: named ones open, and mappings that hold one
 	maps  []string // mappings, each with its length after a space
+	inet  []string // AF_INET sockets, whose port may be ephemeral
 }
 
 // maxGenCalls bounds a generated script, so that an input runs in well
@@ -543,10 +544,14 @@ func genSock(g *callGen) {
 	switch g.intn(14) {
 	case 0, 1:
 		s := g.newVar()
-		g.add("socket(%s, %s|SOCK_NONBLOCK%s, %s) = %s", g.pick("AF_UNIX", "AF_UNIX", "AF_INET", "AF_INET6", "99"),
+		family := g.pick("AF_UNIX", "AF_UNIX", "AF_INET", "AF_INET6", "99")
+		g.add("socket(%s, %s|SOCK_NONBLOCK%s, %s) = %s", family,
 			g.pick("SOCK_STREAM", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_SEQPACKET", "SOCK_RAW"), g.pick("", "|SOCK_CLOEXEC"),
 			g.pick("0", "0", "IPPROTO_TCP", "IPPROTO_UDP", "-1"), s)
 		g.opened(s)
+		if family == "AF_INET" {
+			g.inet = append(g.inet, s)
+		}
 	case 2:
 		g.add("bind(%s, %s)", g.fd(), g.sockAddr())
 	case 3:
@@ -571,7 +576,13 @@ func genSock(g *callGen) {
 		g.add("setsockopt(%s, %s, %s, [%s], 4)", g.fd(), g.pick("SOL_SOCKET", "SOL_SOCKET", "IPPROTO_TCP", "-1"),
 			g.pick("SO_REUSEADDR", "SO_KEEPALIVE", "SO_RCVBUF", "SO_SNDBUF", "9999"), g.pick("0", "1", "-1", "2147483647"))
 	case 10:
-		g.add("getsockname(%s, addr, addrlen)", g.fd())
+		// An Internet socket's port may be ephemeral (listen binds
+		// one): the transcript names it by a variable.
+		if fd := g.fd(); slices.Contains(g.inet, fd) {
+			g.add("getsockname(%s, {sa_family=AF_INET, sin_port=%s, sin_addr=\"0.0.0.0\"}, addrlen)", fd, g.newVar())
+		} else {
+			g.add("getsockname(%s, addr, addrlen)", fd)
+		}
 	case 11:
 		g.add("poll([{fd=%s, events=%s}, {fd=%s, events=POLLOUT}], 2, 0)", g.fd(), g.pick("POLLIN", "POLLIN|POLLOUT|POLLRDHUP", "POLLPRI", "0"), g.fd())
 	case 12:
