@@ -110,10 +110,13 @@ func (m Mutant) Apply(root string) (undo func() error, err error) {
 }
 
 // Mechanism is the mechanism the mutant's file belongs to (the first
-// path element or file name that starts with one of mechs), or "" for
-// all.
+// path element or file name that starts with one of mechs; sem is shm's),
+// or "" for all.
 func (m Mutant) Mechanism(mechs []string) string {
 	for _, el := range strings.Split(m.File, "/") {
+		if strings.HasPrefix(el, "sem") {
+			el = "shm" // the semaphores are shared memory's (goipc/sem.go)
+		}
 		for _, mech := range mechs {
 			if strings.HasPrefix(el, mech) {
 				return mech

@@ -97,7 +97,7 @@ func main() {
 		fail(fmt.Errorf("make build: %s", firstLines(out, err)))
 	}
 	var survivors []Mutant
-	var invalid []string
+	var invalid, errored []string
 	killed := 0
 	for i, m := range mutants {
 		t0 := time.Now()
@@ -116,6 +116,9 @@ func main() {
 			// Not a mistake a port could ship: the list's error.
 			verdict = "INVALID "
 			invalid = append(invalid, fmt.Sprintf("%s (%s:%d)", m.Name, *list, m.Line))
+		case strings.HasPrefix(why, inconclusive):
+			verdict = "ERROR   "
+			errored = append(errored, m.Name)
 		case why == "":
 			verdict, why = "SURVIVED", m.File
 			survivors = append(survivors, m)
@@ -127,7 +130,7 @@ func main() {
 	if len(mutants) == 0 {
 		fail(errors.New("no mutants selected"))
 	}
-	counted := len(mutants) - len(invalid)
+	counted := len(mutants) - len(invalid) - len(errored)
 	fmt.Printf("\n%d of %d mutants killed: %.1f%% (%s in all)\n", killed, counted, 100*float64(killed)/float64(max(counted, 1)), time.Since(start).Round(time.Second))
 	byKind := map[string][]string{}
 	for _, m := range survivors {
@@ -140,6 +143,9 @@ func main() {
 	sort.Strings(kinds)
 	for _, k := range kinds {
 		fmt.Printf("survivors of kind %s: %s\n", k, strings.Join(byKind[k], ", "))
+	}
+	if len(errored) > 0 {
+		fmt.Printf("not counted, their check ended in an error (run them again): %s\n", strings.Join(errored, ", "))
 	}
 	if len(invalid) > 0 {
 		fail(fmt.Errorf("mutants that do not build: %s", strings.Join(invalid, ", ")))
@@ -158,8 +164,12 @@ func fail(err error) {
 	os.Exit(2)
 }
 
-// buildFailed starts the verdict of a mutant whose module does not build.
-const buildFailed = "make build: "
+// buildFailed starts the verdict of a mutant whose module does not build,
+// inconclusive that of one whose check ended in an error (exit 2).
+const (
+	buildFailed  = "make build: "
+	inconclusive = "ipcparity check ended in an error: "
+)
 
 // checks builds the copy in root and runs the checks that m's file is
 // held to, within deadline, and says what killed it ("" for nothing).
@@ -183,6 +193,12 @@ func checks(ctx context.Context, root string, m Mutant, mech string, programs []
 		check = append(check, mech)
 	}
 	if out, err := command(ctx, root, check...); err != nil {
+		if ctx.Err() == nil && errors.As(err, new(*exec.ExitError)) && err.(*exec.ExitError).ExitCode() == 2 {
+			// A run that could not be judged (one that did not end
+			// after its deadline on a loaded machine, say) kills
+			// nothing.
+			return inconclusive + firstLines(out, err)
+		}
 		return "ipcparity check: " + firstLines(out, err)
 	}
 	test := append([]string{"nice", "-n", "19", "go", "test", "-count=1"}, m.Packages()...)
