@@ -151,6 +151,7 @@ func main() {
 		fail(fmt.Errorf("mutants that do not build: %s", strings.Join(invalid, ", ")))
 	}
 	if len(survivors) > 0 {
+		cleanup() // os.Exit runs no deferred call
 		os.Exit(1)
 	}
 }
