@@ -16,29 +16,16 @@ static int cipc_open(const char *path, int flags, mode_t mode) { return open(pat
 import "C"
 
 import (
-	"strings"
 	"unsafe"
-
-	"golang.org/x/sys/unix"
 
 	creference "github.com/ipcparity/ipcparity/c_reference"
 )
-
-// cPath is path as a C string, or EINVAL for a path with a NUL byte,
-// which a C string cannot hold (C would see a shorter path; goipc, like
-// Go's os, refuses it). The caller frees the result.
-func cPath(path string) (*C.char, error) {
-	if strings.IndexByte(path, 0) >= 0 {
-		return nil, unix.EINVAL
-	}
-	return C.CString(path), nil
-}
 
 // Mkfifo calls mkfifo(3) in glibc: it creates a FIFO at path with
 // permission bits mode &^ umask. A path with a NUL byte gives EINVAL
 // without a call; so do Open's and Unlink's.
 func Mkfifo(path string, mode uint32) error {
-	p, err := cPath(path)
+	p, err := cPath(path, false)
 	if err != nil {
 		return err
 	}
@@ -52,7 +39,7 @@ func Mkfifo(path string, mode uint32) error {
 // Open calls open(2) in glibc with flags and mode and returns the new
 // descriptor.
 func Open(path string, flags int, mode uint32) (int, error) {
-	p, err := cPath(path)
+	p, err := cPath(path, false)
 	if err != nil {
 		return -1, err
 	}
@@ -66,7 +53,7 @@ func Open(path string, flags int, mode uint32) (int, error) {
 
 // Unlink calls unlink(2) in glibc.
 func Unlink(path string) error {
-	p, err := cPath(path)
+	p, err := cPath(path, false)
 	if err != nil {
 		return err
 	}
