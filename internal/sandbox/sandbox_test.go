@@ -309,14 +309,19 @@ type listenOut struct{ Start, End int64 }
 
 const listenPort = "47391"
 
-func jobListen(context.Context, []byte) ([]byte, error) {
+// jobListen listens on listenPort, echoes through it, and says so with a
+// file "listening" in its run directory; it keeps listening until the
+// peer's run directory, the payload, has that file too. So the two
+// sandboxes of TestLoopbackTwice listen at the same time however late
+// either starts (a fixed 300 ms of listening did not overlap under load).
+func jobListen(ctx context.Context, peer []byte) ([]byte, error) {
 	var out listenOut
-	out.Start = time.Now().UnixNano()
 	ln, err := net.Listen("tcp", "127.0.0.1:"+listenPort)
 	if err != nil {
 		return nil, err
 	}
 	defer ln.Close()
+	out.Start = time.Now().UnixNano()
 	go func() {
 		c, err := ln.Accept()
 		if err == nil {
@@ -336,8 +341,19 @@ func jobListen(context.Context, []byte) ([]byte, error) {
 	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "ping" {
 		return nil, fmt.Errorf("echo: %q %v", buf, err)
 	}
-	// Stay listening long enough for the other sandbox to overlap.
-	time.Sleep(300 * time.Millisecond)
+	if err := os.WriteFile("listening", nil, 0o644); err != nil {
+		return nil, err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(string(peer), "listening")); err == nil {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 	out.End = time.Now().UnixNano()
 	return json.Marshal(out)
 }
@@ -612,8 +628,10 @@ func TestLoopbackTwice(t *testing.T) {
 	var wg sync.WaitGroup
 	outs := make([]listenOut, 2)
 	errs := make([]error, 2)
+	dirs := []string{t.TempDir(), t.TempDir()}
 	for i := range 2 {
-		s := spec(t, "listen", nil)
+		s := spec(t, "listen", []byte(dirs[1-i]))
+		s.Dir, s.Visible = dirs[i], []string{dirs[1-i]}
 		wg.Go(func() {
 			b, err := run(context.Background(), s)
 			if err == nil {
