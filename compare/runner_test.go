@@ -237,3 +237,19 @@ func TestRunnerLeaksNoDescriptors(t *testing.T) {
 		t.Errorf("%d descriptors open before five runs, %d after", before, after)
 	}
 }
+
+// A step that cannot start ends the run at once with its error: the
+// processes already started are killed, not waited for until the
+// deadline, which would hide the error (the other-user scenarios, run by
+// a runner that is not root, once "agreed" that way after 10 s a pairing).
+func TestStepThatCannotStartEndsTheRun(t *testing.T) {
+	sc := scenario("fifo", "default")
+	sc.Deadline = 30 * time.Second
+	reader := shForm("fifo_reader", `mkfifo named_pipe && exec cat named_pipe`)
+	writer := runner.Form{Name: "missing", Command: func(string) ([]string, error) { return []string{"/nonexistent/fifo_writer"}, nil }}
+	start := time.Now()
+	_, err := runner.Execute(context.Background(), sc, runner.Pairing{reader, writer})
+	if took := time.Since(start); err == nil || took > sc.Deadline/2 {
+		t.Errorf("a writer that cannot start: err %v after %v; want its error well before the deadline (%v)", err, took.Round(time.Millisecond), sc.Deadline)
+	}
+}

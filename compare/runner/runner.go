@@ -197,12 +197,19 @@ func execute(ctx context.Context, sc Scenario, pairing Pairing, inside bool) (Ou
 		}
 	}
 	stepErr := r.steps(ctx)
+	failed := stepErr != nil && ctx.Err() == nil
+	if failed {
+		// A step could not start, so the run has no outcome: the
+		// processes already started are killed now rather than waited
+		// for until the deadline, which would then hide the error.
+		cancel()
+	}
 	// Whatever happened, every process ends: by itself before the
 	// deadline, or killed with its process group at the deadline.
 	for _, p := range r.procs {
 		r.awaitOrKill(ctx, p)
 	}
-	if stepErr != nil && ctx.Err() == nil {
+	if failed {
 		return Outcome{}, stepErr
 	}
 	out := Outcome{Leftovers: r.leftovers()}
