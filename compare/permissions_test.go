@@ -4,9 +4,13 @@ package compare
 
 import (
 	"context"
+	"encoding/json"
+	"encoding/xml"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/ipcparity/ipcparity/compare/judge"
@@ -18,6 +22,10 @@ import (
 // inside the sandbox, see that user get through where C refuses it.
 func TestOtherUserPorts(t *testing.T) {
 	t.Parallel() // after the parity tests, alongside the other wrong ports
+	if why := runner.OtherUserUnavailable(); why != "" {
+		// The scenarios are then not run: TestOtherUserNotRun.
+		t.Skip(why)
+	}
 	checkWrongPorts(t, []wrongPort{
 		{
 			name: "the FIFO made 0666", program: "fifo_reader",
@@ -54,10 +62,10 @@ func TestOtherUserPorts(t *testing.T) {
 // The mistakes pass the kernel's EPERM through where glibc says EACCES.
 func TestNotOwnerPorts(t *testing.T) {
 	t.Parallel() // after the parity tests, alongside the other wrong ports
-	if os.Geteuid() != 0 {
-		// The scripts themselves then fail in TestMqCallScripts and
-		// TestShmCallScripts, at their seteuid line.
-		t.Skip("a user other than root exists in a sandbox only when the runner is root")
+	if why := runner.OtherUserUnavailable(); why != "" {
+		// The scripts are then not run (their #needs line):
+		// TestOtherUserNotRun.
+		t.Skip(why)
 	}
 	for _, tc := range []struct {
 		name, script string
@@ -93,5 +101,131 @@ func TestNotOwnerPorts(t *testing.T) {
 				t.Errorf("%s: differs, but not by %q:\n%s", tc.script, tc.want, res.Diff)
 			}
 		})
+	}
+}
+
+// otherUserCases are the scenarios with a step as runner.OtherUser and
+// the scripts that seteuid to it.
+var (
+	otherUserScenarios = []string{"fifo/writer-other-user", "mq/client-other-user", "shm/reader-other-user", "sock/unix-client-other-user"}
+	otherUserScripts   = []string{"mq_not_owner.calls", "shm_not_owner.calls"}
+)
+
+// TestOtherUserNotRun runs ipcparity as nobody (65534), an ordinary user
+// whose sandbox maps that one user: the cases that need a second user
+// are reported as not run, with the reason, in the text report, JSON and
+// JUnit (skipped, never agreeing), and the run does not fail. As root the
+// same cases run: TestOtherUserPorts and TestNotOwnerPorts see them catch
+// their wrong ports.
+func TestOtherUserNotRun(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("runs ipcparity as another user, which takes root")
+	}
+	for _, id := range otherUserScenarios {
+		mech, name, _ := strings.Cut(id, "/")
+		if sc := scenario(mech, name); !sc.NeedsOtherUser() || runner.Unavailable(sc) != "" {
+			t.Errorf("%s: as root, needs another user %v, unavailable %q: want it run", id, sc.NeedsOtherUser(), runner.Unavailable(sc))
+		}
+	}
+	bin, err := filepath.Abs(binDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dir := bin; dir != "/"; dir = filepath.Dir(dir) {
+		if st, err := os.Stat(dir); err != nil || st.Mode().Perm()&0o005 != 0o005 {
+			t.Skipf("nobody cannot reach %s (%v): the checkout must be readable by every user", dir, err)
+		}
+	}
+	// Not t.TempDir nor $TMPDIR: TestMain's temporary directory is
+	// root's alone.
+	tmp, err := os.MkdirTemp("/tmp", "ipcparity-nobody-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := os.Chmod(tmp, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	asNobody := func(args ...string) (string, int) {
+		cmd := exec.Command(filepath.Join(bin, "ipcparity"), args...)
+		cmd.Dir = filepath.Join(bin, "..")
+		cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + tmp, "TMPDIR=" + tmp}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: runner.OtherUser, Gid: runner.OtherUser}}
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatalf("ipcparity %s: %v", strings.Join(args, " "), err)
+		}
+		if code != 0 {
+			t.Errorf("ipcparity %s as nobody: exit %d, want 0\n%s%s", strings.Join(args, " "), code, out, stderr.String())
+		}
+		return string(out), code
+	}
+	// check runs the scenarios and the scripts of the mechanisms it names,
+	// those that --run selects.
+	re := "^(" + strings.Join(otherUserScenarios, "|") + ")$|/(" + strings.Join(otherUserScripts, "|") + ")$"
+	junitFile := filepath.Join(tmp, "junit.xml")
+	text, _ := asNobody("check", "--quiet", "--run", re, "fifo", "mq", "shm", "sock")
+	for _, want := range []string{
+		"0 of 4 scenarios agree across all pairings, 4 not run",
+		"fifo/writer-other-user: not run: needs a second user (65534)",
+		"skip testdata/calls/mq_not_owner.calls (not run: needs a second user (65534)",
+		"0 of 2 call scripts agree between cipc and goipc, 2 not run",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the text report lacks %q:\n%s", want, text)
+		}
+	}
+	js, _ := asNobody("check", "--quiet", "--json", "--junit", junitFile, "--run", re, "fifo", "mq", "shm", "sock")
+	var doc struct {
+		Scenarios []judge.Result
+		Calls     []judge.ScriptResult
+	}
+	if err := json.Unmarshal([]byte(js), &doc); err != nil {
+		t.Fatalf("JSON: %v\n%s", err, js)
+	}
+	runs := 0
+	for _, r := range doc.Scenarios {
+		for _, rr := range r.Runs {
+			runs++
+			if rr.Verdict != judge.VerdictSkipped || !strings.Contains(rr.Skipped, "second user") {
+				t.Errorf("JSON: %s/%s [%s]: verdict %q, skipped %q: want skipped for the second user", r.Mechanism, r.Scenario, rr.Pairing, rr.Verdict, rr.Skipped)
+			}
+		}
+	}
+	if len(doc.Scenarios) != len(otherUserScenarios) || len(doc.Calls) != len(otherUserScripts) {
+		t.Errorf("JSON: %d scenarios and %d scripts, want %d and %d", len(doc.Scenarios), len(doc.Calls), len(otherUserScenarios), len(otherUserScripts))
+	}
+	for _, s := range doc.Calls {
+		if !strings.Contains(s.NotRun, "second user") || s.Calls != 0 {
+			t.Errorf("JSON: %s: not run %q after %d calls: want not run for the second user", s.File, s.NotRun, s.Calls)
+		}
+	}
+	x, err := os.ReadFile(junitFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suites struct {
+		Suites []struct {
+			Tests    int `xml:"tests,attr"`
+			Failures int `xml:"failures,attr"`
+			Errors   int `xml:"errors,attr"`
+			Skipped  int `xml:"skipped,attr"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(x, &suites); err != nil {
+		t.Fatal(err)
+	}
+	var tests, skipped, bad int
+	for _, s := range suites.Suites {
+		tests, skipped, bad = tests+s.Tests, skipped+s.Skipped, bad+s.Failures+s.Errors
+	}
+	if want := runs + len(otherUserScripts); tests != want || skipped != want || bad != 0 {
+		t.Errorf("JUnit: %d cases, %d skipped, %d failures or errors: want %d, all skipped\n%s", tests, skipped, bad, want, x)
 	}
 }

@@ -128,6 +128,9 @@ func (o Options) Verify(t *testing.T, program string, command ...string) {
 			if !parallel && len(sc.Sysctls) > 0 {
 				t.Skipf("paritytest: the scenario sets sysctls, which only a sandboxed run can: %v", runner.Sandboxed())
 			}
+			if why := runner.Unavailable(sc); why != "" {
+				t.Skipf("paritytest: not run: %s", why)
+			}
 			res := judge.ComparePort(t.Context(), sc, program, c, user)
 			var b strings.Builder
 			judge.Report(&b, []judge.Result{res})
@@ -182,6 +185,9 @@ func (o Options) Calls(t *testing.T, files ...string) {
 				}
 			}
 			res := compare.RunScript(t.Context(), bin, f)
+			if res.NotRun != "" {
+				t.Skipf("paritytest: not run: %s", res.NotRun)
+			}
 			if !res.Agree {
 				var b strings.Builder
 				judge.ReportScripts(&b, []judge.ScriptResult{res})

@@ -43,10 +43,21 @@ type Script struct {
 	// fs/mqueue/msg_max). The run's own IPC namespace holds them, so the
 	// host's limits stay as they are and no privilege is needed.
 	Sysctls map[string]string
+	// Needs are what the script's run must have, from its "#needs WHAT"
+	// lines: NeedSecondUID. A runner that cannot have it does not run the
+	// script, and says so.
+	Needs []string
 }
 
 // sysctlPrefix starts a line that sets a sysctl for the script's run.
 const sysctlPrefix = "#sysctl "
+
+// needsPrefix starts a line that names what the script's run must have.
+const needsPrefix = "#needs "
+
+// NeedSecondUID is the need of a script that changes its user (seteuid
+// to 65534): a runner that is not root has that one user alone.
+const NeedSecondUID = "second-uid"
 
 // ScriptLine is one call of a script.
 type ScriptLine struct {
@@ -143,6 +154,14 @@ func (l *Lang) Parse(file, text string) (*Script, error) {
 				s.Sysctls = map[string]string{}
 			}
 			s.Sysctls[name] = value
+			continue
+		}
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(raw), needsPrefix); ok {
+			if need := strings.TrimSpace(rest); need != NeedSecondUID {
+				col := len(raw) - len(strings.TrimLeft(raw, " \t")) + 1
+				return nil, fmt.Errorf("%s:%d:%d: %s%q: the only need is %s", file, i+1, col, needsPrefix, need, NeedSecondUID)
+			}
+			s.Needs = append(s.Needs, NeedSecondUID)
 			continue
 		}
 		p := &parser{lang: l, src: raw}

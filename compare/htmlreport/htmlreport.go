@@ -176,20 +176,29 @@ type knownView struct {
 
 func build(p Page) view {
 	v := view{Command: p.Command, Forms: Forms, SourcesProblem: p.SourcesProblem}
-	agree := 0
+	agree, notRun := 0, 0 // a case not run (judge.NotRun) counts apart
 	for _, r := range p.Results {
-		if r.Agree {
+		switch {
+		case judge.NotRun(r) != "":
+			notRun++
+		case r.Agree:
 			agree++
 		}
 	}
-	scriptsAgree := 0
+	scriptsAgree, scriptsNotRun := 0, 0
 	for _, s := range p.Scripts {
-		if s.Agree && s.Error == "" {
+		switch {
+		case s.NotRun != "":
+			scriptsNotRun++
+		case s.Agree && s.Error == "":
 			scriptsAgree++
 		}
 	}
-	v.Agree = agree == len(p.Results) && scriptsAgree == len(p.Scripts)
+	v.Agree = agree+notRun == len(p.Results) && scriptsAgree+scriptsNotRun == len(p.Scripts)
 	v.Summary = fmt.Sprintf("%d of %d scenarios agree across all pairings; %d of %d call scripts agree on cipc and goipc", agree, len(p.Results), scriptsAgree, len(p.Scripts))
+	if notRun+scriptsNotRun > 0 {
+		v.Summary += fmt.Sprintf("; %d scenarios and %d call scripts not run", notRun, scriptsNotRun)
+	}
 
 	present := map[string]bool{} // scenario IDs on the page
 	for _, r := range p.Results {
@@ -379,6 +388,9 @@ func scenario(p Page, r judge.Result, groups map[string]string) scView {
 		case rr.Verdict == judge.VerdictKnown && sv.Class == classAgree:
 			sv.Class, sv.Verdict = classKnown, "known difference"
 		}
+	}
+	if why := judge.NotRun(r); why != "" {
+		sv.Class, sv.Verdict = classNone, "not run: "+why
 	}
 	return sv
 }
@@ -618,6 +630,8 @@ func ran(p Page, prog string) bool {
 func script(s judge.ScriptResult) scriptView {
 	sv := scriptView{ID: "calls-" + anchor(baseName(s.File)), File: s.File, Error: s.Error, Class: classAgree, Verdict: "agree"}
 	switch {
+	case s.NotRun != "":
+		sv.Class, sv.Verdict = classNone, "not run: "+s.NotRun
 	case s.Error != "":
 		sv.Class, sv.Verdict = classDiffer, "wrong script"
 	case !s.Agree:

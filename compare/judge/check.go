@@ -59,7 +59,8 @@ type RunResult struct {
 	Seconds float64 `json:"seconds"`
 	// Skipped says why the pairing was not run (verdict "skipped"): a
 	// form that hung in an earlier pairing of the scenario, in the same
-	// role, is not waited for again.
+	// role, is not waited for again; or the scenario needs what this
+	// runner cannot have (runner.Unavailable), and no pairing runs.
 	Skipped string `json:"skipped,omitempty"`
 }
 
@@ -70,7 +71,8 @@ const (
 	VerdictKnown     = "known"
 	VerdictDifferent = "different"
 	// VerdictSkipped is a pairing not run because one of its forms hung
-	// in an earlier pairing of the scenario (RunResult.Skipped says which).
+	// in an earlier pairing of the scenario, or because the scenario needs
+	// what this runner cannot have (RunResult.Skipped says which).
 	VerdictSkipped = "skipped"
 )
 
@@ -88,6 +90,13 @@ func Compare(ctx context.Context, sc runner.Scenario, pairings []runner.Pairing)
 		res.Notes = append(res.Notes, fmt.Sprintf("stdout of %s compared as a set of lines: their order is not determined", strings.Join(sc.Unordered, ", ")))
 	}
 	sc = untraceable(sc, &res)
+	if why := runner.Unavailable(sc); why != "" {
+		// Not run, which is not agreeing: NotRun tells the reports.
+		for _, pairing := range pairings {
+			res.Runs = append(res.Runs, RunResult{Pairing: pairing.Label(sc.Roles), Repro: Repro(sc, pairing), Verdict: VerdictSkipped, Skipped: why})
+		}
+		return res
+	}
 	res.Runs = make([]RunResult, len(pairings))
 	var ref runner.Outcome
 	var refTrace []trace.Process
@@ -336,6 +345,16 @@ func digestText(t runner.Text, dropped int64) runner.Text {
 	}
 	sum := sha256.Sum256([]byte(t))
 	return t[:min(len(t), TextKept)] + runner.Text(fmt.Sprintf("\n[... %d bytes kept in all, sha256 %x]\n", len(t), sum[:8]))
+}
+
+// NotRun says why no pairing of r was run (runner.Unavailable), or "" when
+// r was run. Such a result differs in nothing but agrees on nothing: the
+// reports count it apart, as not run.
+func NotRun(r Result) string {
+	if len(r.Runs) == 0 || slices.ContainsFunc(r.Runs, func(rr RunResult) bool { return rr.Verdict != VerdictSkipped }) {
+		return ""
+	}
+	return r.Runs[0].Skipped
 }
 
 // ComparePort runs sc with C (ref) in every role, then with port in

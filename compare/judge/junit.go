@@ -104,6 +104,8 @@ func WriteJUnit(w io.Writer, results []Result, scripts []ScriptResult) error {
 		c := junitCase{Name: sr.File, Classname: "ipcparity.calls"}
 		var b strings.Builder
 		switch {
+		case sr.NotRun != "":
+			c.Skipped = &junitProblem{Message: "not run: " + sr.NotRun, Type: "skipped"}
 		case sr.Error != "":
 			ReportScripts(&b, []ScriptResult{sr})
 			c.Error = &junitProblem{Message: "the script is wrong: " + firstLine(sr.Error), Type: "error", Text: xmlText(b.String())}

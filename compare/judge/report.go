@@ -47,6 +47,10 @@ func Report(w io.Writer, results []Result) {
 		for _, n := range r.Notes {
 			fmt.Fprintf(w, "\nnote: %s/%s: %s\n", r.Mechanism, r.Scenario, n)
 		}
+		if why := NotRun(r); why != "" {
+			fmt.Fprintf(w, "\n%s/%s: not run: %s\n", r.Mechanism, r.Scenario, why)
+			continue
+		}
 		for _, rr := range r.Runs {
 			switch rr.Verdict {
 			case VerdictKnown:
@@ -73,13 +77,20 @@ func Report(w io.Writer, results []Result) {
 		}
 	}
 	reportTraceKnown(w, known)
-	agree, total := 0, len(results)
+	agree, notRun, total := 0, 0, len(results)
 	for _, r := range results {
-		if r.Agree {
+		switch {
+		case NotRun(r) != "":
+			notRun++
+		case r.Agree:
 			agree++
 		}
 	}
-	fmt.Fprintf(w, "\n%d of %d scenarios agree across all pairings\n", agree, total)
+	fmt.Fprintf(w, "\n%d of %d scenarios agree across all pairings", agree, total)
+	if notRun > 0 {
+		fmt.Fprintf(w, ", %d not run (said above)", notRun)
+	}
+	fmt.Fprintln(w)
 }
 
 // ExplainRun writes, for a run that differs from C, the scenario, how to

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -85,4 +86,31 @@ func uidMapped(uid int) bool {
 		}
 	}
 	return false
+}
+
+// NeedsOtherUser reports whether a step of sc runs as OtherUser.
+func (sc Scenario) NeedsOtherUser() bool {
+	return slices.ContainsFunc(sc.Steps, func(st Step) bool { return st.AsOtherUser })
+}
+
+// OtherUserUnavailable says why this runner's runs cannot start a process
+// as OtherUser, or "" when they can. As root they can: a sandbox made by
+// root keeps the initial user namespace, and a run without one is the
+// runner's. Otherwise the sandbox's user namespace maps the runner's user
+// alone (a second uid would take newuidmap and /etc/subuid), and a run
+// without one has no right to change its user.
+func OtherUserUnavailable() string {
+	if uidMapped(OtherUser) {
+		return ""
+	}
+	return fmt.Sprintf("needs a second user (%d) to run as: this runner is uid %d, not root, and its sandbox maps that one user", OtherUser, os.Geteuid())
+}
+
+// Unavailable says why sc cannot run under this runner, or "" when it
+// can: a scenario with a step as OtherUser, when OtherUserUnavailable.
+func Unavailable(sc Scenario) string {
+	if !sc.NeedsOtherUser() {
+		return ""
+	}
+	return OtherUserUnavailable()
 }

@@ -218,17 +218,24 @@ func each[T any](ctx context.Context, o *options, order []int, f func(int) T, ma
 	return kept
 }
 
-// resultMark marks a scenario's result in the progress: ok or DIFF.
+// resultMark marks a scenario's result in the progress: ok, DIFF, or skip
+// for a scenario not run.
 func resultMark(r judge.Result) string {
+	if judge.NotRun(r) != "" {
+		return "skip"
+	}
 	if r.Agree {
 		return "ok"
 	}
 	return "DIFF"
 }
 
-// scriptMark marks a script's result: ok, DIFF, or ERROR for a wrong script.
+// scriptMark marks a script's result: ok, DIFF, ERROR for a wrong script,
+// or skip for a script not run.
 func scriptMark(r judge.ScriptResult) string {
 	switch {
+	case r.NotRun != "":
+		return "skip"
 	case r.Error != "":
 		return "ERROR"
 	case r.Agree:
