@@ -238,18 +238,19 @@ func TestRunnerLeaksNoDescriptors(t *testing.T) {
 	}
 }
 
-// A step that cannot start ends the run at once with its error: the
-// processes already started are killed, not waited for until the
-// deadline, which would hide the error (the other-user scenarios, run by
-// a runner that is not root, once "agreed" that way after 10 s a pairing).
-func TestStepThatCannotStartEndsTheRun(t *testing.T) {
+// A step that fails ends the run at once with its error: the processes
+// already started are killed, not waited for until the deadline, which
+// would hide the error (the other-user scenarios, run by a runner that is
+// not root, once "agreed" that way after 10 s a pairing).
+func TestFailedStepEndsTheRun(t *testing.T) {
 	sc := scenario("fifo", "default")
 	sc.Deadline = 30 * time.Second
-	reader := shForm("fifo_reader", `mkfifo named_pipe && exec cat named_pipe`)
-	writer := runner.Form{Name: "missing", Command: func(string) ([]string, error) { return []string{"/nonexistent/fifo_writer"}, nil }}
+	// The reader sleeps; the step after it signals a process that has not
+	// started.
+	sc.Steps = []runner.Step{{Program: "fifo_reader", Background: true}, {Signal: "SIGTERM", Target: "fifo_writer"}}
 	start := time.Now()
-	_, err := runner.Execute(context.Background(), sc, runner.Pairing{reader, writer})
+	_, err := runner.Execute(context.Background(), sc, runner.Pairing{shForm("fifo_reader", "exec sleep 60"), shForm("fifo_writer", ":")})
 	if took := time.Since(start); err == nil || took > sc.Deadline/2 {
-		t.Errorf("a writer that cannot start: err %v after %v; want its error well before the deadline (%v)", err, took.Round(time.Millisecond), sc.Deadline)
+		t.Errorf("a step that fails: err %v after %v; want its error well before the deadline (%v)", err, took.Round(time.Millisecond), sc.Deadline)
 	}
 }
