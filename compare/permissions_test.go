@@ -147,7 +147,7 @@ func TestOtherUserNotRun(t *testing.T) {
 	if err := os.Chmod(tmp, 0o777); err != nil {
 		t.Fatal(err)
 	}
-	asNobody := func(args ...string) (string, int) {
+	asNobody := func(args ...string) string {
 		cmd := exec.Command(filepath.Join(bin, "ipcparity"), args...)
 		cmd.Dir = filepath.Join(bin, "..")
 		cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + tmp, "TMPDIR=" + tmp}
@@ -164,13 +164,13 @@ func TestOtherUserNotRun(t *testing.T) {
 		if code != 0 {
 			t.Errorf("ipcparity %s as nobody: exit %d, want 0\n%s%s", strings.Join(args, " "), code, out, stderr.String())
 		}
-		return string(out), code
+		return string(out)
 	}
 	// check runs the scenarios and the scripts of the mechanisms it names,
 	// those that --run selects.
 	re := "^(" + strings.Join(otherUserScenarios, "|") + ")$|/(" + strings.Join(otherUserScripts, "|") + ")$"
 	junitFile := filepath.Join(tmp, "junit.xml")
-	text, _ := asNobody("check", "--quiet", "--run", re, "fifo", "mq", "shm", "sock")
+	text := asNobody("check", "--quiet", "--run", re, "fifo", "mq", "shm", "sock")
 	for _, want := range []string{
 		"0 of 4 scenarios agree across all pairings, 4 not run",
 		"fifo/writer-other-user: not run: needs a second user (65534)",
@@ -181,7 +181,7 @@ func TestOtherUserNotRun(t *testing.T) {
 			t.Errorf("the text report lacks %q:\n%s", want, text)
 		}
 	}
-	js, _ := asNobody("check", "--quiet", "--json", "--junit", junitFile, "--run", re, "fifo", "mq", "shm", "sock")
+	js := asNobody("check", "--quiet", "--json", "--junit", junitFile, "--run", re, "fifo", "mq", "shm", "sock")
 	var doc struct {
 		Scenarios []judge.Result
 		Calls     []judge.ScriptResult
