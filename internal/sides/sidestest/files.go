@@ -15,6 +15,11 @@ import (
 // subtest. None changes the process's credentials (the call scripts
 // files_creds.calls and files_eacces.calls do, each in a process of its
 // own): the credential cases are the ones that fail before any change.
+//
+// setgroups with too many groups is not among them: glibc makes every
+// thread call it (through its SIGSETXID signal) and aborts the process
+// when their results differ, and in the cipc test binary it did so in 2
+// to 6 runs of 40, even run alone. goipc's own test checks its EINVAL.
 func TestFiles(t *testing.T, api sides.API) {
 	runCases(t, api.Name, api, filesCases)
 }
@@ -108,9 +113,6 @@ var filesCases = []fdCase[sides.API]{
 	}},
 	{"seteuid/-1", unix.EINVAL, func(t *testing.T, s sides.API) error { return s.Files.Seteuid(-1) }},
 	{"setegid/-1", unix.EINVAL, func(t *testing.T, s sides.API) error { return s.Files.Setegid(-1) }},
-	{"setgroups/too-many", unix.EINVAL, func(t *testing.T, s sides.API) error {
-		return s.Files.Setgroups(make([]int, 65537))
-	}},
 	{"umount2/not-mounted", unix.EINVAL, func(t *testing.T, s sides.API) error {
 		return s.Files.Umount2(t.TempDir(), 0)
 	}},

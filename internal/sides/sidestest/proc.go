@@ -3,6 +3,7 @@
 package sidestest
 
 import (
+	"runtime"
 	"testing"
 	"time"
 
@@ -88,16 +89,19 @@ var signalCases = []fdCase[sides.Signal]{
 		return s.Sigaction(int(unix.SIGKILL), sides.SigIgn, 0)
 	}},
 	{"record-sigwinch", 0, func(t *testing.T, s sides.Signal) error {
-		// SIGWINCH, whose default is to ignore it: nothing else here
-		// sends it, and a stray one harms nothing.
+		// SIGWINCH, whose default is to ignore it, sent to this thread
+		// alone: sent to the process, it could land on the thread of a
+		// parallel case and interrupt it (usleep failed with EINTR).
 		if err := s.Sigaction(int(unix.SIGWINCH), sides.SigRecord, 0x10000000); err != nil {
 			return err
 		}
 		defer s.Sigaction(int(unix.SIGWINCH), sides.SigDfl, 0)
-		if err := unix.Kill(unix.Getpid(), unix.SIGWINCH); err != nil {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if err := unix.Tgkill(unix.Getpid(), unix.Gettid(), unix.SIGWINCH); err != nil {
 			t.Fatal(err)
 		}
-		// The signal may land on another thread: wait a little for it.
+		// The handler may hand it on to another goroutine: wait a little.
 		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 			for _, sig := range s.Caught() {
 				if sig == int(unix.SIGWINCH) {
