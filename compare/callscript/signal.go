@@ -4,6 +4,7 @@ package callscript
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -36,12 +37,88 @@ import (
 // C program (SIGPIPE on most descriptors, SIGUSR1, a queue's notification
 // signal): the scripts written before signals rely on EPIPE. A script
 // that wants C's default says so: sigaction(SIGPIPE, {sa_handler=SIG_DFL},
-// NULL). A process-directed signal goes to the main thread, where the
-// script's calls run (the interpreters lock it), unless that thread
-// blocks it.
+// NULL). The script's calls run on the main thread (the interpreters lock
+// it), and KeepSignalsOnMain makes it the one thread that takes the
+// signals a script catches, and the one no runtime signal interrupts.
 
 // refusedSignals are those the Go runtime of both interpreters needs.
 var refusedSignals = []unix.Signal{unix.SIGSEGV, unix.SIGBUS, unix.SIGFPE, unix.SIGILL, unix.SIGTRAP, unix.SIGURG, unix.SIGPROF}
+
+// keptEnv marks an interpreter that KeepSignalsOnMain has executed again.
+const keptEnv = "IPCCALLS_SIGNALS_ON_MAIN"
+
+// keptSignals are the signals KeepSignalsOnMain blocks on every thread but
+// the main one: the standard signals a script may catch that the Go
+// runtime lets a program block (it unblocks SIGHUP, SIGINT, SIGTERM,
+// SIGQUIT, SIGABRT, SIGSYS, SIGCHLD and SIGSTKFLT on each of its threads
+// again; the job-control signals are left alone).
+var keptSignals = []unix.Signal{unix.SIGALRM, unix.SIGPIPE, unix.SIGUSR1, unix.SIGUSR2, unix.SIGVTALRM, unix.SIGXCPU, unix.SIGXFSZ, unix.SIGWINCH, unix.SIGIO, unix.SIGPWR}
+
+// KeepSignalsOnMain makes the interpreter's main thread, where the
+// script's calls run, the one that a C program's only thread is: it must
+// be called from an init function of package main, after
+// runtime.LockOSThread. Two things of the Go runtime make a call fail or
+// hang where C's does not:
+//
+//   - The runtime preempts a goroutine that ran 10 ms with SIGURG sent to
+//     its thread (tgkill). Under load the signal comes late, when the
+//     main thread is already in poll, usleep or another call that a
+//     handler ends with EINTR whatever its SA_RESTART: a C program has
+//     no such signal. Asynchronous preemption off (GODEBUG
+//     asyncpreemptoff=1) sends none.
+//   - A process-directed signal (ualarm's SIGALRM) goes to any thread
+//     that does not block it: when the kernel gives it to one of the
+//     runtime's threads, the main thread's call is not interrupted and
+//     restarts (a blocked waitpid waits for ever). The runtime starts its
+//     threads with the mask the process started with, so the process
+//     starts with keptSignals blocked and the main thread unblocks them.
+//
+// Both need the process to start so: KeepSignalsOnMain executes
+// /proc/self/exe again, once, with keptSignals blocked and GODEBUG set.
+// os/signal's own thread (goipc's recording handler) still unblocks the
+// signals it is asked for; the kernel gives such a signal to the main
+// thread unless that thread has another signal pending and is not running.
+func KeepSignalsOnMain() {
+	var set, cur unix.Sigset_t
+	for _, s := range keptSignals {
+		set.Val[(s-1)/64] |= 1 << ((s - 1) % 64)
+	}
+	if err := unix.PthreadSigmask(unix.SIG_BLOCK, nil, &cur); err != nil {
+		fmt.Fprintln(os.Stderr, "ipccalls: sigprocmask:", err)
+		os.Exit(2)
+	}
+	blocked := true
+	for i := range set.Val {
+		blocked = blocked && cur.Val[i]&set.Val[i] == set.Val[i]
+	}
+	if blocked && os.Getenv(keptEnv) != "" {
+		if err := unix.PthreadSigmask(unix.SIG_UNBLOCK, &set, nil); err != nil {
+			fmt.Fprintln(os.Stderr, "ipccalls: sigprocmask:", err)
+			os.Exit(2)
+		}
+		return
+	}
+	// A forked child comes here too when its mask is its parent's main
+	// thread's (cipc forks in C), though keptEnv is in its environment.
+	if err := unix.PthreadSigmask(unix.SIG_BLOCK, &set, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "ipccalls: sigprocmask:", err)
+		os.Exit(2)
+	}
+	env := []string{keptEnv + "=1"}
+	godebug := "asyncpreemptoff=1"
+	for _, e := range os.Environ() {
+		switch {
+		case strings.HasPrefix(e, keptEnv+"="):
+		case strings.HasPrefix(e, "GODEBUG="):
+			godebug = strings.TrimPrefix(e, "GODEBUG=") + "," + godebug
+		default:
+			env = append(env, e)
+		}
+	}
+	err := unix.Exec("/proc/self/exe", os.Args, append(env, "GODEBUG="+godebug))
+	fmt.Fprintln(os.Stderr, "ipccalls: executing itself again:", err)
+	os.Exit(2)
+}
 
 // sigState is a signal action a script set, which a forked child sets
 // again after its exec.

@@ -13,8 +13,11 @@ import (
 	"github.com/ipcparity/ipcparity/internal/sides/goside"
 )
 
-// init keeps main on the main thread, where the kernel sends a signal
-// meant for the process: a call that a signal interrupts is the script's.
-func init() { runtime.LockOSThread() }
+// init keeps main on the main thread, and makes it the thread that takes
+// the script's signals: a call that a signal interrupts is the script's.
+func init() {
+	runtime.LockOSThread()
+	callscript.KeepSignalsOnMain()
+}
 
 func main() { callscript.Main(goside.API(), compare.Calls()) }
