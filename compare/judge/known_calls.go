@@ -43,8 +43,14 @@ func init() {
 				"program (SIGUSR1, SIGPIPE on most descriptors): a script starts so on both sides, and one that " +
 				"wants C's default sets SIG_DFL (signal_sigpipe.calls, signal_restart.calls). sigaction's old action is not shown (it would be the runtime's). The Go " +
 				"runtime also raises the soft RLIMIT_NOFILE to the hard one at start: a script sets the limit it " +
-				"counts on (limits_nofile.calls).",
-			Scenarios: []string{"calls/testdata/calls/signal_restart.calls", "calls/testdata/calls/limits_nofile.calls"},
+				"counts on (limits_nofile.calls). Two runtime behaviours would make a call differ at random, " +
+				"under load: the SIGURG that preempts a goroutine can reach the main thread late, in a poll or " +
+				"usleep that any handler ends with EINTR, and a process-directed SIGALRM can go to one of the " +
+				"runtime's threads, so the main thread's call restarts and waits for ever. The interpreters " +
+				"therefore execute themselves again with GODEBUG=asyncpreemptoff=1 and the script's signals " +
+				"blocked on every thread but the main one (callscript.KeepSignalsOnMain); os/signal's thread " +
+				"still unblocks those goipc records. A Go program of its own using goipc has both (signal_eintr.calls).",
+			Scenarios: []string{"calls/testdata/calls/signal_restart.calls", "calls/testdata/calls/limits_nofile.calls", "calls/testdata/calls/signal_eintr.calls"},
 			Langs:     []string{runner.LangCgo, runner.LangGo},
 		},
 	)
