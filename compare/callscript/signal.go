@@ -146,12 +146,9 @@ var Signal = newTable(func(t *Table) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
-		sig, err := c.Int(0)
+		sig, err := c.scriptSignal(0)
 		if err != nil {
 			return 0, err
-		}
-		if slices.Contains(refusedSignals, unix.Signal(sig)) {
-			return 0, fmt.Errorf("%s: the Go runtime of both interpreters needs it", unix.SignalName(unix.Signal(sig)))
 		}
 		e, err := c.arg(1)
 		if err != nil {
@@ -196,12 +193,9 @@ var Signal = newTable(func(t *Table) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
-		sig, err := c.Int(0)
+		sig, err := c.scriptSignal(0)
 		if err != nil {
 			return 0, err
-		}
-		if slices.Contains(refusedSignals, unix.Signal(sig)) {
-			return 0, fmt.Errorf("%s: the Go runtime of both interpreters needs it", unix.SignalName(unix.Signal(sig)))
 		}
 		e, _ := c.arg(1)
 		handler, err := c.handler(e)
@@ -301,4 +295,18 @@ func (st *execState) caught(ind string) {
 	if b.Len() > 0 {
 		fmt.Fprint(st.w, b.String())
 	}
+}
+
+// scriptSignal is argument i as a signal a script may set an action for:
+// not one of refusedSignals, which the Go runtime of both interpreters
+// needs.
+func (c *Call) scriptSignal(i int) (int64, error) {
+	sig, err := c.Int(i)
+	if err != nil {
+		return 0, err
+	}
+	if slices.Contains(refusedSignals, unix.Signal(sig)) {
+		return 0, fmt.Errorf("%s: the Go runtime of both interpreters needs it", unix.SignalName(unix.Signal(sig)))
+	}
+	return sig, nil
 }
