@@ -49,16 +49,7 @@ var FIFO = newTable(func(t *Table) {
 		return count(api.Open(path, flags, mode))
 	})
 	// unlink("PATH")
-	sided(t, func(a *sides.API) sides.FIFO { return a.FIFO }, "unlink", func(c *Call, api sides.FIFO) (int64, error) {
-		if err := c.Arity(1); err != nil {
-			return 0, err
-		}
-		path, err := c.String(0)
-		if err != nil {
-			return 0, err
-		}
-		return status(api.Unlink(path))
-	})
+	t.calls["unlink"] = nameCall(func(a *sides.API, path string) error { return a.FIFO.Unlink(path) })
 	// umask(MASK): the previous mask, shown in octal.
 	sided(t, func(a *sides.API) sides.FIFO { return a.FIFO }, "umask", func(c *Call, api sides.FIFO) (int64, error) {
 		if err := c.Arity(1); err != nil {

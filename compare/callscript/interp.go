@@ -244,6 +244,21 @@ func sided[API any](t *Table, get func(*sides.API) API, name string, call func(c
 	t.calls[name] = func(c *Call) (int64, error) { return call(c, get(c.api)) }
 }
 
+// nameCall is a call of one argument, a name or path, that returns 0, or
+// -1 and an errno: unlink, mq_unlink, shm_unlink, sem_unlink.
+func nameCall(op func(api *sides.API, name string) error) callFunc {
+	return func(c *Call) (int64, error) {
+		if err := c.Arity(1); err != nil {
+			return 0, err
+		}
+		name, err := c.String(0)
+		if err != nil {
+			return 0, err
+		}
+		return status(op(c.api, name))
+	}
+}
+
 // status is the result of a call that returns 0, or -1 and an errno.
 func status(err error) (int64, error) {
 	if err != nil {

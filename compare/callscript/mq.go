@@ -317,16 +317,7 @@ var Mq = newTable(func(t *Table) {
 		return status(api.Close(a[0]))
 	})
 	// mq_unlink(NAME)
-	sided(t, func(a *sides.API) sides.Mq { return a.Mq }, "mq_unlink", func(c *Call, api sides.Mq) (int64, error) {
-		if err := c.Arity(1); err != nil {
-			return 0, err
-		}
-		name, err := c.String(0)
-		if err != nil {
-			return 0, err
-		}
-		return status(api.Unlink(name))
-	})
+	t.calls["mq_unlink"] = nameCall(func(a *sides.API, name string) error { return a.Mq.Unlink(name) })
 	// mq_send(MQD, "msg", COUNT, PRIO)
 	t.calls["mq_send"] = func(c *Call) (int64, error) { return mqSend(c, false) }
 	// mq_timedsend(MQD, "msg", COUNT, PRIO, DEADLINE)

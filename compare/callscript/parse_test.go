@@ -75,28 +75,14 @@ func TestParseScript(t *testing.T) {
 // TestScriptErrorsNameTheLine runs a script whose fourth line uses a
 // variable that was never bound.
 func TestScriptErrorsNameTheLine(t *testing.T) {
-	s, err := lang.Parse("unbound.calls", "pipe([$r, $w]) = 0\nclose($r) = 0\nclose($w) = 0\nclose($nope)\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	_, err = lang.Exec(s, goside.API(), "t", &out)
+	err := execErrOnGo(t, "unbound.calls", "pipe([$r, $w]) = 0\nclose($r) = 0\nclose($w) = 0\nclose($nope)\n", "t")
 	if err == nil || err.Error() != "unbound.calls:4:7: $nope is not bound" {
 		t.Errorf("got %v", err)
 	}
 }
 
 func TestExpectationsAreChecked(t *testing.T) {
-	s, err := lang.Parse("wrong.calls", "pipe([$r, $w]) = 0\nwrite($r, \"x\", 1) = 1\nclose($r) = -1 EBADF\nclose($w) = 0\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	o, err := lang.Exec(s, goside.API(), "t", &out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mism := o.Mismatches
+	_, mism := runOnGo(t, "wrong.calls", "pipe([$r, $w]) = 0\nwrite($r, \"x\", 1) = 1\nclose($r) = -1 EBADF\nclose($w) = 0\n")
 	want := []string{
 		`wrong.calls:2: write($r, "x", 1) = 1: expected 1, got -1 EBADF (Bad file descriptor)`,
 		`wrong.calls:3: close($r) = -1 EBADF: expected -1 EBADF, got 0`,
@@ -138,22 +124,13 @@ func TestErrnoAliases(t *testing.T) {
 	if _, err := lang.Parse("bad.calls", "close(3) = -1 EFSCORRUPTED"); err == nil {
 		t.Errorf("EFSCORRUPTED, a name of the kernel's alone, parsed")
 	}
-	s, err := lang.Parse("alias.calls", "pipe2([$r, $w], O_NONBLOCK) = 0\nread($r, buf, 1) = -1 EWOULDBLOCK\nsocket(AF_UNIX, SOCK_DGRAM, 0) = $d\nlisten($d, 1) = -1 ENOTSUP\nlisten($d, 1) = -1 EOPNOTSUPP\nlisten($d, 1) = -1 EAGAIN\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	o, err := lang.Exec(s, goside.API(), "t", &out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mism := o.Mismatches
+	out, mism := runOnGo(t, "alias.calls", "pipe2([$r, $w], O_NONBLOCK) = 0\nread($r, buf, 1) = -1 EWOULDBLOCK\nsocket(AF_UNIX, SOCK_DGRAM, 0) = $d\nlisten($d, 1) = -1 ENOTSUP\nlisten($d, 1) = -1 EOPNOTSUPP\nlisten($d, 1) = -1 EAGAIN\n")
 	want := []string{"alias.calls:6: listen($d, 1) = -1 EAGAIN: expected -1 EAGAIN, got -1 EOPNOTSUPP (Operation not supported)"}
 	if diff := cmp.Diff(want, mism); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(out.String(), ", buf, 1) = -1 EAGAIN (") || strings.Count(out.String(), "= -1 EOPNOTSUPP (") != 3 {
-		t.Errorf("transcript:\n%s", out.String())
+	if !strings.Contains(out, ", buf, 1) = -1 EAGAIN (") || strings.Count(out, "= -1 EOPNOTSUPP (") != 3 {
+		t.Errorf("transcript:\n%s", out)
 	}
 }
 
@@ -273,13 +250,37 @@ func TestRepeatedStringLimit(t *testing.T) {
 	if _, err := lang.Parse("ok.calls", `write(4, "xy"*8388608, 1)`); err != nil {
 		t.Errorf("16 MiB: %v", err)
 	}
-	s, err := lang.Parse("run.calls", "pipe([$r, $w]) = 0\nwrite($w, \"$RUN\"*4194304, 1)\n")
+	err := execErrOnGo(t, "run.calls", "pipe([$r, $w]) = 0\nwrite($w, \"$RUN\"*4194304, 1)\n", "longtoken")
+	if want := `run.calls:2:11: "$RUN"*4194304: repeated string of 37748736 bytes: at most 16777216 (16 MiB)`; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+// runOnGo parses text as the script file name and runs it on goside: its
+// transcript and the mismatches with what it expects.
+func runOnGo(t *testing.T, name, text string) (string, []string) {
+	t.Helper()
+	s, err := lang.Parse(name, text)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	_, err = lang.Exec(s, goside.API(), "longtoken", &out)
-	if want := `run.calls:2:11: "$RUN"*4194304: repeated string of 37748736 bytes: at most 16777216 (16 MiB)`; err == nil || err.Error() != want {
-		t.Errorf("got %v, want %s", err, want)
+	o, err := lang.Exec(s, goside.API(), "t", &out)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return out.String(), o.Mismatches
+}
+
+// execErrOnGo parses text as the script file name and runs it on goside
+// with the run token token: the error that ended the run.
+func execErrOnGo(t *testing.T, name, text, token string) error {
+	t.Helper()
+	s, err := lang.Parse(name, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	_, err = lang.Exec(s, goside.API(), token, &out)
+	return err
 }

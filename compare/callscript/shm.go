@@ -166,16 +166,7 @@ var Shm = newTable(func(t *Table) {
 		return count(api.Shm.Open(name, int(oflag), uint32(mode)))
 	})
 	// shm_unlink(NAME)
-	sided(t, whole, "shm_unlink", func(c *Call, api *sides.API) (int64, error) {
-		if err := c.Arity(1); err != nil {
-			return 0, err
-		}
-		name, err := c.String(0)
-		if err != nil {
-			return 0, err
-		}
-		return status(api.Shm.Unlink(name))
-	})
+	t.calls["shm_unlink"] = nameCall(func(a *sides.API, name string) error { return a.Shm.Unlink(name) })
 	// ftruncate(FD, LENGTH)
 	sided(t, whole, "ftruncate", func(c *Call, api *sides.API) (int64, error) {
 		a, err := c.Ints(2)
@@ -270,16 +261,7 @@ var Shm = newTable(func(t *Table) {
 		return semCall(api.Sem.Close)(c)
 	})
 	// sem_unlink(NAME)
-	sided(t, whole, "sem_unlink", func(c *Call, api *sides.API) (int64, error) {
-		if err := c.Arity(1); err != nil {
-			return 0, err
-		}
-		name, err := c.String(0)
-		if err != nil {
-			return 0, err
-		}
-		return status(api.Sem.Unlink(name))
-	})
+	t.calls["sem_unlink"] = nameCall(func(a *sides.API, name string) error { return a.Sem.Unlink(name) })
 	// sem_post($s), sem_wait($s), sem_trywait($s)
 	t.calls["sem_post"] = semCall(sides.Semaphore.Post)
 	t.calls["sem_wait"] = semCall(sides.Semaphore.Wait)
