@@ -235,5 +235,20 @@ func TestSockWrongPorts(t *testing.T) {
 			script:  `"$0" "$@"; s=$?; [ $s -eq 1 ] && exit 0; exit $s`,
 			catches: "client-usage", want: "Exit:0",
 		},
+		{
+			name: "listen with a backlog of 5", program: "sock_server",
+			edits:   [][2]string{{"listen(fd, SOMAXCONN)", "listen(fd, 5)"}},
+			catches: "unix-backlog", want: "backlog took 6 of 64",
+		},
+		{
+			name: "the answer sent without MSG_NOSIGNAL", program: "sock_server",
+			edits:   [][2]string{{"send(fds[i].fd, answer, strlen(answer), MSG_NOSIGNAL)", "send(fds[i].fd, answer, strlen(answer), 0)"}},
+			catches: "unix-client-gone", want: "Signal:SIGPIPE",
+		},
+		{
+			name: "goipc's listen with a backlog of 5", program: "sock_server",
+			goEdits: map[string][][2]string{"goipc/sock.go": {{"Listen(fd, unix.SOMAXCONN)", "Listen(fd, 5)"}}},
+			catches: "unix-backlog", want: "backlog took 6 of 64",
+		},
 	})
 }

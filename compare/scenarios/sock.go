@@ -102,6 +102,35 @@ func Sock() []runner.Scenario {
 			steps([]runner.Step{inPoll}, signalled, []runner.Step{client("client", "hello")})...),
 	)
 
+	// backlog: the server stopped while the runner connects without
+	// waiting; the server continued serves those connections, which end
+	// without a message, then quits.
+	stopped := []runner.Step{server, {Signal: "SIGSTOP", Target: "server"}, {Await: true, Target: "server", Ready: runner.ReadyStopped()}}
+	list = append(list,
+		sockUnix.scenario(runner.Scenario{
+			Name: "backlog",
+			About: fmt.Sprintf("the server stopped (SIGSTOP) while the runner connects %d times without waiting: "+
+				"listen(fd, SOMAXCONN) lets them all wait to be accepted (a backlog of 5 takes 6, then "+
+				"EAGAIN); continued (SIGCONT), the server accepts each, which ends without a message", sockBacklogTries),
+			Roles: roles, Probes: []runner.Probe{sockBacklog.probe()},
+			Steps: steps(stopped, []runner.Step{{Await: true, Target: "server", Ready: readyBacklog(sockBacklogTries)},
+				{Signal: "SIGCONT", Target: "server"}, inPoll, client("client", "hello"), quit, awaitServer}),
+		}),
+		// The server's send meets a closed socket: EPIPE, and the SIGPIPE
+		// that MSG_NOSIGNAL holds back. A Go server ignores that SIGPIPE
+		// anyway (it is on a descriptor other than 1 and 2): only C shows
+		// the flag. The runner is the client here, as no sock_client can
+		// close its socket between its message and the answer.
+		sockUnix.scenario(runner.Scenario{
+			Name: "client-gone",
+			About: "a client (the runner) that sends hello and closes its socket at once: the server prints hello, " +
+				"its answer fails with EPIPE (send with MSG_NOSIGNAL: no SIGPIPE) and it serves the next clients",
+			Roles: roles, Unordered: []string{"server"},
+			Steps: []runner.Step{server, inPoll, {Await: true, Target: "server", Ready: readyGoneClient("hello")}, inPoll,
+				client("client", "after"), quit, awaitServer},
+		}),
+	)
+
 	// modes: a Unix session under umask mask; once the server is ready the
 	// runner notes its socket file's mode (sockSeen).
 	for _, mask := range []int{0, 0o002} {
@@ -220,6 +249,77 @@ func readySockSeen() runner.Ready {
 			path = rest
 		}
 		sockSeen.note(r, "seen: "+describeFile(filepath.Join(r.Dir, path), r.Normalize(path)))
+		return true, nil
+	}}
+}
+
+// sockBacklogTries is how many connections the backlog scenario tries:
+// more than a server serves at once (SOCK_MAX_CLIENTS, 16), so that a
+// backlog of that order is caught too.
+const sockBacklogTries = 64
+
+// sockBacklog holds what readyBacklog noted.
+var sockBacklog = &seenNotes{name: "how many connections the stopped server's backlog took"}
+
+// sockPath is the run's Unix socket file, on the host's side.
+func sockPath(r *runner.Run) string {
+	path := "server_socket"
+	if rest, ok := strings.CutPrefix(r.IPCName, "unix:"); ok {
+		path = rest
+	}
+	return filepath.Join(r.Dir, path)
+}
+
+// readyBacklog connects to the run's Unix socket up to tries times
+// without waiting (a full backlog gives EAGAIN), notes how many
+// connections the listening socket took ("seen: the stopped server's
+// backlog took 64 of 64 connections") and closes them: each waits on to
+// be accepted, and its server then reads end of file.
+func readyBacklog(tries int) runner.Ready {
+	return runner.Ready{What: "the runner's connections tried (how many the backlog took noted)", Check: func(r *runner.Run, _ *runner.Process) (bool, error) {
+		var fds []int
+		defer func() {
+			for _, fd := range fds {
+				unix.Close(fd)
+			}
+		}()
+		for len(fds) < tries {
+			fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+			if err != nil {
+				return false, err
+			}
+			err = unix.Connect(fd, &unix.SockaddrUnix{Name: sockPath(r)})
+			if err == unix.EAGAIN {
+				unix.Close(fd)
+				break
+			}
+			if err != nil {
+				unix.Close(fd)
+				return false, err
+			}
+			fds = append(fds, fd)
+		}
+		sockBacklog.note(r, fmt.Sprintf("seen: the stopped server's backlog took %d of %d connections", len(fds), tries))
+		return true, nil
+	}}
+}
+
+// readyGoneClient connects to the run's Unix socket, sends msg and closes
+// the connection, all at once: the server reads msg, then end of file,
+// from a peer that is gone.
+func readyGoneClient(msg string) runner.Ready {
+	return runner.Ready{What: "the runner's connection made, " + msg + " sent and closed", Check: func(r *runner.Run, _ *runner.Process) (bool, error) {
+		fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return false, err
+		}
+		defer unix.Close(fd)
+		if err := unix.Connect(fd, &unix.SockaddrUnix{Name: sockPath(r)}); err != nil {
+			return false, err
+		}
+		if _, err := unix.Write(fd, []byte(msg)); err != nil {
+			return false, err
+		}
 		return true, nil
 	}}
 }
