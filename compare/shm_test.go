@@ -4,11 +4,13 @@ package compare
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ipcparity/ipcparity/compare/judge"
 	"github.com/ipcparity/ipcparity/compare/runner"
 )
 
@@ -95,4 +97,46 @@ func TestShmWrongPorts(t *testing.T) {
 			catches: "reader-no-writer", want: "Exit:3",
 		},
 	})
+}
+
+// TestShmNoFollowPorts runs shm_nofollow.calls with goipc's ipccalls
+// built with one mistake each, against cipc: shm_open or sem_open without
+// glibc's O_NOFOLLOW opens what a symbolic link in /dev/shm points to.
+func TestShmNoFollowPorts(t *testing.T) {
+	t.Parallel() // after the parity tests, alongside the other wrong ports
+	for _, tc := range []struct {
+		name  string
+		edits map[string][][2]string
+		want  string // the line of cipc's transcript that goipc's does not have
+	}{
+		{
+			name:  "shm_open without O_NOFOLLOW",
+			edits: map[string][][2]string{"goipc/shm.go": {{"oflag|unix.O_NOFOLLOW|unix.O_CLOEXEC, mode)", "oflag|unix.O_CLOEXEC, mode)"}}},
+			want:  `shm_open("/l$RUN", O_RDWR, 0) = -1 ELOOP`,
+		},
+		{
+			name:  "sem_open without O_NOFOLLOW",
+			edits: map[string][][2]string{"goipc/sem.go": {{"|unix.O_NOFOLLOW|unix.O_RDWR, 0)", "|unix.O_RDWR, 0)"}}},
+			want:  `sem_open("/l$RUN", 0) = -1 ELOOP`,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			bin, err := buildGoVariant(filepath.Join(t.TempDir(), "port"), "ipccalls", tc.edits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sides := runner.ScriptSides(binDir)
+			sides[1].Command = func(string) ([]string, error) { return []string{bin}, nil }
+			res := judge.RunScript(context.Background(), Calls(), filepath.Join("..", "testdata", "calls", "shm_nofollow.calls"), sides, nil)
+			switch {
+			case res.Error != "":
+				t.Fatalf("shm_nofollow.calls: %s", res.Error)
+			case res.Agree:
+				t.Fatal("shm_nofollow.calls: the port agrees with cipc: the script must catch it")
+			case !strings.Contains(res.Transcripts[runner.SideC], tc.want) || strings.Contains(res.Transcripts[runner.SideGo], tc.want):
+				t.Errorf("shm_nofollow.calls differs, but not by %q:\n%s", tc.want, res.Diff)
+			}
+		})
+	}
 }
