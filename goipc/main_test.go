@@ -3,6 +3,7 @@
 package goipc_test
 
 import (
+	"maps"
 	"testing"
 
 	"github.com/ipcparity/ipcparity/internal/sides/goside"
@@ -13,5 +14,7 @@ import (
 // TestMain runs the tests, or, in a child process that a test started, one
 // of the helper commands registered here.
 func TestMain(m *testing.M) {
-	testhelper.Main(m, sidestest.SemHelpers(goside.API()))
+	helpers := sidestest.SemHelpers(goside.API())
+	maps.Copy(helpers, map[string]testhelper.Helper{"write-broken": writeBrokenHelper})
+	testhelper.Main(m, helpers)
 }
