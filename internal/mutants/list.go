@@ -16,13 +16,16 @@ import (
 //
 // The list (testdata/mutants.txt) has a mutant a line,
 //
-//	NAME KIND FILE "OLD" "NEW"
+//	NAME KIND FILE "OLD" "NEW" [equivalent "REASON"]
 //
-// with OLD and NEW as Go string literals; # starts a comment line.
+// with OLD, NEW and REASON as Go string literals; # starts a comment
+// line. A mutant marked equivalent makes no difference that a user could
+// observe, not even in the system calls; REASON says why.
 type Mutant struct {
 	Name, Kind, File string
 	Old, New         string
-	Line             int // in the list
+	Equivalent       string // the reason, for a mutant listed as equivalent
+	Line             int    // in the list
 }
 
 // ParseList reads the list in file.
@@ -58,7 +61,7 @@ func parseMutant(line string) (Mutant, error) {
 	var m Mutant
 	f := strings.Fields(line)
 	if len(f) < 5 {
-		return m, fmt.Errorf(`want NAME KIND FILE "OLD" "NEW"`)
+		return m, fmt.Errorf(`want NAME KIND FILE "OLD" "NEW" [equivalent "REASON"]`)
 	}
 	m.Name, m.Kind, m.File = f[0], f[1], f[2]
 	rest := strings.TrimSpace(line[strings.Index(line, m.File)+len(m.File):])
@@ -69,6 +72,17 @@ func parseMutant(line string) (Mutant, error) {
 		}
 		*dst, _ = strconv.Unquote(q)
 		rest = strings.TrimSpace(rest[len(q):])
+	}
+	if why, ok := strings.CutPrefix(rest, "equivalent "); ok {
+		q, err := strconv.QuotedPrefix(strings.TrimSpace(why))
+		if err != nil || strings.TrimSpace(why) != q {
+			return m, fmt.Errorf("%s: want equivalent \"REASON\" after NEW: %s", m.Name, rest)
+		}
+		m.Equivalent, _ = strconv.Unquote(q)
+		if strings.TrimSpace(m.Equivalent) == "" {
+			return m, fmt.Errorf("%s: equivalent without a reason", m.Name)
+		}
+		rest = ""
 	}
 	if rest != "" {
 		return m, fmt.Errorf("%s: text after NEW: %s", m.Name, rest)

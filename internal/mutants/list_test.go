@@ -66,6 +66,10 @@ func TestParseRefuses(t *testing.T) {
 		`name kind file old "new"`,
 		`name kind file "same" "same"`,
 		`name kind file "old" "new" extra`,
+		`name kind file "old" "new" equivalent`,
+		`name kind file "old" "new" equivalent ""`,
+		`name kind file "old" "new" equivalent "why" extra`,
+		`name kind file "old" "new" equivalent why`,
 	} {
 		if _, err := parseMutant(line); err == nil {
 			t.Errorf("%s: parses", line)
@@ -73,6 +77,10 @@ func TestParseRefuses(t *testing.T) {
 	}
 	m, err := parseMutant(`mode-0644 mode goipc/mq.go "0o600, nil" "0o644, nil"`)
 	if err != nil || m.Old != "0o600, nil" || m.New != "0o644, nil" || m.File != "goipc/mq.go" {
+		t.Errorf("got %+v, %v", m, err)
+	}
+	m, err = parseMutant(`same-call mode goipc/mq.go "0o600, nil" "0600, nil" equivalent "the same constant"`)
+	if err != nil || m.Equivalent != "the same constant" || m.New != "0600, nil" {
 		t.Errorf("got %+v, %v", m, err)
 	}
 }
