@@ -30,7 +30,7 @@ var Filtered = []string{
 	"the loader's and the runtime's files: open, read, pread64, mmap and close of files under /etc, /lib, /lib64, /usr, /sys and /proc (ld.so.cache, libc, transparent_hugepage, cgroup limits)",
 	"stdio: read and write on stdin, stdout and stderr and on descriptors duplicated from them (glibc's perror): output is compared as output, and C's stdio buffers what Go writes at once; and the runner's side channel, descriptor 3, compared as errno",
 	"Go's os package asking once whether pidfds work: pidfd_open, pidfd_send_signal, a clone with CLONE_VFORK and without SIGCHLD, and the waitid and close of their pidfds",
-	"calls the kernel restarts after a signal (= ? ERESTART...): the restarted call follows; and calls strace cannot name (???), which a thread ending with its process shows",
+	"calls the kernel restarts after a signal (= ? ERESTART...): the restarted call follows; calls strace cannot name (???), which a thread ending with its process shows; and calls the process's end cut off (= ?, or unfinished with no end): C's poll, for one, ends in ERESTART where Go's thread is cut off",
 	"signals, futexes (the Go scheduler's, and semaphores, whose waits depend on timing), scheduling and time: not traced at all (runner.StraceSyscalls)",
 }
 
@@ -244,8 +244,11 @@ func (s *state) render(c call, next []call, procOf map[int]*state, pidName map[s
 	res := c.result
 	resFd, resErr := strconv.Atoi(res)
 	ok := resErr == nil && resFd >= 0
-	if strings.HasPrefix(res, "? ERESTART") || c.name == "???" {
-		return "", "" // restarted; a call strace could not name (a thread ending with its process)
+	if strings.HasPrefix(res, "? ERESTART") || c.name == "???" || res == "?" {
+		// Restarted; a call strace could not name (a thread ending with
+		// its process); a call the process's end cut off, which strace
+		// shows or not depending on when the signal came.
+		return "", ""
 	}
 	known := ""
 	name := c.name

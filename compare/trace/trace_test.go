@@ -189,3 +189,39 @@ func TestDiffMissingProcess(t *testing.T) {
 		t.Errorf("Diff = %q, want %q", d, w)
 	}
 }
+
+// TestReadCutOffByKill reads a server killed while it waits in poll, as
+// strace shows it: unfinished with no end, resumed with "= ?", or both on
+// one line (a Go thread), where C's single thread shows "= ?
+// ERESTART_RESTARTBLOCK". All read the same, without that call; before,
+// "poll(...) = ?" was kept and a traced unix-server-killed differed from
+// C.
+func TestReadCutOffByKill(t *testing.T) {
+	const start = `30  execve("/bin/c/sock_server", ["/bin/c/sock_server"], 0x7ffd40be7fb8 /* 36 vars */) = 0
+30  socket(AF_UNIX, SOCK_STREAM, 0)   = 4
+30  close(4)                          = 0
+`
+	noEnd := start + `30  poll([{fd=4, events=POLLIN}], 1, -1 <unfinished ...>
+30  +++ killed by SIGTERM +++
+`
+	cutOff := start + `30  poll([{fd=4, events=POLLIN}], 1, -1 <unfinished ...>
+31  futex(0x1, FUTEX_WAIT_PRIVATE, 0, NULL <unfinished ...>
+30  <... poll resumed> <unfinished ...>) = ?
+30  +++ killed by SIGTERM +++
+`
+	oneLine := start + `30  poll([{fd=4, events=POLLIN}], 1, -1 <unfinished ...>) = ?
+`
+	restart := start + `30  poll([{fd=4, events=POLLIN}], 1, -1) = ? ERESTART_RESTARTBLOCK (Interrupted by signal)
+`
+	want := []Process{{Label: "server", Calls: []string{"socket(AF_UNIX, SOCK_STREAM, 0) = 4", "close(4) = 0"}}}
+	for name, text := range map[string]string{"no end": noEnd, "resumed = ?": cutOff, "one line": oneLine, "restart": restart} {
+		if diff := cmp.Diff(want, Read("server", text, Options{})); diff != "" {
+			t.Errorf("%s: Read (-want +got):\n%s", name, diff)
+		}
+	}
+	// The wrong input: a poll that did end is the program's call.
+	ended := strings.Replace(cutOff, "<... poll resumed> <unfinished ...>) = ?", "<... poll resumed>) = 1 ([{fd=4, revents=POLLIN}])", 1)
+	if got := Read("server", ended, Options{}); len(got) != 1 || len(got[0].Calls) != 3 {
+		t.Errorf("a poll that ended: Read = %q, want it kept", got)
+	}
+}
