@@ -138,10 +138,12 @@ fuzz: build
 # ---- What the project catches (internal/mutants): gremlins on goipc's
 # tests, then each translation mistake of testdata/mutants.txt applied to
 # a temporary copy of the module, rebuilt and held to ipcparity check of
-# its mechanism and the go tests of its packages, one at a time; prints
-# the kill rate and names every survivor. Builds and tests run at nice 19.
-# MUTANTS_FLAGS: -run REGEX (some mutants), -deadline D (per mutant),
-# -gremlins=false.
+# its mechanism and the go tests of its packages, one at a time; a
+# survivor of those is held to ipcparity check --trace of its mechanism
+# (needs strace). Prints which layer killed each, the kill rate, and names
+# every survivor and every mutant listed as equivalent. Builds and tests
+# run at nice 19. MUTANTS_FLAGS: -run REGEX (some mutants), -deadline D
+# (per mutant), -gremlins=false, -trace=false.
 MUTANTS_FLAGS ?=
 
 mutants: build
