@@ -370,24 +370,30 @@ func command(ctx context.Context, dir string, argv ...string) ([]byte, error) {
 }
 
 // firstLines is what shows why a command failed: the lines that say
-// DIFF, FAIL or error and a trace diff's first removed and added calls,
-// at most three, else its last line.
+// DIFF, FAIL or error, at most three, else its last line; when the output
+// has a trace diff, its first line of those and the diff's first removed
+// and added calls instead (C's call, the mutant's).
 func firstLines(out []byte, err error) string {
-	var keep []string
+	var keep, calls []string
 	var minus, plus bool
 	for _, l := range strings.Split(string(bytes.TrimSpace(out)), "\n") {
 		l = strings.TrimSpace(l)
+		isCall := strings.Contains(l, ") = ")
 		switch {
-		case len(keep) >= 3:
 		case strings.Contains(l, "DIFF") || strings.HasPrefix(l, "--- FAIL") || strings.Contains(l, "error"):
-			keep = append(keep, l)
-		case !minus && strings.HasPrefix(l, "- ") && strings.Contains(l, ") = "):
+			if len(keep) < 3 {
+				keep = append(keep, l)
+			}
+		case !minus && isCall && strings.HasPrefix(l, "- "):
 			minus = true
-			keep = append(keep, l)
-		case !plus && strings.HasPrefix(l, "+ ") && strings.Contains(l, ") = "):
+			calls = append(calls, l)
+		case !plus && isCall && strings.HasPrefix(l, "+ "):
 			plus = true
-			keep = append(keep, l)
+			calls = append(calls, l)
 		}
+	}
+	if len(calls) > 0 {
+		keep = append(keep[:min(len(keep), 1)], calls...)
 	}
 	if len(keep) == 0 {
 		lines := strings.Split(string(bytes.TrimSpace(out)), "\n")

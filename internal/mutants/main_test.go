@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -153,5 +154,23 @@ func TestTraceLayer(t *testing.T) {
 	tl = newTool(t.TempDir(), time.Minute, true)
 	if p := tl.trace(Mutant{File: "goipc/sock.go"}, "sock"); len(p.layers) != 1 || p.layers[0].name != "trace" {
 		t.Errorf("the trace plan has layers %v", p.layers)
+	}
+}
+
+// TestFirstLines checks what a verdict shows of a failed layer: a parity
+// run's DIFF lines, a test's FAIL line, and for a trace diff C's call and
+// the mutant's rather than more rows of the table.
+func TestFirstLines(t *testing.T) {
+	err := errors.New("exit status 1")
+	for _, tc := range []struct{ out, want string }{
+		{"ok a\nx  DIFF  y\nz DIFF\nw DIFF\nv DIFF\n", "exit status 1: x  DIFF  y | z DIFF | w DIFF"},
+		{"=== RUN TestX\n--- FAIL: TestX (0.01s)\nFAIL\n", "exit status 1: --- FAIL: TestX (0.01s)"},
+		{"unix-default  ref  DIFF\ntcp-default  ref  DIFF\n  server:\n      listen(4, 4096) = 0\n    - sendto(5, \"received\", 8, MSG_NOSIGNAL, NULL, 0) = 8\n    + sendto(5, \"received\", 8, 0, NULL, 0) = 8\n        + hello\n",
+			"exit status 1: unix-default  ref  DIFF | - sendto(5, \"received\", 8, MSG_NOSIGNAL, NULL, 0) = 8 | + sendto(5, \"received\", 8, 0, NULL, 0) = 8"},
+		{"something\nlast line\n", "exit status 1: last line"},
+	} {
+		if got := firstLines([]byte(tc.out), err); got != tc.want {
+			t.Errorf("firstLines(%q) = %q, want %q", tc.out, got, tc.want)
+		}
 	}
 }
