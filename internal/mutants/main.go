@@ -314,7 +314,7 @@ func (t *tool) runAll(w io.Writer, mutants []Mutant, list string) int {
 			verdict, why = "SURVIVED", m.File
 			survivors = append(survivors, m)
 		}
-		fmt.Fprintf(w, "[%d/%d] %-15s %s (%s): %s [%s]\n", i+1, len(mutants), verdict, m.Name, m.Kind, why, time.Since(t0).Round(time.Second))
+		fmt.Fprintf(w, "[%d/%d] %-16s %s (%s): %s [%s]\n", i+1, len(mutants), verdict, m.Name, m.Kind, why, time.Since(t0).Round(time.Second))
 	}
 	counted := len(mutants) - len(invalid) - len(errored) - len(mislisted) - len(equivalent)
 	var by []string

@@ -66,10 +66,10 @@ func TestRunAllLayers(t *testing.T) {
 		t.Errorf("exit status %d, want 1 (a survivor)", code)
 	}
 	for _, want := range []string{
-		"[1/4] killed (check)  mode-0644 (mode): exit status 1: DIFF sock/unix-umask-000",
-		"[2/4] killed (trace)  no-nosignal (flag): exit status 1",
-		"[3/4] SURVIVED        backlog-5 (value): prog.c",
-		"[4/4] equivalent      backlog-4096 (value): SOMAXCONN is 4096",
+		"[1/4] killed (check)   mode-0644 (mode): exit status 1: DIFF sock/unix-umask-000",
+		"[2/4] killed (trace)   no-nosignal (flag): exit status 1",
+		"[3/4] SURVIVED         backlog-5 (value): prog.c",
+		"[4/4] equivalent       backlog-4096 (value): SOMAXCONN is 4096",
 		"\n2 of 3 mutants killed: 66.7% (1 by check, 1 by trace)\n",
 		"equivalent, listed with their reason and not counted: backlog-4096\n",
 		"survivors of kind value: backlog-5 (prog.c)\n",
@@ -108,7 +108,7 @@ func TestRunAllTraceBaseline(t *testing.T) {
 		t.Errorf("exit status %d, want 0 (no survivor counted)", code)
 	}
 	for _, want := range []string{
-		"[2/3] ERROR           no-nosignal (flag): the module without mutants fails the trace layer: exit status 1: DIFF sock/unix-default",
+		"[2/3] ERROR            no-nosignal (flag): the module without mutants fails the trace layer: exit status 1: DIFF sock/unix-default",
 		"\n1 of 1 mutants killed: 100.0% (1 by check)\n",
 		"not counted, their check ended in an error (run them again): no-nosignal, backlog-5\n",
 	} {
