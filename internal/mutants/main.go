@@ -378,8 +378,11 @@ func firstLines(out []byte, err error) string {
 	var minus, plus bool
 	for _, l := range strings.Split(string(bytes.TrimSpace(out)), "\n") {
 		l = strings.TrimSpace(l)
-		isCall := strings.Contains(l, ") = ")
+		// A trace diff's line: "- send(4, ...) = 9" (a transcript's diff
+		// quotes its lines).
+		isCall := len(l) > 2 && 'a' <= l[2] && l[2] <= 'z' && strings.Contains(l, ") = ")
 		switch {
+		case strings.HasPrefix(l, "ok "):
 		case strings.Contains(l, "DIFF") || strings.HasPrefix(l, "--- FAIL") || strings.Contains(l, "error"):
 			if len(keep) < 3 {
 				keep = append(keep, l)

@@ -168,6 +168,8 @@ func TestFirstLines(t *testing.T) {
 		{"unix-default  ref  DIFF\ntcp-default  ref  DIFF\n  server:\n      listen(4, 4096) = 0\n    - sendto(5, \"received\", 8, MSG_NOSIGNAL, NULL, 0) = 8\n    + sendto(5, \"received\", 8, 0, NULL, 0) = 8\n        + hello\n",
 			"exit status 1: unix-default  ref  DIFF | - sendto(5, \"received\", 8, MSG_NOSIGNAL, NULL, 0) = 8 | + sendto(5, \"received\", 8, 0, NULL, 0) = 8"},
 		{"something\nlast line\n", "exit status 1: last line"},
+		{"ok   testdata/calls/fifo_mkfifo_errors.calls (16 calls)\nDIFF testdata/calls/shm_nofollow.calls (18 calls)\n- \t\"close(7) = 0\\n\",\n+ \t\"close(9) = 0\\n\",\n",
+			"exit status 1: DIFF testdata/calls/shm_nofollow.calls (18 calls)"},
 	} {
 		if got := firstLines([]byte(tc.out), err); got != tc.want {
 			t.Errorf("firstLines(%q) = %q, want %q", tc.out, got, tc.want)
