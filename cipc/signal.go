@@ -20,10 +20,13 @@ static void cipc_record(int sig) {
     cipc_caught_ring[i % CIPC_CAUGHT_MAX] = sig;
 }
 
-static int cipc_sigaction(int sig, int handler, int flags) {
+static int cipc_sigaction(int sig, int handler, int flags, const sigset_t *mask) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
+    if(mask != NULL)
+        sa.sa_mask = *mask;
+    else
+        sigemptyset(&sa.sa_mask);
     sa.sa_handler = handler == 0 ? SIG_DFL : handler == 1 ? SIG_IGN : cipc_record;
     sa.sa_flags = flags;
     if(handler == 2)
@@ -44,6 +47,12 @@ static int cipc_caught(int *out, int max) {
 */
 import "C"
 
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
 // The handlers of Sigaction.
 const (
 	SigDfl    = 0 // SIG_DFL
@@ -53,11 +62,11 @@ const (
 
 // Sigaction calls sigaction(2) in glibc to set sig's action: SIG_DFL,
 // SIG_IGN, or (SigRecord) a C handler that records the signal, with
-// sa_flags flags (SA_RESTART, SA_RESETHAND, SA_NODEFER) and an empty
-// sa_mask. The recording handler also has SA_ONSTACK, which the Go
+// sa_flags flags (SA_RESTART, SA_RESETHAND, SA_NODEFER) and sa_mask mask
+// (nil: empty). The recording handler also has SA_ONSTACK, which the Go
 // runtime asks of handlers in a cgo program.
-func Sigaction(sig, handler, flags int) error {
-	if r, err := C.cipc_sigaction(C.int(sig), C.int(handler), C.int(flags)); r != 0 {
+func Sigaction(sig, handler, flags int, mask *unix.Sigset_t) error {
+	if r, err := C.cipc_sigaction(C.int(sig), C.int(handler), C.int(flags), sigset(mask)); r != 0 {
 		return err
 	}
 	return nil
@@ -83,4 +92,50 @@ func Alarm(secs uint) uint { return uint(C.alarm(C.uint(secs))) }
 // timer had left.
 func Ualarm(usecs, interval uint) uint {
 	return uint(C.ualarm(C.useconds_t(usecs), C.useconds_t(interval)))
+}
+
+// sigset is set as glibc's sigset_t, which has the same 1024 bits.
+func sigset(set *unix.Sigset_t) *C.sigset_t { return (*C.sigset_t)(unsafe.Pointer(set)) }
+
+// Sigprocmask calls sigprocmask(3) in glibc, which is pthread_sigmask(3):
+// the calling thread's mask, less glibc's own signals 32 and 33. glibc
+// reads set itself to take those out: a set at a bad address kills the
+// process with SIGSEGV; oldset is the kernel's to write (EFAULT).
+func Sigprocmask(how int, set, oldset *unix.Sigset_t) error {
+	if r, err := C.sigprocmask(C.int(how), sigset(set), sigset(oldset)); r != 0 {
+		return err
+	}
+	return nil
+}
+
+// Sigpending calls sigpending(2) in glibc: the signals pending for the
+// calling thread or the process that the thread blocks.
+func Sigpending(set *unix.Sigset_t) error {
+	if r, err := C.sigpending(sigset(set)); r != 0 {
+		return err
+	}
+	return nil
+}
+
+// Sigsuspend calls sigsuspend(2) in glibc: it waits with mask as the
+// thread's mask until a handler has run, and returns EINTR.
+func Sigsuspend(mask *unix.Sigset_t) error {
+	_, err := C.sigsuspend(sigset(mask))
+	return err
+}
+
+// Pause calls pause(2) in glibc: it waits until a handler has run, and
+// returns EINTR.
+func Pause() error {
+	_, err := C.pause()
+	return err
+}
+
+// Raise calls raise(3) in glibc: sig sent to the calling thread, which
+// gets it before Raise returns unless it blocks it.
+func Raise(sig int) error {
+	if r, err := C.raise(C.int(sig)); r != 0 {
+		return err
+	}
+	return nil
 }

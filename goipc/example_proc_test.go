@@ -57,7 +57,7 @@ func ExampleSetrlimit() {
 func ExampleSigaction() {
 	// A handler that records SIGUSR2, then the signal sent to this
 	// process: Caught has it.
-	if err := goipc.Sigaction(int(unix.SIGUSR2), goipc.SigRecord, goipc.SA_RESTART); err != nil {
+	if err := goipc.Sigaction(int(unix.SIGUSR2), goipc.SigRecord, goipc.SA_RESTART, nil); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -68,7 +68,7 @@ func ExampleSigaction() {
 	}
 	fmt.Println(syscall.Signal(caught[0]))
 	// SIG_IGN: the signal is gone.
-	goipc.Sigaction(int(unix.SIGUSR2), goipc.SigIgn, 0)
+	goipc.Sigaction(int(unix.SIGUSR2), goipc.SigIgn, 0, nil)
 	goipc.Kill(goipc.Getpid(), int(unix.SIGUSR2))
 	goipc.Usleep(10000)
 	fmt.Println(goipc.Caught())

@@ -5,6 +5,7 @@ package goipc
 import (
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"unsafe"
@@ -48,9 +49,12 @@ func rtSigaction(sig int, act, old *sigaction) error {
 // over in the order of their numbers, and this is the last one.
 const sigSentinel = syscall.Signal(64)
 
-// recorder is the recording handler: os/signal's channel, and which
+// recorder is the recording handler.
+var recorder recorderState
+
+// recorderState is the recording handler: os/signal's channel, and which
 // signals it was asked for.
-var recorder struct {
+type recorderState struct {
 	sync.Mutex
 	ch       chan os.Signal
 	notified map[int]bool
@@ -58,22 +62,29 @@ var recorder struct {
 	// it always handles, for preemption) before any change.
 	goAction sigaction
 	ready    bool
+	// held are the signals of notified that the caller's thread blocks,
+	// which os/signal is not asked for meanwhile (Sigprocmask).
+	held map[int]bool
+	// caught is what flush took and Caught has not returned yet.
+	caught []int
 }
 
 // Sigaction sets sig's action as sigaction(2) does: SIG_DFL or SIG_IGN,
 // given to the kernel as they are, or (SigRecord) a handler that records
-// the signal, with sa_flags flags (SA_RESTART, SA_RESETHAND, SA_NODEFER).
+// the signal, with sa_flags flags (SA_RESTART, SA_RESETHAND, SA_NODEFER)
+// and sa_mask mask, the signals blocked while the handler runs (nil:
+// none).
 //
 // Pure Go cannot install a handler of its own: the recording handler is
 // the Go runtime's, which hands the signal to os/signal, given to the
-// kernel again with the script's flags in place of the runtime's
+// kernel again with the caller's flags in place of the runtime's
 // SA_RESTART (SA_SIGINFO, SA_ONSTACK and SA_RESTORER stay, as the runtime
-// needs them). So a handler without SA_RESTART lets a blocked call fail
-// with EINTR, as in C. The runtime blocks every signal while its handler
-// runs (its sa_mask is full) where C's handler has an empty sa_mask, and
-// os/signal delivers a signal after the handler has returned: Caught
-// waits for it.
-func Sigaction(sig, handler, flags int) error {
+// needs them) and the caller's sa_mask in place of the runtime's full
+// one. So a handler without SA_RESTART lets a blocked call fail with
+// EINTR, and two signals that sigsuspend lets through both run their
+// handler unless one's sa_mask holds the other, as in C. os/signal
+// delivers a signal after the handler has returned: Caught waits for it.
+func Sigaction(sig, handler, flags int, mask *unix.Sigset_t) error {
 	recorder.Lock()
 	defer recorder.Unlock()
 	if !recorder.ready {
@@ -82,10 +93,14 @@ func Sigaction(sig, handler, flags int) error {
 		}
 		recorder.ch = make(chan os.Signal, 256)
 		recorder.notified = map[int]bool{}
+		recorder.held = map[int]bool{}
 		signal.Notify(recorder.ch, sigSentinel)
 		recorder.ready = true
 	}
 	var act sigaction
+	if mask != nil {
+		act.mask = mask.Val[0]
+	}
 	switch handler {
 	case SigDfl:
 		act.handler = 0
@@ -103,11 +118,14 @@ func Sigaction(sig, handler, flags int) error {
 			signal.Notify(recorder.ch, syscall.Signal(sig))
 			recorder.notified[sig] = true
 		}
+		m := act.mask
 		act = recorder.goAction
 		act.flags = act.flags&^(SA_RESTART|SA_RESETHAND|SA_NODEFER) | uint64(flags)
+		act.mask = m
 	default:
 		return unix.EINVAL
 	}
+	defer recorder.hold()
 	return rtSigaction(sig, &act, nil)
 }
 
@@ -123,19 +141,26 @@ func Caught() []int {
 	if !recorder.ready {
 		return nil
 	}
+	recorder.flush()
+	out := recorder.caught
+	recorder.caught = nil
+	return out
+}
+
+// flush takes into caught what os/signal has for the channel: it sends
+// the calling thread signal 64 and takes what comes until that does.
+func (r *recorderState) flush() {
 	if err := unix.Tgkill(unix.Getpid(), unix.Gettid(), sigSentinel); err != nil {
-		return nil
+		return
 	}
 	// No timeout: a timer would bring the runtime's poller, and its
 	// descriptors, to life. The signal to this thread comes at once.
-	var out []int
-	for s := range recorder.ch {
+	for s := range r.ch {
 		if s == sigSentinel {
 			break
 		}
-		out = append(out, int(s.(syscall.Signal)))
+		r.caught = append(r.caught, int(s.(syscall.Signal)))
 	}
-	return out
 }
 
 // Alarm is alarm(2) as glibc's generic alarm makes it of setitimer(2):
@@ -165,4 +190,181 @@ func Ualarm(usecs, interval uint) uint {
 		return 0
 	}
 	return uint(old.Value.Sec*1000000 + old.Value.Usec)
+}
+
+// The signal mask of the calling thread.
+//
+// A C program's one thread is its process: a signal it blocks stays
+// pending for the process until it unblocks it. A Go process has many
+// threads, and a signal sent to the process (kill(2), a timer) goes to
+// any thread that does not block it: Sigprocmask, Sigsuspend and Pause
+// act on the calling thread alone, as pthread_sigmask(3) does, so a Go
+// program that wants C's behaviour locks its goroutine to its thread
+// (runtime.LockOSThread) and starts with the signals it waits for blocked
+// on every thread (the runtime starts its threads with the mask the
+// process started with); ipccalls does so (callscript.KeepSignalsOnMain).
+// One thread is this package's own: os/signal's, which unblocks every
+// signal the recording handler of Sigaction takes. So that a signal the
+// caller blocks stays pending there too, os/signal is not asked for it
+// while the calling thread blocks it (signal.Reset), and is asked again
+// (signal.Notify) before the thread unblocks it: a signal pending for the
+// process then reaches os/signal's thread, and is caught all the same.
+
+// rtSigprocmask is rt_sigprocmask(2) on the calling thread.
+func rtSigprocmask(how int, set, old *unix.Sigset_t) error {
+	_, _, e := unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, uintptr(how), uintptr(unsafe.Pointer(set)), uintptr(unsafe.Pointer(old)), 8, 0, 0)
+	if e != 0 {
+		return e
+	}
+	return nil
+}
+
+// sigismember reports whether sig is in set.
+func sigismember(set *unix.Sigset_t, sig int) bool {
+	return set.Val[(sig-1)/64]&(1<<((sig-1)%64)) != 0
+}
+
+// glibc's own signals (SIGCANCEL, SIGSETXID), which its pthread_sigmask
+// leaves out of the set it is given.
+const glibcSignals = 1<<(32-1) | 1<<(33-1)
+
+// hold stops asking os/signal for the recorded signals that the calling
+// thread blocks: see Sigprocmask.
+func (r *recorderState) hold() {
+	if !r.ready {
+		return
+	}
+	var cur unix.Sigset_t
+	if rtSigprocmask(unix.SIG_BLOCK, nil, &cur) != nil {
+		return
+	}
+	flushed := false
+	for sig := range r.notified {
+		if sigismember(&cur, sig) && !r.held[sig] {
+			// os/signal drops what it has not handed on yet.
+			if !flushed {
+				r.flush()
+				flushed = true
+			}
+			signal.Reset(syscall.Signal(sig))
+			r.held[sig] = true
+		}
+	}
+}
+
+// release asks os/signal again for the held signals that next, the
+// thread's mask to come, lets through, and returns them.
+func (r *recorderState) release(next *unix.Sigset_t) []int {
+	var out []int
+	for sig := range r.held {
+		if !sigismember(next, sig) {
+			signal.Notify(r.ch, syscall.Signal(sig))
+			delete(r.held, sig)
+			out = append(out, sig)
+		}
+	}
+	return out
+}
+
+// Sigprocmask is sigprocmask(2) as glibc makes it (pthread_sigmask(3)):
+// how is SIG_BLOCK, SIG_UNBLOCK or SIG_SETMASK, set the signals (nil: the
+// mask stays), and oldset, if not nil, gets the mask before. It changes
+// the calling thread's mask (see above for what that means in a Go
+// process). As glibc does, it reads set to take out signals 32 and 33,
+// glibc's own: a set at an address that cannot be read panics where C
+// dies of SIGSEGV. The kernel writes oldset after it set the new mask:
+// an oldset it cannot write gives EFAULT with the mask changed.
+func Sigprocmask(how int, set, oldset *unix.Sigset_t) error {
+	recorder.Lock()
+	defer recorder.Unlock()
+	if set != nil && set.Val[0]&glibcSignals != 0 {
+		local := *set
+		local.Val[0] &^= glibcSignals
+		set = &local
+	}
+	if set != nil && recorder.ready {
+		var next unix.Sigset_t
+		if err := rtSigprocmask(unix.SIG_BLOCK, nil, &next); err != nil {
+			return err
+		}
+		for i := range next.Val {
+			switch how {
+			case unix.SIG_BLOCK:
+				next.Val[i] |= set.Val[i]
+			case unix.SIG_UNBLOCK:
+				next.Val[i] &^= set.Val[i]
+			case unix.SIG_SETMASK:
+				next.Val[i] = set.Val[i]
+			}
+		}
+		recorder.release(&next)
+	}
+	defer recorder.hold()
+	return rtSigprocmask(how, set, oldset)
+}
+
+// Sigpending is sigpending(2): the signals pending for the calling thread
+// or the process that the thread blocks.
+func Sigpending(set *unix.Sigset_t) error {
+	_, _, e := unix.RawSyscall(unix.SYS_RT_SIGPENDING, uintptr(unsafe.Pointer(set)), 8, 0)
+	if e != 0 {
+		return e
+	}
+	return nil
+}
+
+// readSigset copies *p, or says that p cannot be read.
+func readSigset(p *unix.Sigset_t) (s unix.Sigset_t, ok bool) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return *p, true
+}
+
+// Sigsuspend is sigsuspend(2): it waits with mask as the calling thread's
+// mask until a handler has run, and returns EINTR; a mask the kernel
+// cannot read gives EFAULT. A recorded signal that mask lets through and
+// that was pending for the process (not the thread: raise(3)'s are the
+// thread's) reaches os/signal's thread when Sigsuspend asks os/signal
+// for it again (see above): when no other signal that mask lets through
+// is pending, Sigsuspend then returns EINTR at once, as C's does after the
+// handler. Two such signals are both caught, where in C one's sa_mask
+// may hold the other back.
+func Sigsuspend(mask *unix.Sigset_t) error {
+	recorder.Lock()
+	defer recorder.Unlock()
+	if m, readable := readSigset(mask); readable && recorder.ready {
+		var before, after unix.Sigset_t
+		if err := Sigpending(&before); err != nil {
+			return err
+		}
+		recorder.release(&m)
+		defer recorder.hold()
+		if err := Sigpending(&after); err != nil {
+			return err
+		}
+		if before.Val[0]&^m.Val[0] != 0 && after.Val[0]&^m.Val[0] == 0 {
+			return unix.EINTR
+		}
+	}
+	_, _, e := unix.Syscall(unix.SYS_RT_SIGSUSPEND, uintptr(unsafe.Pointer(mask)), 8, 0)
+	return e
+}
+
+// Raise is raise(3) as glibc makes it: sig sent to the calling thread
+// (tgkill(2)), which gets it before Raise returns unless it blocks it.
+func Raise(sig int) error {
+	return unix.Tgkill(unix.Getpid(), unix.Gettid(), unix.Signal(sig))
+}
+
+// Pause is pause(2): it waits until a handler has run, and returns EINTR.
+// It is ppoll(2) of no descriptors, with no deadline and the mask as it
+// is, which glibc uses where the architecture has no pause system call;
+// the kernel ends both alike.
+func Pause() error {
+	_, _, e := unix.Syscall6(unix.SYS_PPOLL, 0, 0, 0, 0, 0, 0)
+	return e
 }

@@ -133,6 +133,11 @@ func sigsetArg(c *Call, i int) (*unix.Sigset_t, error) {
 		return (*unix.Sigset_t)(p), err
 	}
 	e, _ := c.arg(i)
+	return c.sigset(e, 64)
+}
+
+// sigset evaluates e, an array of signal numbers from 1 to max.
+func (c *Call) sigset(e *Expr, max int64) (*unix.Sigset_t, error) {
 	if e.Kind != ExprArray {
 		return nil, fmt.Errorf("%s: expected an array of signals [SIGUSR1, ...] or NULL", e.Src)
 	}
@@ -142,8 +147,8 @@ func sigsetArg(c *Call, i int) (*unix.Sigset_t, error) {
 		if err != nil {
 			return nil, err
 		}
-		if v < 1 || v > 64 {
-			return nil, fmt.Errorf("%s: a signal is from 1 to 64", el.Src)
+		if v < 1 || v > max {
+			return nil, fmt.Errorf("%s: a signal is from 1 to %d", el.Src, max)
 		}
 		set.Val[0] |= 1 << (v - 1)
 	}

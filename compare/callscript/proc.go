@@ -63,6 +63,8 @@ type childState struct {
 	Cloexec []int             `json:"cloexec"`
 	Nofile  [2]uint64         `json:"nofile"`
 	Signals []sigState        `json:"signals,omitempty"`
+	// Mask is the parent's signal mask (signal.go).
+	Mask uint64 `json:"mask"`
 }
 
 // proc is a process a variable names: a child, the script's own process
@@ -227,6 +229,11 @@ func (st *execState) fork(c *Call, api sides.Proc) (int64, error) {
 	}
 	state := childState{File: st.s.File, Text: st.s.Text, Line: c.Line.N, Name: name,
 		Vars: map[string]int64{}, Unbound: st.unbound, Signals: st.signals()}
+	var mask unix.Sigset_t
+	if err := st.api.Signal.Sigprocmask(unix.SIG_BLOCK, nil, &mask); err != nil {
+		return 0, fmt.Errorf("fork: the signal mask: %v", err)
+	}
+	state.Mask = mask.Val[0]
 	for k, v := range st.vars {
 		if n, ok := v.(int64); ok {
 			state.Vars[k] = n
@@ -516,7 +523,7 @@ func runChild(api sides.API, l *Lang, js string) {
 		st.unbound[k] = v
 	}
 	st.inherited = true
-	if err := st.restoreSignals(state.Signals); err != nil {
+	if err := st.restoreSignals(state.Signals, state.Mask); err != nil {
 		fail(err)
 	}
 	err = st.lines(block, "")

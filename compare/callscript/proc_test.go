@@ -50,13 +50,13 @@ var wrongSides = map[string]func(sides.API) sides.API{
 	// Every handler with SA_RESTART, as the Go runtime installs its own.
 	"always-restart": func(a sides.API) sides.API {
 		sa := a.Signal.Sigaction
-		a.Signal.Sigaction = func(sig, handler, flags int) error { return sa(sig, handler, flags|0x10000000) }
+		a.Signal.Sigaction = func(sig, handler, flags int, m *unix.Sigset_t) error { return sa(sig, handler, flags|0x10000000, m) }
 		return a
 	},
 	// Every handler without SA_RESTART: signal(2) as System V had it.
 	"never-restart": func(a sides.API) sides.API {
 		sa := a.Signal.Sigaction
-		a.Signal.Sigaction = func(sig, handler, flags int) error { return sa(sig, handler, flags&^0x10000000) }
+		a.Signal.Sigaction = func(sig, handler, flags int, m *unix.Sigset_t) error { return sa(sig, handler, flags&^0x10000000, m) }
 		return a
 	},
 	// os/signal's channel read once, with what came merged: a signal

@@ -22,11 +22,21 @@ import (
 //	ualarm(50000, 0) = 0
 //	read($r, buf, 1) = -1 EINTR (Interrupted system call)
 //	--- SIGALRM ---
+//	sigaction(SIGUSR1, {sa_handler=record, sa_mask=[SIGUSR2]}, NULL) = 0
+//	sigprocmask(SIG_BLOCK, [SIGUSR1, SIGUSR2], old) = 0   # shows old: [SIGALRM]
+//	sigpending(set) = 0                                   # shows set: [SIGUSR1]
+//	sigsuspend([]) = -1 EINTR
+//	pause() = -1 EINTR
+//	raise(SIGUSR1) = 0
 //
 // sa_handler is SIG_DFL, SIG_IGN or record, a handler that records each
 // signal it catches; sa_flags (0 if left out) takes SA_RESTART,
-// SA_RESETHAND and SA_NODEFER; sa_mask is empty and the old action is not
-// asked for (NULL). After each call, the transcript shows the signals the
+// SA_RESETHAND and SA_NODEFER; sa_mask (empty if left out) is an array of
+// signals; the old action is not asked for (NULL). A mask (sa_mask,
+// sigprocmask's and sigsuspend's) holds signals 1 to 31 other than those
+// the Go runtime needs (refusedSignals), as an array, and shows as one:
+// [SIGUSR1, SIGALRM]. sigprocmask acts on the main thread, where the
+// script runs; a child starts with its parent's mask, as after fork. After each call, the transcript shows the signals the
 // handler caught meanwhile, as strace does: "--- SIGALRM ---" (several in
 // the order of their numbers). kill, getpid and usleep are proc.go's.
 //
@@ -123,9 +133,10 @@ func KeepSignalsOnMain() {
 // sigState is a signal action a script set, which a forked child sets
 // again after its exec.
 type sigState struct {
-	Sig     int `json:"sig"`
-	Handler int `json:"handler"`
-	Flags   int `json:"flags"`
+	Sig     int    `json:"sig"`
+	Handler int    `json:"handler"`
+	Flags   int    `json:"flags"`
+	Mask    uint64 `json:"mask,omitempty"` // sa_mask
 }
 
 // sigTable is the signal actions a script set, by signal.
@@ -138,9 +149,11 @@ var Signal = newTable(func(t *Table) {
 	for name, v := range map[string]int64{
 		"SIG_DFL": sides.SigDfl, "SIG_IGN": sides.SigIgn,
 		"SA_RESTART": 0x10000000, "SA_RESETHAND": 0x80000000, "SA_NODEFER": 0x40000000,
+		"SIG_BLOCK": unix.SIG_BLOCK, "SIG_UNBLOCK": unix.SIG_UNBLOCK, "SIG_SETMASK": unix.SIG_SETMASK,
 	} {
 		t.symbols[name] = v
 	}
+	maskCalls(t)
 	// sigaction(SIG, {sa_handler=H, sa_flags=F}, NULL)
 	sided(t, signalAPI, "sigaction", func(c *Call, api sides.Signal) (int64, error) {
 		if err := c.Arity(3); err != nil {
@@ -158,6 +171,7 @@ var Signal = newTable(func(t *Table) {
 			return 0, fmt.Errorf("%s: expected {sa_handler=..., sa_flags=...}", e.Src)
 		}
 		handler, flags := -1, 0
+		var mask *unix.Sigset_t
 		for _, f := range e.Elems {
 			switch {
 			case f.Field == "sa_handler":
@@ -170,8 +184,12 @@ var Signal = newTable(func(t *Table) {
 					return 0, err
 				}
 				flags = int(v)
+			case f.Field == "sa_mask":
+				if mask, err = c.sigmask(f); err != nil {
+					return 0, err
+				}
 			default:
-				return 0, fmt.Errorf("%s: sa_handler is SIG_DFL, SIG_IGN or record, and sa_flags the only other field", f.Src)
+				return 0, fmt.Errorf("%s: sa_handler is SIG_DFL, SIG_IGN or record, and sa_mask and sa_flags the only other fields", f.Src)
 			}
 		}
 		if handler < 0 {
@@ -180,10 +198,13 @@ var Signal = newTable(func(t *Table) {
 		if !c.IsNull(2) {
 			return 0, fmt.Errorf("sigaction's oldact is NULL: the old action is the Go runtime's on both sides")
 		}
-		if err := api.Sigaction(int(sig), handler, flags); err != nil {
+		if err := api.Sigaction(int(sig), handler, flags, mask); err != nil {
 			return -1, err
 		}
 		c.st.sigs[int(sig)] = sigState{Sig: int(sig), Handler: handler, Flags: flags}
+		if mask != nil {
+			c.st.sigs[int(sig)] = sigState{Sig: int(sig), Handler: handler, Flags: flags, Mask: mask.Val[0]}
+		}
 		return 0, nil
 	})
 	// signal(SIG, H): glibc's BSD semantics, sigaction with SA_RESTART.
@@ -203,7 +224,7 @@ var Signal = newTable(func(t *Table) {
 			return 0, err
 		}
 		const saRestart = 0x10000000
-		if err := api.Sigaction(int(sig), handler, saRestart); err != nil {
+		if err := api.Sigaction(int(sig), handler, saRestart, nil); err != nil {
 			return -1, err // SIG_ERR
 		}
 		old, set := c.st.sigs[int(sig)]
@@ -244,6 +265,142 @@ var Signal = newTable(func(t *Table) {
 	})
 })
 
+// maskCalls adds the mask calls to the table of the signal calls.
+func maskCalls(t *Table) {
+	// sigprocmask(HOW, [SIGNALS] | NULL, old | NULL | BADPTR): glibc's
+	// reads the new set itself (to leave out its own signals 32 and 33),
+	// so a bad one is SIGSEGV in C, no errno: the script's error.
+	sided(t, signalAPI, "sigprocmask", func(c *Call, api sides.Signal) (int64, error) {
+		if err := c.Arity(3); err != nil {
+			return 0, err
+		}
+		how, err := c.Int(0)
+		if err != nil {
+			return 0, err
+		}
+		var set *unix.Sigset_t
+		if !c.IsNull(1) {
+			e, _ := c.arg(1)
+			if e.Kind == ExprName && e.Name == badPtrName {
+				return 0, fmt.Errorf("%s: glibc's sigprocmask reads the set before the call: a C program dies of SIGSEGV, with no errno to compare", e.Src)
+			}
+			if set, err = c.sigmask(e); err != nil {
+				return 0, err
+			}
+		}
+		var old unix.Sigset_t
+		oldp, err := c.sigsetOut(2, &old)
+		if err != nil {
+			return 0, err
+		}
+		err = api.Sigprocmask(int(how), set, oldp)
+		if err == nil && oldp == &old {
+			c.Show(2, showSigset(&old))
+		}
+		return status(err)
+	})
+	// sigpending(set | NULL | BADPTR)
+	sided(t, signalAPI, "sigpending", func(c *Call, api sides.Signal) (int64, error) {
+		if err := c.Arity(1); err != nil {
+			return 0, err
+		}
+		var set unix.Sigset_t
+		p, err := c.sigsetOut(0, &set)
+		if err != nil {
+			return 0, err
+		}
+		err = api.Sigpending(p)
+		if err == nil && p == &set {
+			c.Show(0, showSigset(&set))
+		}
+		return status(err)
+	})
+	// sigsuspend([SIGNALS] | NULL | BADPTR): -1 EINTR after a handler.
+	sided(t, signalAPI, "sigsuspend", func(c *Call, api sides.Signal) (int64, error) {
+		if err := c.Arity(1); err != nil {
+			return 0, err
+		}
+		p, raw, err := pointerArg(c, 0)
+		if err != nil {
+			return 0, err
+		}
+		mask := (*unix.Sigset_t)(p)
+		if !raw {
+			e, _ := c.arg(0)
+			if mask, err = c.sigmask(e); err != nil {
+				return 0, err
+			}
+		}
+		return -1, api.Sigsuspend(mask)
+	})
+	// raise(SIG): to the script's thread, where kill's goes to the process.
+	sided(t, signalAPI, "raise", func(c *Call, api sides.Signal) (int64, error) {
+		if err := c.Arity(1); err != nil {
+			return 0, err
+		}
+		sig, err := c.scriptSignal(0)
+		if err != nil {
+			return 0, err
+		}
+		return status(api.Raise(int(sig)))
+	})
+	// pause(): -1 EINTR after a handler.
+	sided(t, signalAPI, "pause", func(c *Call, api sides.Signal) (int64, error) {
+		if err := c.Arity(0); err != nil {
+			return 0, err
+		}
+		return -1, api.Pause()
+	})
+}
+
+// sigmask evaluates e, a mask a script may set: an array of the signals 1
+// to 31 but those the Go runtime needs (realtime signals are glibc's own
+// and goipc.Caught's).
+func (c *Call) sigmask(e *Expr) (*unix.Sigset_t, error) {
+	set, err := c.sigset(e, 31)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range refusedSignals {
+		if set.Val[0]&(1<<(s-1)) != 0 {
+			return nil, fmt.Errorf("%s: %s: the Go runtime of both interpreters needs it", e.Src, unix.SignalName(s))
+		}
+	}
+	return set, nil
+}
+
+// sigsetOut evaluates argument i, a signal set the call writes: a
+// lower-case name (the transcript shows the set), NULL or BADPTR.
+func (c *Call) sigsetOut(i int, set *unix.Sigset_t) (*unix.Sigset_t, error) {
+	p, raw, err := pointerArg(c, i)
+	if err != nil || raw {
+		return (*unix.Sigset_t)(p), err
+	}
+	if e, _ := c.arg(i); e.Kind != ExprOut {
+		return nil, fmt.Errorf("%s: expected a name (set), NULL or BADPTR", e.Src)
+	}
+	return set, nil
+}
+
+// showSigset shows a set as a script writes it: [SIGUSR1, SIGALRM].
+func showSigset(set *unix.Sigset_t) string {
+	var names []string
+	for w, v := range set.Val {
+		for b := 0; b < 64; b++ {
+			if v&(1<<b) == 0 {
+				continue
+			}
+			s := unix.Signal(w*64 + b + 1)
+			name := unix.SignalName(s)
+			if name == "" {
+				name = fmt.Sprint(int(s))
+			}
+			names = append(names, name)
+		}
+	}
+	return "[" + strings.Join(names, ", ") + "]"
+}
+
 // handlerNames are the names of the handlers a script gives.
 var handlerNames = map[int]string{sides.SigDfl: "SIG_DFL", sides.SigIgn: "SIG_IGN", sides.SigRecord: "record"}
 
@@ -268,14 +425,20 @@ func (st *execState) signals() []sigState {
 	return out
 }
 
-// restoreSignals sets again, in a child after its exec, the actions its
-// parent had set (a forked child keeps them; an exec'd one does not).
-func (st *execState) restoreSignals(sigs []sigState) error {
+// restoreSignals sets again, in a child after its exec, the actions and
+// the mask its parent had (a forked child keeps them; an exec'd one gets
+// the mask of the runtime's first thread, and its own actions).
+func (st *execState) restoreSignals(sigs []sigState, mask uint64) error {
 	for _, s := range sigs {
-		if err := st.api.Signal.Sigaction(s.Sig, s.Handler, s.Flags); err != nil {
+		m := unix.Sigset_t{Val: [16]uint64{s.Mask}}
+		if err := st.api.Signal.Sigaction(s.Sig, s.Handler, s.Flags, &m); err != nil {
 			return fmt.Errorf("setting %s again in the child: %v", unix.SignalName(unix.Signal(s.Sig)), err)
 		}
 		st.sigs[s.Sig] = s
+	}
+	set := unix.Sigset_t{Val: [16]uint64{mask}}
+	if err := st.api.Signal.Sigprocmask(unix.SIG_SETMASK, &set, nil); err != nil {
+		return fmt.Errorf("setting the signal mask again in the child: %v", err)
 	}
 	return nil
 }

@@ -57,6 +57,10 @@ func API() sides.API {
 			ForkExec: cipc.ForkExec, Waitpid: cipc.Waitpid, Getpid: cipc.Getpid, Getppid: cipc.Getppid,
 			Kill: cipc.Kill, Usleep: cipc.Usleep, Getrlimit: cipc.Getrlimit, Setrlimit: cipc.Setrlimit,
 		},
-		Signal: sides.Signal{Sigaction: cipc.Sigaction, Caught: cipc.Caught, Alarm: cipc.Alarm, Ualarm: cipc.Ualarm},
+		Signal: sides.Signal{
+			Sigaction: cipc.Sigaction, Caught: cipc.Caught, Alarm: cipc.Alarm, Ualarm: cipc.Ualarm,
+			Sigprocmask: cipc.Sigprocmask, Sigpending: cipc.Sigpending, Sigsuspend: cipc.Sigsuspend, Pause: cipc.Pause,
+			Raise: cipc.Raise,
+		},
 	}
 }

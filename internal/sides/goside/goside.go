@@ -57,6 +57,10 @@ func API() sides.API {
 			ForkExec: goipc.ForkExec, Waitpid: goipc.Waitpid, Getpid: goipc.Getpid, Getppid: goipc.Getppid,
 			Kill: goipc.Kill, Usleep: goipc.Usleep, Getrlimit: goipc.Getrlimit, Setrlimit: goipc.Setrlimit,
 		},
-		Signal: sides.Signal{Sigaction: goipc.Sigaction, Caught: goipc.Caught, Alarm: goipc.Alarm, Ualarm: goipc.Ualarm},
+		Signal: sides.Signal{
+			Sigaction: goipc.Sigaction, Caught: goipc.Caught, Alarm: goipc.Alarm, Ualarm: goipc.Ualarm,
+			Sigprocmask: goipc.Sigprocmask, Sigpending: goipc.Sigpending, Sigsuspend: goipc.Sigsuspend, Pause: goipc.Pause,
+			Raise: goipc.Raise,
+		},
 	}
 }

@@ -83,19 +83,19 @@ var procCases = []fdCase[sides.Proc]{
 
 var signalCases = []fdCase[sides.Signal]{
 	{"sigaction-badsig", unix.EINVAL, func(t *testing.T, s sides.Signal) error {
-		return s.Sigaction(1000, sides.SigIgn, 0)
+		return s.Sigaction(1000, sides.SigIgn, 0, nil)
 	}},
 	{"sigaction-sigkill", unix.EINVAL, func(t *testing.T, s sides.Signal) error {
-		return s.Sigaction(int(unix.SIGKILL), sides.SigIgn, 0)
+		return s.Sigaction(int(unix.SIGKILL), sides.SigIgn, 0, nil)
 	}},
 	{"record-sigwinch", 0, func(t *testing.T, s sides.Signal) error {
 		// SIGWINCH, whose default is to ignore it, sent to this thread
 		// alone: sent to the process, it could land on the thread of a
 		// parallel case and interrupt it (usleep failed with EINTR).
-		if err := s.Sigaction(int(unix.SIGWINCH), sides.SigRecord, 0x10000000); err != nil {
+		if err := s.Sigaction(int(unix.SIGWINCH), sides.SigRecord, 0x10000000, nil); err != nil {
 			return err
 		}
-		defer s.Sigaction(int(unix.SIGWINCH), sides.SigDfl, 0)
+		defer s.Sigaction(int(unix.SIGWINCH), sides.SigDfl, 0, nil)
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		if err := unix.Tgkill(unix.Getpid(), unix.Gettid(), unix.SIGWINCH); err != nil {
