@@ -192,24 +192,6 @@ func Ualarm(usecs, interval uint) uint {
 	return uint(old.Value.Sec*1000000 + old.Value.Usec)
 }
 
-// The signal mask of the calling thread.
-//
-// A C program's one thread is its process: a signal it blocks stays
-// pending for the process until it unblocks it. A Go process has many
-// threads, and a signal sent to the process (kill(2), a timer) goes to
-// any thread that does not block it: Sigprocmask, Sigsuspend and Pause
-// act on the calling thread alone, as pthread_sigmask(3) does, so a Go
-// program that wants C's behaviour locks its goroutine to its thread
-// (runtime.LockOSThread) and starts with the signals it waits for blocked
-// on every thread (the runtime starts its threads with the mask the
-// process started with); ipccalls does so (callscript.KeepSignalsOnMain).
-// One thread is this package's own: os/signal's, which unblocks every
-// signal the recording handler of Sigaction takes. So that a signal the
-// caller blocks stays pending there too, os/signal is not asked for it
-// while the calling thread blocks it (signal.Reset), and is asked again
-// (signal.Notify) before the thread unblocks it: a signal pending for the
-// process then reaches os/signal's thread, and is caught all the same.
-
 // rtSigprocmask is rt_sigprocmask(2) on the calling thread.
 func rtSigprocmask(how int, set, old *unix.Sigset_t) error {
 	_, _, e := unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, uintptr(how), uintptr(unsafe.Pointer(set)), uintptr(unsafe.Pointer(old)), 8, 0, 0)
@@ -268,12 +250,28 @@ func (r *recorderState) release(next *unix.Sigset_t) []int {
 
 // Sigprocmask is sigprocmask(2) as glibc makes it (pthread_sigmask(3)):
 // how is SIG_BLOCK, SIG_UNBLOCK or SIG_SETMASK, set the signals (nil: the
-// mask stays), and oldset, if not nil, gets the mask before. It changes
-// the calling thread's mask (see above for what that means in a Go
-// process). As glibc does, it reads set to take out signals 32 and 33,
-// glibc's own: a set at an address that cannot be read panics where C
-// dies of SIGSEGV. The kernel writes oldset after it set the new mask:
-// an oldset it cannot write gives EFAULT with the mask changed.
+// mask stays), and oldset, if not nil, gets the mask before. As glibc
+// does, it reads set to take out signals 32 and 33, glibc's own: a set at
+// an address that cannot be read panics where C dies of SIGSEGV. The
+// kernel writes oldset after it set the new mask: an oldset it cannot
+// write gives EFAULT with the mask changed (x/sys/unix.PthreadSigmask
+// clears oldset in Go first, and faults).
+//
+// It changes the calling thread's mask. A C program's one thread is its
+// process: a signal it blocks stays pending for the process until it
+// unblocks it. A Go process has many threads, and a signal sent to the
+// process (kill(2), a timer) goes to any thread that does not block it.
+// So a Go program that wants C's behaviour locks its goroutine to its
+// thread (runtime.LockOSThread) and starts with the signals it waits for
+// blocked on every thread (the runtime starts its threads with the mask
+// the process started with), as ipccalls does; raise(3) (Raise) sends to
+// the thread alone. One thread is this package's own: os/signal's, which
+// unblocks every signal the recording handler of Sigaction takes. So that
+// a signal the caller blocks stays pending there too, os/signal is not
+// asked for it while the calling thread blocks it (signal.Reset), and is
+// asked again (signal.Notify) before the thread unblocks it: a signal
+// pending for the process then reaches os/signal's thread, and is caught
+// all the same.
 func Sigprocmask(how int, set, oldset *unix.Sigset_t) error {
 	recorder.Lock()
 	defer recorder.Unlock()
@@ -329,7 +327,7 @@ func readSigset(p *unix.Sigset_t) (s unix.Sigset_t, ok bool) {
 // cannot read gives EFAULT. A recorded signal that mask lets through and
 // that was pending for the process (not the thread: raise(3)'s are the
 // thread's) reaches os/signal's thread when Sigsuspend asks os/signal
-// for it again (see above): when no other signal that mask lets through
+// for it again (as Sigprocmask says): when no other signal that mask lets through
 // is pending, Sigsuspend then returns EINTR at once, as C's does after the
 // handler. Two such signals are both caught, where in C one's sa_mask
 // may hold the other back.

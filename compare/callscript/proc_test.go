@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -75,6 +76,84 @@ var wrongSides = map[string]func(sides.API) sides.API{
 		}
 		return a
 	},
+	// sigprocmask as x/sys/unix.PthreadSigmask has it: the thread's
+	// mask alone, os/signal's thread left to take what the thread blocks.
+	"sigprocmask-thread-only": func(a sides.API) sides.API {
+		a.Signal.Sigprocmask = unix.PthreadSigmask
+		return a
+	},
+	// sigprocmask's old set asked for after the change.
+	"sigprocmask-old-after": func(a sides.API) sides.API {
+		sp := a.Signal.Sigprocmask
+		a.Signal.Sigprocmask = func(how int, set, old *unix.Sigset_t) error {
+			if err := sp(how, set, nil); err != nil || old == nil {
+				return err
+			}
+			return sp(unix.SIG_BLOCK, nil, old)
+		}
+		return a
+	},
+	// sigpending as /proc/thread-self/status's SigPnd: the thread's
+	// pending signals, not the process's.
+	"sigpending-thread-only": func(a sides.API) sides.API {
+		a.Signal.Sigpending = func(set *unix.Sigset_t) error {
+			st, err := os.ReadFile("/proc/thread-self/status")
+			if err != nil {
+				return err
+			}
+			var pnd, blk uint64
+			for _, l := range strings.Split(string(st), "\n") {
+				if v, ok := strings.CutPrefix(l, "SigPnd:\t"); ok {
+					pnd, _ = strconv.ParseUint(v, 16, 64)
+				}
+				if v, ok := strings.CutPrefix(l, "SigBlk:\t"); ok {
+					blk, _ = strconv.ParseUint(v, 16, 64)
+				}
+			}
+			*set = unix.Sigset_t{Val: [16]uint64{pnd & blk}}
+			return nil
+		}
+		return a
+	},
+	// The Go runtime's full sa_mask kept for the recording handler.
+	"sa-mask-full": func(a sides.API) sides.API {
+		sa := a.Signal.Sigaction
+		a.Signal.Sigaction = func(sig, handler, flags int, _ *unix.Sigset_t) error {
+			return sa(sig, handler, flags, &unix.Sigset_t{Val: [16]uint64{^uint64(0)}})
+		}
+		return a
+	},
+	// sa_mask dropped.
+	"sa-mask-empty": func(a sides.API) sides.API {
+		sa := a.Signal.Sigaction
+		a.Signal.Sigaction = func(sig, handler, flags int, _ *unix.Sigset_t) error { return sa(sig, handler, flags, nil) }
+		return a
+	},
+	// sigsuspend's EINTR taken for success, as a wrapper that retries
+	// nothing but reports "the handler ran" as no error.
+	"sigsuspend-eintr-nil": func(a sides.API) sides.API {
+		ss := a.Signal.Sigsuspend
+		a.Signal.Sigsuspend = func(m *unix.Sigset_t) error {
+			if err := ss(m); err != unix.EINTR {
+				return err
+			}
+			return nil
+		}
+		return a
+	},
+	// pause as ppoll with a zero deadline where NULL waits for ever.
+	"pause-zero-timeout": func(a sides.API) sides.API {
+		a.Signal.Pause = func() error {
+			_, err := unix.Ppoll(nil, &unix.Timespec{}, nil)
+			return err
+		}
+		return a
+	},
+	// raise as kill(getpid()): to the process, not the thread.
+	"raise-to-process": func(a sides.API) sides.API {
+		a.Signal.Raise = func(sig int) error { return unix.Kill(unix.Getpid(), unix.Signal(sig)) }
+		return a
+	},
 	// setrlimit that does nothing.
 	"no-setrlimit": func(a sides.API) sides.API {
 		a.Proc.Setrlimit = func(int, *unix.Rlimit) error { return nil }
@@ -119,7 +198,7 @@ func testAPI(side string) sides.API {
 }
 
 var procLang = func() *Lang {
-	l, err := NewLang(Pipe, FIFO, Mq, Shm, Sock, Proc, Limits, Signal)
+	l, err := NewLang(Pipe, FIFO, Mq, Shm, Sock, Proc, Limits, Signal, Mem)
 	if err != nil {
 		panic(err)
 	}
@@ -128,6 +207,8 @@ var procLang = func() *Lang {
 
 func TestMain(m *testing.M) {
 	if js, ok := os.LookupEnv(childEnv); ok {
+		// As ipccalls: the script's signals go to the main thread only.
+		KeepSignalsOnMain()
 		noteStartFds()
 		runChild(testAPI(os.Getenv(testSideEnv)), procLang, js)
 	}
@@ -363,4 +444,59 @@ func TestBlockErrors(t *testing.T) {
 			t.Errorf("%q:\n got  %v\n want %s...", tc.text, err, tc.want)
 		}
 	}
+}
+
+// TestSignalMask runs signal_mask.calls on goipc, where it must pass, and
+// on wrong sides: each must first differ from goipc at the line named
+// (numbers shown as N), in goipc's transcript or the wrong side's.
+func TestSignalMask(t *testing.T) {
+	text, err := os.ReadFile("../../testdata/calls/signal_mask.calls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// In a child, whose main thread takes the signals, as in ipccalls.
+	text = []byte("fork() = $t {\n" + string(text) + "}\nwaitpid($t, status, 0) = $t\n")
+	got, o := runScript(t, "", string(text))
+	if len(o.Mismatches) != 0 || len(o.Skipped) != 0 {
+		t.Fatalf("goipc: mismatches %q, skipped %q:\n%s", o.Mismatches, o.Skipped, got)
+	}
+	for _, w := range []struct {
+		side  string
+		shows []string // one of them
+	}{
+		// Where os/signal's thread takes the signal before the next
+		// line or after it, or (x/sys/unix clears the old set in Go)
+		// the process dies at a bad old set.
+		{"sigprocmask-thread-only", []string{"kill($me, SIGUSRN)", "sigpending([SIGUSRN])", "[SIGUSRN], BADPTR)"}},
+		{"sigprocmask-old-after", []string{"sigprocmask(SIG_BLOCK, [SIGUSRN], [SIGUSRN])"}},
+		{"sigpending-thread-only", []string{"sigpending([])"}},
+		{"sa-mask-full", []string{"--- SIGUSRN ---"}},
+		{"sa-mask-empty", []string{"sigpending([SIGUSRN])"}},
+		{"sigsuspend-eintr-nil", []string{"sigsuspend([]) = -N EINTR"}},
+		{"pause-zero-timeout", []string{"pause() = -N EINTR"}},
+		{"raise-to-process", []string{"sigpending([SIGUSRN])"}},
+	} {
+		wrong, _ := runScript(t, w.side, string(text))
+		r, g := firstDifference(got, wrong)
+		if !slices.ContainsFunc(w.shows, func(s string) bool { return strings.Contains(r, s) || strings.Contains(g, s) }) {
+			t.Errorf("side %s: first difference %q / %q, not at %q:\n%s", w.side, r, g, w.shows, wrong)
+		}
+	}
+}
+
+// firstDifference is the first line where the wrong transcript differs
+// from the right one, numbers aside, in each.
+func firstDifference(right, wrong string) (string, string) {
+	digits := regexp.MustCompile(`[0-9]+`)
+	r := strings.Split(digits.ReplaceAllString(right, "N"), "\n")
+	w := strings.Split(digits.ReplaceAllString(wrong, "N"), "\n")
+	for k := range min(len(r), len(w)) {
+		if r[k] != w[k] {
+			return r[k], w[k]
+		}
+	}
+	if len(r) != len(w) {
+		return strings.Join(r[min(len(r), len(w)):], "\n"), strings.Join(w[min(len(r), len(w)):], "\n")
+	}
+	return "", ""
 }

@@ -82,6 +82,41 @@ var procCases = []fdCase[sides.Proc]{
 }
 
 var signalCases = []fdCase[sides.Signal]{
+	{"sigprocmask-badhow", unix.EINVAL, func(t *testing.T, s sides.Signal) error {
+		return s.Sigprocmask(99, &unix.Sigset_t{}, nil)
+	}},
+	{"sigsuspend-null", unix.EFAULT, func(t *testing.T, s sides.Signal) error { return s.Sigsuspend(nil) }},
+	{"raise-blocked-pending", 0, func(t *testing.T, s sides.Signal) error {
+		// SIGPWR, which no other case uses, ignored: a blocked signal
+		// stays pending all the same, and goes when unblocked. raise
+		// sends it to this thread.
+		if err := s.Sigaction(int(unix.SIGPWR), sides.SigIgn, 0, nil); err != nil {
+			return err
+		}
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		set := unix.Sigset_t{Val: [16]uint64{1 << (unix.SIGPWR - 1)}}
+		var old, pending unix.Sigset_t
+		if err := s.Sigprocmask(unix.SIG_BLOCK, &set, &old); err != nil {
+			return err
+		}
+		if err := s.Raise(int(unix.SIGPWR)); err != nil {
+			return err
+		}
+		if err := s.Sigpending(&pending); err != nil {
+			return err
+		}
+		if pending.Val[0] != set.Val[0] {
+			t.Errorf("pending %#x after raise; want %#x", pending.Val[0], set.Val[0])
+		}
+		if err := s.Sigprocmask(unix.SIG_SETMASK, &old, nil); err != nil {
+			return err
+		}
+		if err := s.Sigpending(&pending); err != nil || pending.Val[0] != 0 {
+			t.Errorf("pending %#x, %v after unblocking; want none", pending.Val[0], err)
+		}
+		return nil
+	}},
 	{"sigaction-badsig", unix.EINVAL, func(t *testing.T, s sides.Signal) error {
 		return s.Sigaction(1000, sides.SigIgn, 0, nil)
 	}},
