@@ -5,6 +5,7 @@ package callscript
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -30,7 +31,7 @@ var FIFO = newTable(func(t *Table) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
-		path, err := c.String(0)
+		p, raw, err := rawName(c, 0, false)
 		if err != nil {
 			return 0, err
 		}
@@ -38,10 +39,29 @@ var FIFO = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
+		if raw {
+			return status(c.api.Raw.Mkfifo(p, uint32(mode)))
+		}
+		path, _ := c.String(0)
 		return status(api.Mkfifo(path, uint32(mode)))
 	})
 	// open("PATH", FLAGS) or open("PATH", FLAGS, MODE): the new descriptor.
 	sided(t, func(a *sides.API) sides.FIFO { return a.FIFO }, "open", func(c *Call, api sides.FIFO) (int64, error) {
+		if p, raw, err := rawName(c, 0, false); err != nil || raw {
+			if err != nil {
+				return 0, err
+			}
+			if c.NArgs() != 2 && c.NArgs() != 3 {
+				return 0, fmt.Errorf("open takes 2 or 3 arguments")
+			}
+			var a [3]int64
+			for i := 1; i < c.NArgs(); i++ {
+				if a[i], err = c.Int(i); err != nil {
+					return 0, err
+				}
+			}
+			return count(c.api.Raw.Open(p, int(a[1]), uint32(a[2])))
+		}
 		path, flags, mode, err := openArgs(c, 0)
 		if err != nil {
 			return 0, err
@@ -49,7 +69,7 @@ var FIFO = newTable(func(t *Table) {
 		return count(api.Open(path, flags, mode))
 	})
 	// unlink("PATH")
-	t.calls["unlink"] = nameCall(func(a *sides.API, path string) error { return a.FIFO.Unlink(path) })
+	t.calls["unlink"] = nameCall(func(a *sides.API, path string) error { return a.FIFO.Unlink(path) }, func(a *sides.API, p unsafe.Pointer) error { return a.Raw.Unlink(p) }, false)
 	// umask(MASK): the previous mask, shown in octal.
 	sided(t, func(a *sides.API) sides.FIFO { return a.FIFO }, "umask", func(c *Call, api sides.FIFO) (int64, error) {
 		if err := c.Arity(1); err != nil {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -245,11 +246,18 @@ func sided[API any](t *Table, get func(*sides.API) API, name string, call func(c
 }
 
 // nameCall is a call of one argument, a name or path, that returns 0, or
-// -1 and an errno: unlink, mq_unlink, shm_unlink, sem_unlink.
-func nameCall(op func(api *sides.API, name string) error) callFunc {
+// -1 and an errno: unlink, mq_unlink, shm_unlink, sem_unlink. rawOp
+// makes it with NULL or BADPTR (mem.go's rawName; glibcReads as there).
+func nameCall(op func(api *sides.API, name string) error, rawOp func(api *sides.API, name unsafe.Pointer) error, glibcReads bool) callFunc {
 	return func(c *Call) (int64, error) {
 		if err := c.Arity(1); err != nil {
 			return 0, err
+		}
+		if p, raw, err := rawName(c, 0, glibcReads); err != nil || raw {
+			if err != nil {
+				return 0, err
+			}
+			return status(rawOp(c.api, p))
 		}
 		name, err := c.String(0)
 		if err != nil {

@@ -91,6 +91,28 @@ func pointerArg(c *Call, i int) (p unsafe.Pointer, isPointer bool, err error) {
 	return nil, false, nil
 }
 
+// rawName evaluates argument i, a name or path, where a script may give
+// NULL or BADPTR: the address of a NUL-terminated copy of the string, or
+// the pointer given (raw). glibcReads says that glibc reads the name
+// itself before the system call: a bad one kills a C program with
+// SIGSEGV, so the call must be in a forked child, whose status shows it.
+func rawName(c *Call, i int, glibcReads bool) (p unsafe.Pointer, raw bool, err error) {
+	if p, raw, err = pointerArg(c, i); err != nil || !raw {
+		if err == nil {
+			var s string
+			if s, err = c.String(i); err == nil {
+				p = unsafe.Pointer(unsafe.StringData(s + "\x00"))
+			}
+		}
+		return p, false, err
+	}
+	if glibcReads && !c.st.inherited {
+		e, _ := c.arg(i)
+		return nil, true, fmt.Errorf("%s: glibc's %s reads the name itself, and a C program dies of SIGSEGV before any system call: make the call in a child (fork() = $c { ... }) and wait for it", e.Src, c.Line.Call)
+	}
+	return p, true, nil
+}
+
 // sliceHeader is the layout of a slice: a NULL buffer with a count is a
 // slice with no data pointer and a length, which unsafe.Slice refuses to
 // make.

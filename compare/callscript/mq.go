@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -179,11 +180,17 @@ func mqReceive(c *Call, timed bool) (int64, error) {
 	var n int
 	var rerr error
 	if timed {
-		ts, err := deadlineArg(c, 4)
-		if err != nil {
+		if p, raw, err := pointerArg(c, 4); err != nil {
 			return 0, err
+		} else if raw && p != nil {
+			n, rerr = c.api.Raw.MqTimedreceive(int(mqd), buf, pp, p)
+		} else {
+			ts, err := deadlineArg(c, 4)
+			if err != nil {
+				return 0, err
+			}
+			n, rerr = api.Timedreceive(int(mqd), buf, pp, ts)
 		}
-		n, rerr = api.Timedreceive(int(mqd), buf, pp, ts)
 	} else {
 		n, rerr = api.Receive(int(mqd), buf, pp)
 	}
@@ -215,11 +222,17 @@ func mqSend(c *Call, timed bool) (int64, error) {
 	}
 	var serr error
 	if timed {
-		ts, err := deadlineArg(c, 4)
-		if err != nil {
+		if p, raw, err := pointerArg(c, 4); err != nil {
 			return 0, err
+		} else if raw && p != nil {
+			serr = c.api.Raw.MqTimedsend(int(mqd), msg, uint(prio), p)
+		} else {
+			ts, err := deadlineArg(c, 4)
+			if err != nil {
+				return 0, err
+			}
+			serr = api.Timedsend(int(mqd), msg, uint(prio), ts)
 		}
-		serr = api.Timedsend(int(mqd), msg, uint(prio), ts)
 	} else {
 		serr = api.Send(int(mqd), msg, uint(prio))
 	}
@@ -244,6 +257,9 @@ func mqGetsetattr(c *Call, set bool) (int64, error) {
 	mqd, err := c.Int(0)
 	if err != nil {
 		return 0, err
+	}
+	if raw, err := mqGetsetattrRaw(c, mqd, set, out); raw || err != nil {
+		return status(err)
 	}
 	var newattr, attr *sides.MqAttr
 	if set {
@@ -272,6 +288,62 @@ func mqGetsetattr(c *Call, set bool) (int64, error) {
 	return 0, nil
 }
 
+// cMqAttr is glibc's struct mq_attr: four longs and four reserved.
+type cMqAttr [8]int64
+
+// mqGetsetattrRaw carries out mq_getattr and mq_setattr when one of the
+// attributes is BADPTR (a NULL one is the side's own nil): the other is
+// passed as glibc's struct mq_attr. raw says it did.
+func mqGetsetattrRaw(c *Call, mqd int64, set bool, out int) (raw bool, err error) {
+	var newp, oldp unsafe.Pointer
+	var newRaw, oldRaw bool
+	if set {
+		if newp, newRaw, err = pointerArg(c, 1); err != nil {
+			return false, err
+		}
+		newRaw = newRaw && newp != nil
+	}
+	if oldp, oldRaw, err = pointerArg(c, out); err != nil {
+		return false, err
+	}
+	oldRaw = oldRaw && oldp != nil
+	if !newRaw && !oldRaw {
+		return false, nil
+	}
+	var newattr, oldattr cMqAttr
+	if set && !newRaw {
+		a, err := mqAttrArg(c, 1)
+		if err != nil {
+			return true, err
+		}
+		newp = nil
+		if a != nil {
+			newattr = cMqAttr{a.Flags, a.Maxmsg, a.Msgsize, a.Curmsgs}
+			newp = unsafe.Pointer(&newattr)
+		}
+	}
+	shown := false
+	if !oldRaw {
+		null, err := outArg(c, out)
+		if err != nil {
+			return true, err
+		}
+		oldp, shown = nil, !null
+		if !null {
+			oldp = unsafe.Pointer(&oldattr)
+		}
+	}
+	if set {
+		err = c.api.Raw.MqSetattr(int(mqd), newp, oldp)
+	} else {
+		err = c.api.Raw.MqGetattr(int(mqd), oldp)
+	}
+	if err == nil && shown {
+		c.Show(out, showMqAttr(&sides.MqAttr{Flags: oldattr[0], Maxmsg: oldattr[1], Msgsize: oldattr[2], Curmsgs: oldattr[3]}))
+	}
+	return true, err
+}
+
 // Mq is the table of the mq calls.
 var Mq = newTable(func(t *Table) {
 	for name, v := range map[string]int64{
@@ -288,7 +360,7 @@ var Mq = newTable(func(t *Table) {
 		if c.NArgs() != 2 && c.NArgs() != 4 {
 			return 0, fmt.Errorf("mq_open takes 2 or 4 arguments, not %d", c.NArgs())
 		}
-		name, err := c.String(0)
+		p, rawName, err := rawName(c, 0, true)
 		if err != nil {
 			return 0, err
 		}
@@ -298,14 +370,28 @@ var Mq = newTable(func(t *Table) {
 		}
 		var mode int64
 		var attr *sides.MqAttr
+		var rawAttr unsafe.Pointer
 		if c.NArgs() == 4 {
 			if mode, err = c.Int(2); err != nil {
 				return 0, err
 			}
-			if attr, err = mqAttrArg(c, 3); err != nil {
+			var raw bool
+			if rawAttr, raw, err = pointerArg(c, 3); err != nil {
 				return 0, err
 			}
+			if !raw && !rawName {
+				if attr, err = mqAttrArg(c, 3); err != nil {
+					return 0, err
+				}
+			} else if !raw {
+				return 0, fmt.Errorf("with a bad name, the attributes are NULL or BADPTR: glibc reads the name first")
+			}
+			rawName = rawName || raw
 		}
+		if rawName {
+			return count(c.api.Raw.MqOpen(p, int(oflag), uint32(mode), rawAttr))
+		}
+		name, _ := c.String(0)
 		return count(api.Open(name, int(oflag), uint32(mode), attr))
 	})
 	// mq_close(MQD)
@@ -317,7 +403,7 @@ var Mq = newTable(func(t *Table) {
 		return status(api.Close(a[0]))
 	})
 	// mq_unlink(NAME)
-	t.calls["mq_unlink"] = nameCall(func(a *sides.API, name string) error { return a.Mq.Unlink(name) })
+	t.calls["mq_unlink"] = nameCall(func(a *sides.API, name string) error { return a.Mq.Unlink(name) }, func(a *sides.API, p unsafe.Pointer) error { return a.Raw.MqUnlink(p) }, true)
 	// mq_send(MQD, "msg", COUNT, PRIO)
 	t.calls["mq_send"] = func(c *Call) (int64, error) { return mqSend(c, false) }
 	// mq_timedsend(MQD, "msg", COUNT, PRIO, DEADLINE)

@@ -29,6 +29,12 @@ var Pipe = newTable(func(t *Table) {
 		if err := c.Arity(1); err != nil {
 			return 0, err
 		}
+		if p, raw, err := pointerArg(c, 0); err != nil || raw {
+			if err != nil {
+				return 0, err
+			}
+			return status(c.api.Raw.Pipe(p))
+		}
 		names, err := c.OutVars(0, 2)
 		if err != nil {
 			return 0, err
@@ -46,11 +52,17 @@ var Pipe = newTable(func(t *Table) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
-		names, err := c.OutVars(0, 2)
+		flags, err := c.Int(1)
 		if err != nil {
 			return 0, err
 		}
-		flags, err := c.Int(1)
+		if p, raw, err := pointerArg(c, 0); err != nil || raw {
+			if err != nil {
+				return 0, err
+			}
+			return status(c.api.Raw.Pipe2(p, int(flags)))
+		}
+		names, err := c.OutVars(0, 2)
 		if err != nil {
 			return 0, err
 		}

@@ -5,6 +5,7 @@ package callscript
 import (
 	"fmt"
 	"strconv"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -151,7 +152,7 @@ var Shm = newTable(func(t *Table) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
-		name, err := c.String(0)
+		p, raw, err := rawName(c, 0, true)
 		if err != nil {
 			return 0, err
 		}
@@ -163,10 +164,14 @@ var Shm = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
+		if raw {
+			return count(api.Raw.ShmOpen(p, int(oflag), uint32(mode)))
+		}
+		name, _ := c.String(0)
 		return count(api.Shm.Open(name, int(oflag), uint32(mode)))
 	})
 	// shm_unlink(NAME)
-	t.calls["shm_unlink"] = nameCall(func(a *sides.API, name string) error { return a.Shm.Unlink(name) })
+	t.calls["shm_unlink"] = nameCall(func(a *sides.API, name string) error { return a.Shm.Unlink(name) }, func(a *sides.API, p unsafe.Pointer) error { return a.Raw.ShmUnlink(p) }, true)
 	// ftruncate(FD, LENGTH)
 	sided(t, whole, "ftruncate", func(c *Call, api *sides.API) (int64, error) {
 		a, err := c.Ints(2)
@@ -261,7 +266,7 @@ var Shm = newTable(func(t *Table) {
 		return semCall(api.Sem.Close)(c)
 	})
 	// sem_unlink(NAME)
-	t.calls["sem_unlink"] = nameCall(func(a *sides.API, name string) error { return a.Sem.Unlink(name) })
+	t.calls["sem_unlink"] = nameCall(func(a *sides.API, name string) error { return a.Sem.Unlink(name) }, func(a *sides.API, p unsafe.Pointer) error { return a.Raw.SemUnlink(p) }, true)
 	// sem_post($s), sem_wait($s), sem_trywait($s)
 	t.calls["sem_post"] = semCall(sides.Semaphore.Post)
 	t.calls["sem_wait"] = semCall(sides.Semaphore.Wait)

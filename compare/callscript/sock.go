@@ -308,6 +308,20 @@ var Sock = newTable(func(t *Table) {
 			if err != nil {
 				return 0, err
 			}
+			if p, raw, err := pointerArg(c, 1); err != nil || raw {
+				if err != nil {
+					return 0, err
+				}
+				n, err := c.Int(2)
+				if err != nil {
+					return 0, err
+				}
+				rawOp := c.api.Raw.Bind
+				if name == "connect" {
+					rawOp = c.api.Raw.Connect
+				}
+				return status(rawOp(fd, p, uint32(n)))
+			}
 			sa, err := sockaddrIn(c, 1)
 			if err != nil {
 				return 0, err

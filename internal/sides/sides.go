@@ -19,6 +19,7 @@ type API struct {
 	Errors Errors
 	Proc   Proc   // proc.go
 	Signal Signal // proc.go
+	Raw    Raw    // raw.go
 }
 
 // Pipe holds pipe(2), pipe2(2) and the descriptor calls the pipe program

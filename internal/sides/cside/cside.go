@@ -62,5 +62,12 @@ func API() sides.API {
 			Sigprocmask: cipc.Sigprocmask, Sigpending: cipc.Sigpending, Sigsuspend: cipc.Sigsuspend, Pause: cipc.Pause,
 			Raise: cipc.Raise,
 		},
+		Raw: sides.Raw{
+			Pipe: cipc.RawPipe, Pipe2: cipc.RawPipe2, Mkfifo: cipc.RawMkfifo, Open: cipc.RawOpen, Unlink: cipc.RawUnlink,
+			MqOpen: cipc.RawMqOpen, MqUnlink: cipc.RawMqUnlink, MqGetattr: cipc.RawMqGetattr, MqSetattr: cipc.RawMqSetattr,
+			MqTimedsend: cipc.RawMqTimedsend, MqTimedreceive: cipc.RawMqTimedreceive,
+			ShmOpen: cipc.RawShmOpen, ShmUnlink: cipc.RawShmUnlink, SemUnlink: cipc.RawSemUnlink,
+			Bind: cipc.RawBind, Connect: cipc.RawConnect,
+		},
 	}
 }

@@ -62,5 +62,12 @@ func API() sides.API {
 			Sigprocmask: goipc.Sigprocmask, Sigpending: goipc.Sigpending, Sigsuspend: goipc.Sigsuspend, Pause: goipc.Pause,
 			Raise: goipc.Raise,
 		},
+		Raw: sides.Raw{
+			Pipe: goipc.RawPipe, Pipe2: goipc.RawPipe2, Mkfifo: goipc.RawMkfifo, Open: goipc.RawOpen, Unlink: goipc.RawUnlink,
+			MqOpen: goipc.RawMqOpen, MqUnlink: goipc.RawMqUnlink, MqGetattr: goipc.RawMqGetattr, MqSetattr: goipc.RawMqSetattr,
+			MqTimedsend: goipc.RawMqTimedsend, MqTimedreceive: goipc.RawMqTimedreceive,
+			ShmOpen: goipc.RawShmOpen, ShmUnlink: goipc.RawShmUnlink, SemUnlink: goipc.RawSemUnlink,
+			Bind: goipc.RawBind, Connect: goipc.RawConnect,
+		},
 	}
 }

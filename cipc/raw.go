@@ -1,0 +1,227 @@
+//go:build linux
+
+package cipc
+
+/*
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+// glibc reads a queue's or shared memory object's name itself: with a
+// bad address the process dies of SIGSEGV, as a C program does, rather
+// than in the Go runtime's handler (which would print a trace and exit
+// 2); and it leaves no core file in the run's directory.
+struct cipc_segv { struct sigaction old; int dumpable; };
+
+static void cipc_segv_default(struct cipc_segv *s) {
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    s->dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    sigaction(SIGSEGV, &dfl, &s->old);
+}
+
+static void cipc_segv_restore(struct cipc_segv *s) {
+    int e = errno;
+    sigaction(SIGSEGV, &s->old, NULL);
+    prctl(PR_SET_DUMPABLE, s->dumpable, 0, 0, 0);
+    errno = e;
+}
+
+static int cipc_raw_mq_open(const char *name, int oflag, mode_t mode, struct mq_attr *attr) {
+    struct cipc_segv s;
+    cipc_segv_default(&s);
+    int r = mq_open(name, oflag, mode, attr);
+    cipc_segv_restore(&s);
+    return r;
+}
+
+static int cipc_raw_mq_unlink(const char *name) {
+    struct cipc_segv s;
+    cipc_segv_default(&s);
+    int r = mq_unlink(name);
+    cipc_segv_restore(&s);
+    return r;
+}
+
+static int cipc_raw_shm_open(const char *name, int oflag, mode_t mode) {
+    struct cipc_segv s;
+    cipc_segv_default(&s);
+    int r = shm_open(name, oflag, mode);
+    cipc_segv_restore(&s);
+    return r;
+}
+
+static int cipc_raw_shm_unlink(const char *name) {
+    struct cipc_segv s;
+    cipc_segv_default(&s);
+    int r = shm_unlink(name);
+    cipc_segv_restore(&s);
+    return r;
+}
+
+static int cipc_raw_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
+
+static int cipc_raw_bind(int fd, const void *addr, socklen_t len) { return bind(fd, addr, len); }
+static int cipc_raw_connect(int fd, const void *addr, socklen_t len) { return connect(fd, addr, len); }
+
+static int cipc_raw_sem_unlink(const char *name) {
+    struct cipc_segv s;
+    cipc_segv_default(&s);
+    int r = sem_unlink(name);
+    cipc_segv_restore(&s);
+    return r;
+}
+*/
+import "C"
+
+import "unsafe"
+
+// The calls of this file take a name, path, structure or array as an
+// address, as glibc's do, so that a bad one reaches glibc as it is: the
+// EFAULT cases of call scripts.
+
+// result is a call's 0 or -1 and errno as an error.
+func result(r C.int, err error) error {
+	if r != 0 {
+		return err
+	}
+	return nil
+}
+
+// RawPipe calls pipe(2) in glibc with fds, an array of two ints.
+func RawPipe(fds unsafe.Pointer) error {
+	r, err := C.pipe((*C.int)(fds))
+	return result(r, err)
+}
+
+// RawPipe2 calls pipe2(2) in glibc with fds, an array of two ints.
+func RawPipe2(fds unsafe.Pointer, flags int) error {
+	r, err := C.pipe2((*C.int)(fds), C.int(flags))
+	return result(r, err)
+}
+
+// RawMkfifo calls mkfifo(3) in glibc with the path at path.
+func RawMkfifo(path unsafe.Pointer, mode uint32) error {
+	r, err := C.mkfifo((*C.char)(path), C.mode_t(mode))
+	return result(r, err)
+}
+
+// RawOpen calls open(2) in glibc with the path at path.
+func RawOpen(path unsafe.Pointer, flags int, mode uint32) (int, error) {
+	fd, err := C.cipc_raw_open((*C.char)(path), C.int(flags), C.mode_t(mode))
+	if fd < 0 {
+		return -1, err
+	}
+	return int(fd), nil
+}
+
+// RawUnlink calls unlink(2) in glibc with the path at path.
+func RawUnlink(path unsafe.Pointer) error {
+	r, err := C.unlink((*C.char)(path))
+	return result(r, err)
+}
+
+// RawMqOpen calls mq_open(3) in glibc with the name at name and the
+// struct mq_attr at attr. glibc reads the name's first byte: a bad name
+// kills the process with SIGSEGV.
+func RawMqOpen(name unsafe.Pointer, oflag int, mode uint32, attr unsafe.Pointer) (int, error) {
+	mqd, err := C.cipc_raw_mq_open((*C.char)(name), C.int(oflag), C.mode_t(mode), (*C.struct_mq_attr)(attr))
+	if mqd < 0 {
+		return -1, err
+	}
+	return int(mqd), nil
+}
+
+// RawMqUnlink calls mq_unlink(3) in glibc with the name at name, which
+// glibc reads (SIGSEGV for a bad one).
+func RawMqUnlink(name unsafe.Pointer) error {
+	r, err := C.cipc_raw_mq_unlink((*C.char)(name))
+	return result(r, err)
+}
+
+// RawMqGetattr calls mq_getattr(3) in glibc with the struct mq_attr at
+// attr.
+func RawMqGetattr(mqd int, attr unsafe.Pointer) error {
+	r, err := C.mq_getattr(C.mqd_t(mqd), (*C.struct_mq_attr)(attr))
+	return result(r, err)
+}
+
+// RawMqSetattr calls mq_setattr(3) in glibc with the struct mq_attr at
+// newattr and at oldattr.
+func RawMqSetattr(mqd int, newattr, oldattr unsafe.Pointer) error {
+	r, err := C.mq_setattr(C.mqd_t(mqd), (*C.struct_mq_attr)(newattr), (*C.struct_mq_attr)(oldattr))
+	return result(r, err)
+}
+
+// RawMqTimedsend calls mq_timedsend(3) in glibc with the struct timespec
+// at abstime.
+func RawMqTimedsend(mqd int, msg []byte, prio uint, abstime unsafe.Pointer) error {
+	r, err := C.mq_timedsend(C.mqd_t(mqd), (*C.char)(bufPtr(msg)), C.size_t(len(msg)), C.uint(prio),
+		(*C.struct_timespec)(abstime))
+	return result(r, err)
+}
+
+// RawMqTimedreceive calls mq_timedreceive(3) in glibc with the struct
+// timespec at abstime.
+func RawMqTimedreceive(mqd int, buf []byte, prio *uint, abstime unsafe.Pointer) (int, error) {
+	var p C.uint
+	var pp *C.uint
+	if prio != nil {
+		pp = &p
+	}
+	n, err := C.mq_timedreceive(C.mqd_t(mqd), (*C.char)(bufPtr(buf)), C.size_t(len(buf)), pp, (*C.struct_timespec)(abstime))
+	if n < 0 {
+		return -1, err
+	}
+	if prio != nil {
+		*prio = uint(p)
+	}
+	return int(n), nil
+}
+
+// RawShmOpen calls shm_open(3) in glibc with the name at name, which
+// glibc measures with strlen (SIGSEGV for a bad one).
+func RawShmOpen(name unsafe.Pointer, oflag int, mode uint32) (int, error) {
+	fd, err := C.cipc_raw_shm_open((*C.char)(name), C.int(oflag), C.mode_t(mode))
+	if fd < 0 {
+		return -1, err
+	}
+	return int(fd), nil
+}
+
+// RawShmUnlink calls shm_unlink(3) in glibc with the name at name, which
+// glibc reads (SIGSEGV for a bad one).
+func RawShmUnlink(name unsafe.Pointer) error {
+	r, err := C.cipc_raw_shm_unlink((*C.char)(name))
+	return result(r, err)
+}
+
+// RawSemUnlink calls sem_unlink(3) in glibc with the name at name, which
+// glibc reads (SIGSEGV for a bad one).
+func RawSemUnlink(name unsafe.Pointer) error {
+	r, err := C.cipc_raw_sem_unlink((*C.char)(name))
+	return result(r, err)
+}
+
+// RawBind calls bind(2) in glibc with the address at addr.
+func RawBind(fd int, addr unsafe.Pointer, addrlen uint32) error {
+	r, err := C.cipc_raw_bind(C.int(fd), addr, C.socklen_t(addrlen))
+	return result(r, err)
+}
+
+// RawConnect calls connect(2) in glibc with the address at addr.
+func RawConnect(fd int, addr unsafe.Pointer, addrlen uint32) error {
+	r, err := C.cipc_raw_connect(C.int(fd), addr, C.socklen_t(addrlen))
+	return result(r, err)
+}
