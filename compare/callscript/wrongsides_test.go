@@ -31,7 +31,7 @@ type wrongSide struct {
 
 // scriptLang is every table, as package compare joins them.
 var scriptLang = func() *Lang {
-	l, err := NewLang(Pipe, FIFO, Mq, Shm, Sock, FD, Mem, Files)
+	l, err := NewLang(Pipe, FIFO, Mq, Shm, Sock, FD, Mem, Files, Proc)
 	if err != nil {
 		panic(err)
 	}
@@ -319,4 +319,78 @@ func TestFilesWrongSides(t *testing.T) {
 		syscall.Setgroups(groups)
 	})
 	checkWrongSides(t, filesWrongSides)
+}
+
+// rawWrongSides are ports that take a name, structure or array as Go
+// values and so get NULL or a bad address wrong.
+var rawWrongSides = []wrongSide{
+	{"pipe2: the array tried in Go before the flags", "pipe_efault.calls", "pipe2(BADPTR, 0x1) = -1 EINVAL", func(a *sides.API) {
+		p2 := a.Raw.Pipe2
+		a.Raw.Pipe2 = func(fds unsafe.Pointer, flags int) error {
+			if _, err := unix.Dup(-1); fds != nil && err != nil {
+				// What a port that writes the array first would see.
+				return unix.EFAULT
+			}
+			return p2(fds, flags)
+		}
+	}},
+	{"open: a NULL path taken as the empty string", "fifo_efault.calls", "open(NULL, O_RDONLY) = -1 EFAULT", func(a *sides.API) {
+		o := a.Raw.Open
+		a.Raw.Open = func(path unsafe.Pointer, flags int, mode uint32) (int, error) {
+			if path == nil {
+				return a.FIFO.Open("", flags, mode)
+			}
+			return o(path, flags, mode)
+		}
+	}},
+	{"mq_open: attributes at a bad address left out", "mq_efault.calls", "0600, BADPTR) = -1 EFAULT", func(a *sides.API) {
+		o := a.Raw.MqOpen
+		a.Raw.MqOpen = func(name unsafe.Pointer, oflag int, mode uint32, attr unsafe.Pointer) (int, error) {
+			return o(name, oflag, mode, nil)
+		}
+	}},
+	{"mq_getattr: EFAULT for NULL", "mq_efault.calls", "mq_getattr($q, NULL) = 0", func(a *sides.API) {
+		g := a.Mq.Getattr
+		a.Mq.Getattr = func(mqd int, attr *sides.MqAttr) error {
+			if attr == nil {
+				return unix.EFAULT
+			}
+			return g(mqd, attr)
+		}
+	}},
+	{"mq_setattr: the old attributes taken before the new are set", "mq_efault.calls", "{mq_flags=0, mq_maxmsg=1", func(a *sides.API) {
+		set := a.Raw.MqSetattr
+		a.Raw.MqSetattr = func(mqd int, newattr, oldattr unsafe.Pointer) error {
+			if err := a.Raw.MqGetattr(mqd, oldattr); err != nil {
+				return err
+			}
+			return set(mqd, newattr, nil)
+		}
+	}},
+	{"mq_timedsend: the deadline read only when the queue is full", "mq_efault.calls", `mq_timedsend($q, "m", 1, 0, BADPTR) = -1 EFAULT`, func(a *sides.API) {
+		ts := a.Raw.MqTimedsend
+		a.Raw.MqTimedsend = func(mqd int, msg []byte, prio uint, abstime unsafe.Pointer) error {
+			var attr sides.MqAttr
+			if a.Mq.Getattr(mqd, &attr) == nil && attr.Curmsgs < attr.Maxmsg {
+				return a.Mq.Send(mqd, msg, prio)
+			}
+			return ts(mqd, msg, prio, abstime)
+		}
+	}},
+	{"bind: a NULL address taken as an unnamed one (autobind)", "sock_efault.calls", "bind($s, NULL, 110) = -1 EFAULT", func(a *sides.API) {
+		b := a.Raw.Bind
+		a.Raw.Bind = func(fd int, addr unsafe.Pointer, addrlen uint32) error {
+			if addr == nil {
+				family := uint16(unix.AF_UNIX)
+				return b(fd, unsafe.Pointer(&family), 2)
+			}
+			return b(fd, addr, addrlen)
+		}
+	}},
+}
+
+// TestRawWrongSides runs the EFAULT scripts of names, structures and
+// arrays on goipc and on each wrong side.
+func TestRawWrongSides(t *testing.T) {
+	checkWrongSides(t, rawWrongSides)
 }
