@@ -29,6 +29,12 @@ var cNames = map[string]string{
 	"Sem":           "sem_t",
 	"ForkExec":      "fork(2)",
 	"Caught":        "sigaction(2)",
+	// The calls that take an address where the others take Go values.
+	"RawPipe": "pipe(2)", "RawPipe2": "pipe2(2)", "RawMkfifo": "mkfifo(3)", "RawOpen": "open(2)",
+	"RawUnlink": "unlink(2)", "RawMqOpen": "mq_open(3)", "RawMqUnlink": "mq_unlink(3)",
+	"RawMqGetattr": "mq_getattr(3)", "RawMqSetattr": "mq_setattr(3)", "RawMqTimedsend": "mq_timedsend(2)",
+	"RawMqTimedreceive": "mq_timedreceive(2)", "RawShmOpen": "shm_open(3)", "RawShmUnlink": "shm_unlink(3)",
+	"RawSemUnlink": "sem_unlink(3)", "RawBind": "bind(2)", "RawConnect": "connect(2)",
 }
 
 // differences are words that an exported name's doc comment must hold:

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
@@ -152,6 +153,32 @@ var wrongSides = map[string]func(sides.API) sides.API{
 	// raise as kill(getpid()): to the process, not the thread.
 	"raise-to-process": func(a sides.API) sides.API {
 		a.Signal.Raise = func(sig int) error { return unix.Kill(unix.Getpid(), unix.Signal(sig)) }
+		return a
+	},
+	// A name that glibc reads itself handed to the kernel unread, as a
+	// Go port that passes the pointer on: EFAULT where C dies of SIGSEGV.
+	"names-to-kernel": func(a sides.API) sides.API {
+		toKernel := func(name unsafe.Pointer) error {
+			_, err := a.Raw.Open(name, unix.O_RDONLY, 0)
+			return err
+		}
+		a.Raw.MqOpen = func(name unsafe.Pointer, oflag int, mode uint32, attr unsafe.Pointer) (int, error) {
+			mqd, _, e := unix.Syscall6(unix.SYS_MQ_OPEN, uintptr(unsafe.Add(name, 1)), uintptr(oflag), uintptr(mode), uintptr(attr), 0, 0)
+			if e != 0 {
+				return -1, e
+			}
+			return int(mqd), nil
+		}
+		a.Raw.MqUnlink = func(name unsafe.Pointer) error {
+			_, _, e := unix.Syscall(unix.SYS_MQ_UNLINK, uintptr(unsafe.Add(name, 1)), 0, 0)
+			if e != 0 {
+				return e
+			}
+			return nil
+		}
+		a.Raw.ShmOpen = func(name unsafe.Pointer, _ int, _ uint32) (int, error) { return -1, toKernel(name) }
+		a.Raw.ShmUnlink = toKernel
+		a.Raw.SemUnlink = toKernel
 		return a
 	},
 	// setrlimit that does nothing.
@@ -499,4 +526,29 @@ func firstDifference(right, wrong string) (string, string) {
 		return strings.Join(r[min(len(r), len(w)):], "\n"), strings.Join(w[min(len(r), len(w)):], "\n")
 	}
 	return "", ""
+}
+
+// TestGlibcReadsNames runs the scripts whose children pass a bad name to
+// a call whose glibc reads it (SIGSEGV) on goipc, and on a side that hands
+// the name to the kernel unread: the child then ends well, with EFAULT.
+func TestGlibcReadsNames(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{"mq_efault.calls", "shm_efault.calls"} {
+		text, err := os.ReadFile(wd + "/../../testdata/calls/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Chdir(t.TempDir())
+		got, o := runScript(t, "", string(text))
+		if len(o.Mismatches) != 0 || !strings.Contains(got, "WTERMSIG(s) == SIGSEGV") {
+			t.Fatalf("%s on goipc: mismatches %q:\n%s", file, o.Mismatches, got)
+		}
+		wrong, _ := runScript(t, "names-to-kernel", string(text))
+		if r, g := firstDifference(got, wrong); !strings.Contains(r, "WTERMSIG(s) == SIGSEGV") && !strings.Contains(g, "EFAULT") {
+			t.Errorf("%s: side names-to-kernel: first difference %q / %q:\n%s", file, r, g, wrong)
+		}
+	}
 }

@@ -1,0 +1,139 @@
+//go:build linux
+
+package goipc_test
+
+import (
+	"fmt"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/ipcparity/ipcparity/goipc"
+)
+
+// badAddress is an address no one may read or write: a page mapped with
+// PROT_NONE, kept for the test binary's life.
+var badAddress = func() unsafe.Pointer {
+	b, err := unix.Mmap(-1, 0, 4096, unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+	if err != nil {
+		panic(err)
+	}
+	return unsafe.Pointer(&b[0])
+}()
+
+// cstr is s as a C string.
+func cstr(s string) unsafe.Pointer { return unsafe.Pointer(unsafe.StringData(s + "\x00")) }
+
+func ExampleRawPipe() {
+	fmt.Println(goipc.RawPipe(nil), goipc.RawPipe(badAddress))
+	// Output: bad address bad address
+}
+
+func ExampleRawPipe2() {
+	// The flags are checked before the array is written.
+	fmt.Println(goipc.RawPipe2(badAddress, unix.O_CLOEXEC))
+	fmt.Println(goipc.RawPipe2(badAddress, 1))
+	var fds [2]int32
+	fmt.Println(goipc.RawPipe2(unsafe.Pointer(&fds), unix.O_CLOEXEC), fds[0] > 2 && fds[1] > 2)
+	goipc.Close(int(fds[0]))
+	goipc.Close(int(fds[1]))
+	// Output:
+	// bad address
+	// invalid argument
+	// <nil> true
+}
+
+func ExampleRawMkfifo() {
+	fmt.Println(goipc.RawMkfifo(badAddress, 0600))
+	// Output: bad address
+}
+
+func ExampleRawOpen() {
+	_, err := goipc.RawOpen(nil, unix.O_RDONLY, 0)
+	fmt.Println(err)
+	fd, err := goipc.RawOpen(cstr("/dev/null"), unix.O_RDONLY, 0)
+	fmt.Println(err)
+	goipc.Close(fd)
+	// Output:
+	// bad address
+	// <nil>
+}
+
+func ExampleRawUnlink() {
+	fmt.Println(goipc.RawUnlink(badAddress))
+	// Output: bad address
+}
+
+func ExampleRawMqOpen() {
+	// The name is good and the attributes are not: nothing is made.
+	_, err := goipc.RawMqOpen(cstr("/ipcparity-example-raw"), unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600, badAddress)
+	fmt.Println(err)
+	// glibc checks the '/' itself.
+	_, err = goipc.RawMqOpen(cstr("q"), unix.O_RDONLY, 0, nil)
+	fmt.Println(err)
+	// Output:
+	// bad address
+	// invalid argument
+}
+
+func ExampleRawMqUnlink() {
+	fmt.Println(goipc.RawMqUnlink(cstr("/ipcparity-example-none")))
+	// Output: no such file or directory
+}
+
+func ExampleRawMqGetattr() {
+	// A queue that is not there: EBADF before any address is touched.
+	fmt.Println(goipc.RawMqGetattr(-1, badAddress))
+	// Output: bad file descriptor
+}
+
+func ExampleRawMqSetattr() {
+	// The kernel reads the new attributes before it looks up the queue.
+	fmt.Println(goipc.RawMqSetattr(-1, badAddress, nil))
+	// Output: bad address
+}
+
+func ExampleRawMqTimedsend() {
+	// The kernel reads the deadline before it looks at the queue.
+	fmt.Println(goipc.RawMqTimedsend(-1, []byte("m"), 0, badAddress))
+	// Output: bad address
+}
+
+func ExampleRawMqTimedreceive() {
+	_, err := goipc.RawMqTimedreceive(-1, make([]byte, 8), nil, badAddress)
+	fmt.Println(err)
+	// Output: bad address
+}
+
+func ExampleRawShmOpen() {
+	_, err := goipc.RawShmOpen(cstr("/ipcparity-example-none"), unix.O_RDONLY, 0)
+	fmt.Println(err)
+	// Output: no such file or directory
+}
+
+func ExampleRawShmUnlink() {
+	fmt.Println(goipc.RawShmUnlink(cstr("/ipcparity-example-none")))
+	// Output: no such file or directory
+}
+
+func ExampleRawSemUnlink() {
+	fmt.Println(goipc.RawSemUnlink(cstr("/ipcparity-example-none")))
+	// Output: no such file or directory
+}
+
+func ExampleRawBind() {
+	fd, _ := goipc.Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	defer goipc.Close(fd)
+	fmt.Println(goipc.RawBind(fd, badAddress, unix.SizeofSockaddrUnix))
+	fmt.Println(goipc.RawBind(fd, badAddress, 1000))
+	// Output:
+	// bad address
+	// invalid argument
+}
+
+func ExampleRawConnect() {
+	fd, _ := goipc.Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	defer goipc.Close(fd)
+	fmt.Println(goipc.RawConnect(fd, nil, unix.SizeofSockaddrUnix))
+	// Output: bad address
+}

@@ -1,0 +1,83 @@
+//go:build linux
+
+package sidestest
+
+import (
+	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/ipcparity/ipcparity/internal/sides"
+)
+
+// TestRaw runs the cases of the calls that take an address (NULL here)
+// where the others take Go values, each in a parallel subtest.
+func TestRaw(t *testing.T, api sides.API) {
+	runCases(t, api.Name, api.Raw, rawCases)
+}
+
+// cstr is s as a C string.
+func cstr(s string) unsafe.Pointer { return unsafe.Pointer(unsafe.StringData(s + "\x00")) }
+
+// badPage is the address of a page no one may read or write, unmapped
+// when the test ends.
+func badPage(t *testing.T) unsafe.Pointer {
+	b, err := unix.Mmap(-1, 0, 4096, unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Munmap(b) })
+	return unsafe.Pointer(&b[0])
+}
+
+// socketOf is a new socket, closed when the test ends.
+func socketOf(t *testing.T, domain int) int {
+	fd, err := unix.Socket(domain, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAtEnd(t, fd)
+	return fd
+}
+
+var rawCases = []fdCase[sides.Raw]{
+	{"pipe-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error { return s.Pipe(nil) }},
+	{"pipe2-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error { return s.Pipe2(nil, unix.O_CLOEXEC) }},
+	{"pipe2-flags-first", unix.EINVAL, func(t *testing.T, s sides.Raw) error { return s.Pipe2(nil, 1) }},
+	{"mkfifo-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error { return s.Mkfifo(nil, 0600) }},
+	{"open-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
+		_, err := s.Open(nil, unix.O_RDONLY, 0)
+		return err
+	}},
+	{"open-path", 0, func(t *testing.T, s sides.Raw) error {
+		return made(t)(s.Open(cstr("/dev/null"), unix.O_RDONLY|unix.O_CLOEXEC, 0))
+	}},
+	{"unlink-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error { return s.Unlink(nil) }},
+	{"mq_open-no-slash", unix.EINVAL, func(t *testing.T, s sides.Raw) error {
+		_, err := s.MqOpen(cstr("q"), unix.O_RDONLY, 0, nil)
+		return err
+	}},
+	{"mq_open-bad-attr", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
+		// Attributes where nothing may be read: nothing is made.
+		_, err := s.MqOpen(cstr("/ipcparity-sidestest-raw"), unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600, badPage(t))
+		return err
+	}},
+	{"mq_unlink-none", unix.ENOENT, func(t *testing.T, s sides.Raw) error { return s.MqUnlink(cstr("/ipcparity-sidestest-none")) }},
+	{"mq_getattr-badfd", unix.EBADF, func(t *testing.T, s sides.Raw) error { return s.MqGetattr(-1, nil) }},
+	{"mq_timedsend-null-deadline-badfd", unix.EBADF, func(t *testing.T, s sides.Raw) error {
+		return s.MqTimedsend(-1, []byte("m"), 0, nil)
+	}},
+	{"shm_open-none", unix.ENOENT, func(t *testing.T, s sides.Raw) error {
+		_, err := s.ShmOpen(cstr("/ipcparity-sidestest-none"), unix.O_RDONLY, 0)
+		return err
+	}},
+	{"shm_unlink-none", unix.ENOENT, func(t *testing.T, s sides.Raw) error { return s.ShmUnlink(cstr("/ipcparity-sidestest-none")) }},
+	{"sem_unlink-none", unix.ENOENT, func(t *testing.T, s sides.Raw) error { return s.SemUnlink(cstr("/ipcparity-sidestest-none")) }},
+	{"bind-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
+		return s.Bind(socketOf(t, unix.AF_UNIX), nil, unix.SizeofSockaddrUnix)
+	}},
+	{"connect-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
+		return s.Connect(socketOf(t, unix.AF_INET), nil, unix.SizeofSockaddrInet4)
+	}},
+}
