@@ -379,11 +379,13 @@ var Mq = newTable(func(t *Table) {
 			if rawAttr, raw, err = pointerArg(c, 3); err != nil {
 				return 0, err
 			}
+			// NULL attributes are the side's own nil: BADPTR only.
+			raw = raw && rawAttr != nil
 			if !raw && !rawName {
 				if attr, err = mqAttrArg(c, 3); err != nil {
 					return 0, err
 				}
-			} else if !raw {
+			} else if !raw && !c.IsNull(3) {
 				return 0, fmt.Errorf("with a bad name, the attributes are NULL or BADPTR: glibc reads the name first")
 			}
 			rawName = rawName || raw
