@@ -255,10 +255,11 @@ func MqSetattr(mqd int, newattr, oldattr *MqAttr) error {
 // MqNotify registers the calling process for notification when a message
 // arrives on the empty queue mqd, as mq_notify(3); a nil sev removes the
 // process's registration. Only one process can be registered: a second
-// registration gives EBUSY. SIGEV_THREAD is not supported and gives
-// EINVAL (glibc runs the function on a thread of its own, which a Go
-// program has no way to give it); any other unknown Notify value is left
-// to the kernel, which gives EINVAL.
+// registration gives EBUSY. SIGEV_THREAD, which names a C function to
+// run, gives EINVAL here: MqNotifyFunc takes a Go function instead (glibc
+// runs its function on a thread of its own; MqNotifyFunc on a goroutine).
+// Any other unknown Notify value is left to the kernel, which gives
+// EINVAL.
 func MqNotify(mqd int, sev *Sigevent) error {
 	var ksev *sigeventKernel
 	if sev != nil {

@@ -499,6 +499,7 @@ func (l *Lang) Exec(s *Script, api sides.API, run string, w io.Writer) (out Outc
 	if err == nil {
 		err = st.reapAll()
 	}
+	st.notified(nil, "")
 	return st.out, err
 }
 
@@ -524,6 +525,8 @@ type execState struct {
 	inherited bool
 	// sigs is the signal actions the script set (signal.go).
 	sigs sigTable
+	// notifyThreads is set once a SIGEV_THREAD mq_notify ran (mq.go).
+	notifyThreads bool
 }
 
 func (l *Lang) newExec(s *Script, api sides.API, run string, w io.Writer) *execState {
@@ -616,7 +619,8 @@ func (st *execState) line(line *ScriptLine, ind, until string) (unix.Errno, erro
 	if callErr != nil && !(until != "" && errno == errnoByName(until)) {
 		c.markUnbound(unbound, fmt.Sprintf("line %d failed", line.N))
 	}
-	st.caught(ind) // signal.go
+	st.caught(ind)         // signal.go
+	st.notified(line, ind) // mq.go
 	return errno, nil
 }
 

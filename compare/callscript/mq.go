@@ -52,7 +52,16 @@ import (
 //
 // mq_notify with SIGEV_SIGNAL first makes the interpreter catch the signal
 // (signal.Notify), so that a notification that fires does not end it; the
-// script sees nothing of the delivery.
+// script sees nothing of the delivery. With SIGEV_THREAD,
+//
+//	mq_notify($q, {sigev_notify=SIGEV_THREAD, sigev_notify_function=record, sigev_value=7}) = 0
+//
+// the side runs a function that records sigev_value on a thread of its own
+// (goipc: a goroutine) when a message arrives on the empty queue. It runs
+// some time after the message came (a thread to start), so the script
+// waits for it with usleep, and the transcript shows what ran after the
+// next usleep, as it shows a caught signal: "--- sigev_notify_function(7)
+// ---"; and what ran later, at the end.
 
 // mqAttrFields are the fields of struct mq_attr, in its order.
 var mqAttrFields = []string{"mq_flags", "mq_maxmsg", "mq_msgsize", "mq_curmsgs"}
@@ -288,6 +297,57 @@ func mqGetsetattr(c *Call, set bool) (int64, error) {
 	return 0, nil
 }
 
+// sigevThread evaluates argument i when it is a SIGEV_THREAD sigevent:
+// {sigev_notify=SIGEV_THREAD, sigev_notify_function=record,
+// sigev_value=N}, and gives its value.
+func sigevThread(c *Call, i int) (value int, thread bool, err error) {
+	e, err := c.arg(i)
+	if err != nil || e.Kind != ExprStruct {
+		return 0, false, err
+	}
+	fields := map[string]*Expr{}
+	for _, f := range e.Elems {
+		fields[f.Field] = f
+	}
+	n, ok := fields["sigev_notify"]
+	if !ok {
+		return 0, false, nil
+	}
+	if v, err := c.evalInt(n); err != nil || v != sides.SIGEV_THREAD {
+		return 0, false, err
+	}
+	for name, f := range fields {
+		switch {
+		case name == "sigev_notify":
+		case name == "sigev_notify_function" && f.Kind == ExprOut && f.Name == "record":
+		case name == "sigev_value":
+			v, err := c.evalInt(f)
+			if err != nil {
+				return 0, true, err
+			}
+			value = int(v)
+		default:
+			return 0, true, fmt.Errorf("%s: SIGEV_THREAD takes sigev_notify_function=record and sigev_value=N", f.Src)
+		}
+	}
+	if _, ok := fields["sigev_notify_function"]; !ok {
+		return 0, true, fmt.Errorf("%s: SIGEV_THREAD needs sigev_notify_function=record", e.Src)
+	}
+	return value, true, nil
+}
+
+// notified writes, after a usleep (the script's wait for the threads),
+// the values the SIGEV_THREAD functions recorded since the last time:
+// "--- sigev_notify_function(7) ---".
+func (st *execState) notified(line *ScriptLine, ind string) {
+	if !st.notifyThreads || line != nil && line.Call != "usleep" {
+		return
+	}
+	for _, v := range st.api.MqThread.Notified() {
+		fmt.Fprintf(st.w, "%s--- sigev_notify_function(%d) ---\n", ind, v)
+	}
+}
+
 // cMqAttr is glibc's struct mq_attr: four longs and four reserved.
 type cMqAttr [8]int64
 
@@ -428,6 +488,13 @@ var Mq = newTable(func(t *Table) {
 			return 0, err
 		}
 		var sev *sides.Sigevent
+		if value, thread, err := sigevThread(c, 1); err != nil || thread {
+			if err != nil {
+				return 0, err
+			}
+			c.st.notifyThreads = true
+			return status(c.api.MqThread.Notify(int(mqd), value))
+		}
 		if !c.IsNull(1) {
 			f, err := c.Fields(1, "sigev_notify", "sigev_signo")
 			if err != nil {

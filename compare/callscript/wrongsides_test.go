@@ -394,3 +394,29 @@ var rawWrongSides = []wrongSide{
 func TestRawWrongSides(t *testing.T) {
 	checkWrongSides(t, rawWrongSides)
 }
+
+// mqThreadWrongSides are ports of mq_notify's SIGEV_THREAD.
+var mqThreadWrongSides = []wrongSide{
+	{"SIGEV_THREAD registered as SIGEV_NONE: nothing runs", "mq_notify_thread.calls", "sigev_value=9}) = 0", func(a *sides.API) {
+		a.MqThread.Notify = func(mqd, _ int) error {
+			return a.Mq.Notify(mqd, &sides.Sigevent{Notify: sides.SIGEV_NONE})
+		}
+	}},
+	{"the function given the queue's descriptor, not sigev_value", "mq_notify_thread.calls", "--- sigev_notify_function(", func(a *sides.API) {
+		n := a.MqThread.Notify
+		a.MqThread.Notify = func(mqd, _ int) error { return n(mqd, mqd) }
+	}},
+	{"a netlink socket for each call (musl's), not one for the process", "mq_notify_thread.calls", `open("/dev/null", O_RDONLY) =`, func(a *sides.API) {
+		n := a.MqThread.Notify
+		a.MqThread.Notify = func(mqd, value int) error {
+			unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0)
+			return n(mqd, value)
+		}
+	}},
+}
+
+// TestMqThreadWrongSides runs mq_notify_thread.calls on goipc and on each
+// wrong side.
+func TestMqThreadWrongSides(t *testing.T) {
+	checkWrongSides(t, mqThreadWrongSides)
+}

@@ -20,6 +20,8 @@ type API struct {
 	Proc   Proc   // proc.go
 	Signal Signal // proc.go
 	Raw    Raw    // raw.go
+	// MqThread is mq_notify's SIGEV_THREAD (mqthread.go).
+	MqThread MqThread
 }
 
 // Pipe holds pipe(2), pipe2(2) and the descriptor calls the pipe program

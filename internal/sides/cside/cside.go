@@ -69,5 +69,6 @@ func API() sides.API {
 			ShmOpen: cipc.RawShmOpen, ShmUnlink: cipc.RawShmUnlink, SemUnlink: cipc.RawSemUnlink,
 			Bind: cipc.RawBind, Connect: cipc.RawConnect,
 		},
+		MqThread: sides.MqThread{Notify: cipc.MqNotifyRecord, Notified: cipc.MqNotified},
 	}
 }

@@ -69,5 +69,6 @@ func API() sides.API {
 			ShmOpen: goipc.RawShmOpen, ShmUnlink: goipc.RawShmUnlink, SemUnlink: goipc.RawSemUnlink,
 			Bind: goipc.RawBind, Connect: goipc.RawConnect,
 		},
+		MqThread: sides.MqThread{Notify: goipc.MqNotifyRecord, Notified: goipc.MqNotified},
 	}
 }

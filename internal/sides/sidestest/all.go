@@ -9,7 +9,7 @@ import (
 )
 
 // TestAll runs every shared test on api, one subtest a mechanism (Pipe,
-// FIFO, Mq, Shm, Sem, Sock, Errors, Proc, Raw), one after the other; each runs its
+// FIFO, Mq, Shm, Sem, Sock, Errors, Proc, Raw, MqThread), one after the other; each runs its
 // independent cases in parallel. -run 'TestSides/Mq/' narrows it, for a
 // caller whose test is TestSides.
 func TestAll(t *testing.T, api sides.API) {
@@ -18,7 +18,7 @@ func TestAll(t *testing.T, api sides.API) {
 		test func(*testing.T, sides.API)
 	}{
 		{"Pipe", TestPipe}, {"FIFO", TestFIFO}, {"Mq", TestMq}, {"Shm", TestShm},
-		{"Sem", TestSem}, {"Sock", TestSock}, {"FD", TestFD}, {"Mem", TestMem}, {"Files", TestFiles}, {"Errors", TestErrors}, {"Proc", TestProc}, {"Raw", TestRaw},
+		{"Sem", TestSem}, {"Sock", TestSock}, {"FD", TestFD}, {"Mem", TestMem}, {"Files", TestFiles}, {"Errors", TestErrors}, {"Proc", TestProc}, {"Raw", TestRaw}, {"MqThread", TestMqThread},
 	} {
 		t.Run(m.name, func(t *testing.T) { m.test(t, api) })
 	}
