@@ -12,6 +12,7 @@ package cipc
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -74,6 +75,10 @@ static int cipc_raw_open(const char *path, int flags, mode_t mode) { return open
 
 static int cipc_raw_bind(int fd, const void *addr, socklen_t len) { return bind(fd, addr, len); }
 static int cipc_raw_connect(int fd, const void *addr, socklen_t len) { return connect(fd, addr, len); }
+
+static int cipc_raw_socketpair(int d, int t, int p, void *sv) { return socketpair(d, t, p, sv); }
+static int cipc_raw_getrlimit(int res, void *rlim) { return getrlimit(res, rlim); }
+static int cipc_raw_setrlimit(int res, const void *rlim) { return setrlimit(res, rlim); }
 
 static int cipc_raw_sem_unlink(const char *name) {
     struct cipc_segv s;
@@ -223,5 +228,26 @@ func RawBind(fd int, addr unsafe.Pointer, addrlen uint32) error {
 // RawConnect calls connect(2) in glibc with the address at addr.
 func RawConnect(fd int, addr unsafe.Pointer, addrlen uint32) error {
 	r, err := C.cipc_raw_connect(C.int(fd), addr, C.socklen_t(addrlen))
+	return result(r, err)
+}
+
+// RawSocketpair calls socketpair(2) in glibc with sv, an array of two
+// ints.
+func RawSocketpair(domain, typ, proto int, sv unsafe.Pointer) error {
+	r, err := C.cipc_raw_socketpair(C.int(domain), C.int(typ), C.int(proto), sv)
+	return result(r, err)
+}
+
+// RawGetrlimit calls getrlimit(2) in glibc with the struct rlimit at
+// rlim.
+func RawGetrlimit(resource int, rlim unsafe.Pointer) error {
+	r, err := C.cipc_raw_getrlimit(C.int(resource), rlim)
+	return result(r, err)
+}
+
+// RawSetrlimit calls setrlimit(2) in glibc with the struct rlimit at
+// rlim.
+func RawSetrlimit(resource int, rlim unsafe.Pointer) error {
+	r, err := C.cipc_raw_setrlimit(C.int(resource), rlim)
 	return result(r, err)
 }

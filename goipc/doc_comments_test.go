@@ -35,6 +35,7 @@ var cNames = map[string]string{
 	"RawMqGetattr": "mq_getattr(3)", "RawMqSetattr": "mq_setattr(3)", "RawMqTimedsend": "mq_timedsend(2)",
 	"RawMqTimedreceive": "mq_timedreceive(2)", "RawShmOpen": "shm_open(3)", "RawShmUnlink": "shm_unlink(3)",
 	"RawSemUnlink": "sem_unlink(3)", "RawBind": "bind(2)", "RawConnect": "connect(2)",
+	"RawSocketpair": "socketpair(2)", "RawGetrlimit": "getrlimit(2)", "RawSetrlimit": "setrlimit(2)",
 	// SIGEV_THREAD
 	"MqNotifyFunc": "mq_notify(3)", "MqNotifyRecord": "mq_notify(3)", "MqNotified": "mq_notify(3)",
 }

@@ -137,3 +137,27 @@ func ExampleRawConnect() {
 	fmt.Println(goipc.RawConnect(fd, nil, unix.SizeofSockaddrUnix))
 	// Output: bad address
 }
+
+func ExampleRawSocketpair() {
+	// The kernel writes the numbers before it makes the sockets.
+	fmt.Println(goipc.RawSocketpair(unix.AF_INET, unix.SOCK_STREAM, 0, badAddress))
+	var sv [2]int32
+	fmt.Println(goipc.RawSocketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0, unsafe.Pointer(&sv)))
+	goipc.Close(int(sv[0]))
+	goipc.Close(int(sv[1]))
+	// Output:
+	// bad address
+	// <nil>
+}
+
+func ExampleRawGetrlimit() {
+	// NULL asks for nothing.
+	fmt.Println(goipc.RawGetrlimit(unix.RLIMIT_CORE, nil), goipc.RawGetrlimit(unix.RLIMIT_CORE, badAddress))
+	// Output: <nil> bad address
+}
+
+func ExampleRawSetrlimit() {
+	// The limit is read before the resource is checked.
+	fmt.Println(goipc.RawSetrlimit(99, badAddress), goipc.RawSetrlimit(unix.RLIMIT_CORE, nil))
+	// Output: bad address <nil>
+}

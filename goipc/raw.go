@@ -203,3 +203,23 @@ func RawConnect(fd int, addr unsafe.Pointer, addrlen uint32) error {
 	_, _, e := unix.Syscall(unix.SYS_CONNECT, uintptr(fd), uintptr(addr), uintptr(addrlen))
 	return errnoOf(e)
 }
+
+// RawSocketpair is socketpair(2) with sv, the address of two ints.
+func RawSocketpair(domain, typ, proto int, sv unsafe.Pointer) error {
+	_, _, e := unix.RawSyscall6(unix.SYS_SOCKETPAIR, uintptr(domain), uintptr(typ), uintptr(proto), uintptr(sv), 0, 0)
+	return errnoOf(e)
+}
+
+// RawGetrlimit is getrlimit(2) as glibc makes it, prlimit64(2) of the
+// process, with the struct rlimit at rlim, which the kernel writes.
+func RawGetrlimit(resource int, rlim unsafe.Pointer) error {
+	_, _, e := unix.RawSyscall6(unix.SYS_PRLIMIT64, 0, uintptr(resource), 0, uintptr(rlim), 0, 0)
+	return errnoOf(e)
+}
+
+// RawSetrlimit is setrlimit(2) as glibc makes it, prlimit64(2) of the
+// process, with the struct rlimit at rlim, which the kernel reads.
+func RawSetrlimit(resource int, rlim unsafe.Pointer) error {
+	_, _, e := unix.RawSyscall6(unix.SYS_PRLIMIT64, 0, uintptr(resource), uintptr(rlim), 0, 0, 0)
+	return errnoOf(e)
+}

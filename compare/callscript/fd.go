@@ -209,6 +209,12 @@ var FD = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
+		if p, raw, err := pointerArg(c, 3); err != nil || raw {
+			if err != nil {
+				return 0, err
+			}
+			return status(c.api.Raw.Socketpair(a[0], a[1], a[2], p))
+		}
 		names, err := c.OutVars(3, 2)
 		if err != nil {
 			return 0, err

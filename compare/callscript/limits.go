@@ -44,8 +44,14 @@ var Limits = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
+		if p, raw, err := pointerArg(c, 1); err != nil || raw {
+			if err != nil {
+				return 0, err
+			}
+			return status(c.api.Raw.Getrlimit(int(res), p))
+		}
 		if e, _ := c.arg(1); e.Kind != ExprOut {
-			return 0, fmt.Errorf("%s: expected a name where getrlimit writes (rlim)", e.Src)
+			return 0, fmt.Errorf("%s: expected a name where getrlimit writes (rlim), NULL or BADPTR", e.Src)
 		}
 		var lim unix.Rlimit
 		if err := api.Getrlimit(int(res), &lim); err != nil {
@@ -62,6 +68,12 @@ var Limits = newTable(func(t *Table) {
 		res, err := c.Int(0)
 		if err != nil {
 			return 0, err
+		}
+		if p, raw, err := pointerArg(c, 1); err != nil || raw {
+			if err != nil {
+				return 0, err
+			}
+			return status(c.api.Raw.Setrlimit(int(res), p))
 		}
 		f, err := c.Fields(1, "rlim_cur", "rlim_max")
 		if err != nil {

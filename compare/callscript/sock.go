@@ -472,9 +472,27 @@ var Sock = newTable(func(t *Table) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
 		}
+		if p, raw, err := pointerArg(c, 0); err != nil || raw {
+			// NULL or BADPTR for nfds entries (mem.go's rawSlice).
+			if err != nil {
+				return 0, err
+			}
+			nfds, err := c.Int(1)
+			if err != nil {
+				return 0, err
+			}
+			timeout, err := c.Int(2)
+			if err != nil {
+				return 0, err
+			}
+			if nfds < 0 || nfds > 64 || timeout < 0 {
+				return 0, fmt.Errorf("poll of NULL or BADPTR: nfds 0 to 64 and a timeout that is not negative")
+			}
+			return count(api.Poll(rawSlice[unix.PollFd](p, int(nfds)), int(timeout)))
+		}
 		e, _ := c.arg(0)
 		if e.Kind != ExprArray {
-			return 0, fmt.Errorf("%s: expected an array of {fd=..., events=...}", e.Src)
+			return 0, fmt.Errorf("%s: expected an array of {fd=..., events=...}, NULL or BADPTR", e.Src)
 		}
 		fds := make([]unix.PollFd, len(e.Elems))
 		for k, el := range e.Elems {

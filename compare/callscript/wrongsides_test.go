@@ -31,7 +31,7 @@ type wrongSide struct {
 
 // scriptLang is every table, as package compare joins them.
 var scriptLang = func() *Lang {
-	l, err := NewLang(Pipe, FIFO, Mq, Shm, Sock, FD, Mem, Files, Proc)
+	l, err := NewLang(Pipe, FIFO, Mq, Shm, Sock, FD, Mem, Files, Proc, Limits)
 	if err != nil {
 		panic(err)
 	}
@@ -389,10 +389,44 @@ var rawWrongSides = []wrongSide{
 	}},
 }
 
+// moreRawWrongSides are ports of socketpair, getrlimit and setrlimit.
+var moreRawWrongSides = []wrongSide{
+	{"socketpair: the pair made first, the array written after", "fd_efault.calls", "socketpair(AF_INET, SOCK_STREAM, 0, BADPTR) = -1 EFAULT", func(a *sides.API) {
+		sp := a.Raw.Socketpair
+		a.Raw.Socketpair = func(domain, typ, proto int, sv unsafe.Pointer) error {
+			var pair [2]int
+			if err := a.FD.Socketpair(domain, typ, proto, pair[:]); err != nil {
+				return err
+			}
+			unix.Close(pair[0])
+			unix.Close(pair[1])
+			return sp(domain, typ, proto, sv)
+		}
+	}},
+	{"getrlimit: EFAULT for NULL", "limits_efault.calls", "getrlimit(RLIMIT_NOFILE, NULL) = 0", func(a *sides.API) {
+		g := a.Raw.Getrlimit
+		a.Raw.Getrlimit = func(res int, rlim unsafe.Pointer) error {
+			if rlim == nil {
+				return unix.EFAULT
+			}
+			return g(res, rlim)
+		}
+	}},
+	{"setrlimit: the resource checked before the limit is read", "limits_efault.calls", "setrlimit(99, BADPTR) = -1 EFAULT", func(a *sides.API) {
+		set := a.Raw.Setrlimit
+		a.Raw.Setrlimit = func(res int, rlim unsafe.Pointer) error {
+			if res >= 16 { // RLIM_NLIMITS
+				return unix.EINVAL
+			}
+			return set(res, rlim)
+		}
+	}},
+}
+
 // TestRawWrongSides runs the EFAULT scripts of names, structures and
 // arrays on goipc and on each wrong side.
 func TestRawWrongSides(t *testing.T) {
-	checkWrongSides(t, rawWrongSides)
+	checkWrongSides(t, append(rawWrongSides, moreRawWrongSides...))
 }
 
 // mqThreadWrongSides are ports of mq_notify's SIGEV_THREAD.

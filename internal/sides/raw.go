@@ -29,4 +29,7 @@ type Raw struct {
 	SemUnlink      func(name unsafe.Pointer) error
 	Bind           func(fd int, addr unsafe.Pointer, addrlen uint32) error
 	Connect        func(fd int, addr unsafe.Pointer, addrlen uint32) error
+	Socketpair     func(domain, typ, proto int, sv unsafe.Pointer) error
+	Getrlimit      func(resource int, rlim unsafe.Pointer) error
+	Setrlimit      func(resource int, rlim unsafe.Pointer) error
 }

@@ -68,6 +68,7 @@ func API() sides.API {
 			MqTimedsend: cipc.RawMqTimedsend, MqTimedreceive: cipc.RawMqTimedreceive,
 			ShmOpen: cipc.RawShmOpen, ShmUnlink: cipc.RawShmUnlink, SemUnlink: cipc.RawSemUnlink,
 			Bind: cipc.RawBind, Connect: cipc.RawConnect,
+			Socketpair: cipc.RawSocketpair, Getrlimit: cipc.RawGetrlimit, Setrlimit: cipc.RawSetrlimit,
 		},
 		MqThread: sides.MqThread{Notify: cipc.MqNotifyRecord, Notified: cipc.MqNotified},
 	}

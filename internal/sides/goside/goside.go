@@ -68,6 +68,7 @@ func API() sides.API {
 			MqTimedsend: goipc.RawMqTimedsend, MqTimedreceive: goipc.RawMqTimedreceive,
 			ShmOpen: goipc.RawShmOpen, ShmUnlink: goipc.RawShmUnlink, SemUnlink: goipc.RawSemUnlink,
 			Bind: goipc.RawBind, Connect: goipc.RawConnect,
+			Socketpair: goipc.RawSocketpair, Getrlimit: goipc.RawGetrlimit, Setrlimit: goipc.RawSetrlimit,
 		},
 		MqThread: sides.MqThread{Notify: goipc.MqNotifyRecord, Notified: goipc.MqNotified},
 	}

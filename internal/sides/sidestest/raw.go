@@ -77,6 +77,12 @@ var rawCases = []fdCase[sides.Raw]{
 	{"bind-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
 		return s.Bind(socketOf(t, unix.AF_UNIX), nil, unix.SizeofSockaddrUnix)
 	}},
+	{"socketpair-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
+		return s.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0, nil)
+	}},
+	{"getrlimit-null", 0, func(t *testing.T, s sides.Raw) error { return s.Getrlimit(unix.RLIMIT_CORE, nil) }},
+	{"getrlimit-bad", unix.EFAULT, func(t *testing.T, s sides.Raw) error { return s.Getrlimit(unix.RLIMIT_CORE, badPage(t)) }},
+	{"setrlimit-bad-resource-read-first", unix.EFAULT, func(t *testing.T, s sides.Raw) error { return s.Setrlimit(99, badPage(t)) }},
 	{"connect-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
 		return s.Connect(socketOf(t, unix.AF_INET), nil, unix.SizeofSockaddrInet4)
 	}},
