@@ -38,7 +38,7 @@ func TestBadPointerRefusals(t *testing.T) {
 			continue
 		}
 		var out strings.Builder
-		_, err = scriptLang.Exec(s, goside.API(), "refusal", &out)
+		_, err = scriptLang.Exec(s, goside.API(), testToken, &out)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%q:\n got  %v\n want %s...", tc.text, err, tc.want)
 		}

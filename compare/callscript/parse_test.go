@@ -153,7 +153,7 @@ close($q1)
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	o, err := lang.Exec(s, goside.API(), "t", &out)
+	o, err := lang.Exec(s, goside.API(), testToken, &out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +265,7 @@ func runOnGo(t *testing.T, name, text string) (string, []string) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	o, err := lang.Exec(s, goside.API(), "t", &out)
+	o, err := lang.Exec(s, goside.API(), testToken, &out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ package callscript
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"regexp"
 	"runtime"
@@ -232,6 +233,11 @@ var procLang = func() *Lang {
 	return l
 }()
 
+// testToken is the $RUN of the scripts that the tests run in this process,
+// unsandboxed: its queues, shared-memory objects and semaphores are the
+// host's, so two test processes at once must not meet in them.
+var testToken = fmt.Sprintf("t%d", os.Getpid())
+
 func TestMain(m *testing.M) {
 	if js, ok := os.LookupEnv(childEnv); ok {
 		// As ipccalls: the script's signals go to the main thread only.
@@ -252,7 +258,7 @@ func runScript(t *testing.T, side, text string) (string, Outcome) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	o, err := procLang.Exec(s, testAPI(side), "t", &b)
+	o, err := procLang.Exec(s, testAPI(side), testToken, &b)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, b.String())
 	}
@@ -466,7 +472,7 @@ func TestBlockErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 		var b strings.Builder
-		_, err = procLang.Exec(s, testAPI(""), "t", &b)
+		_, err = procLang.Exec(s, testAPI(""), testToken, &b)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%q:\n got  %v\n want %s...", tc.text, err, tc.want)
 		}

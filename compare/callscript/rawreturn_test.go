@@ -22,7 +22,7 @@ func transcript(t *testing.T, file string, api sides.API) (string, []string) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	o, err := lang.Exec(s, api, "t", &out)
+	o, err := lang.Exec(s, api, testToken, &out)
 	if err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}

@@ -151,7 +151,7 @@ func checkWrongSides(t *testing.T, wrongs []wrongSide) {
 		if _, ok := transcripts[w.script]; !ok {
 			t.Chdir(t.TempDir())
 			var out strings.Builder
-			o, err := scriptLang.Exec(s, goside.API(), "wrongsides", &out)
+			o, err := scriptLang.Exec(s, goside.API(), testToken, &out)
 			if err != nil || len(o.Mismatches) > 0 || len(o.Skipped) > 0 {
 				t.Fatalf("%s on goipc: %v %q %q\n%s", w.script, err, o.Mismatches, o.Skipped, out.String())
 			}
@@ -162,7 +162,7 @@ func checkWrongSides(t *testing.T, wrongs []wrongSide) {
 			api := goside.API()
 			w.wrong(&api)
 			var out strings.Builder
-			o, err := scriptLang.Exec(s, api, "wrongsides", &out)
+			o, err := scriptLang.Exec(s, api, testToken, &out)
 			if err != nil {
 				t.Errorf("%s: %s gives a script error: %v", w.name, w.script, err)
 				return

@@ -25,10 +25,9 @@ func init() {
 		KnownDifference{
 			ID: "calls-go-signal-handler",
 			Reason: "Pure Go cannot install a signal handler of its own: goipc's recording handler is the Go " +
-				"runtime's, given to the kernel again with the script's sa_flags (so no SA_RESTART means EINTR, " +
-				"as in C), and the signal reaches goipc through os/signal after the handler has returned. Where " +
-				"C's handler has an empty sa_mask, the runtime's blocks every signal while it runs, and os/signal " +
-				"merges a signal that comes again before the first was taken: goipc.Caught therefore sends itself " +
+				"runtime's, given to the kernel again with the script's sa_flags and sa_mask (so no SA_RESTART means EINTR, " +
+				"as in C), and the signal reaches goipc through os/signal after the handler has returned. " +
+				"os/signal merges a signal that comes again before the first was taken: goipc.Caught therefore sends itself " +
 				"a last signal and takes everything before it, after every call, and the interpreter shows the " +
 				"signals caught during one call in the order of their numbers on both sides " +
 				"(signal_sigpipe.calls, signal_eintr.calls, signal_restart.calls).",
