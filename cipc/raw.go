@@ -80,6 +80,11 @@ static int cipc_raw_socketpair(int d, int t, int p, void *sv) { return socketpai
 static int cipc_raw_getrlimit(int res, void *rlim) { return getrlimit(res, rlim); }
 static int cipc_raw_setrlimit(int res, const void *rlim) { return setrlimit(res, rlim); }
 
+static int cipc_raw_chown(const char *path, int uid, int gid) { return chown(path, uid, gid); }
+static int cipc_raw_mknod(const char *path, mode_t mode, unsigned long long dev) { return mknod(path, mode, dev); }
+static int cipc_raw_mknodat(int dirfd, const char *path, mode_t mode, unsigned long long dev) { return mknodat(dirfd, path, mode, dev); }
+static int cipc_raw_openat(int dirfd, const char *path, int flags, mode_t mode) { return openat(dirfd, path, flags, mode); }
+
 static int cipc_raw_sem_unlink(const char *name) {
     struct cipc_segv s;
     cipc_segv_default(&s);
@@ -250,4 +255,56 @@ func RawGetrlimit(resource int, rlim unsafe.Pointer) error {
 func RawSetrlimit(resource int, rlim unsafe.Pointer) error {
 	r, err := C.cipc_raw_setrlimit(C.int(resource), rlim)
 	return result(r, err)
+}
+
+// RawChmod calls chmod(2) in glibc with the path at path.
+func RawChmod(path unsafe.Pointer, mode uint32) error {
+	r, err := C.chmod((*C.char)(path), C.mode_t(mode))
+	return result(r, err)
+}
+
+// RawChown calls chown(2) in glibc with the path at path.
+func RawChown(path unsafe.Pointer, uid, gid int) error {
+	r, err := C.cipc_raw_chown((*C.char)(path), C.int(uid), C.int(gid))
+	return result(r, err)
+}
+
+// RawMkdir calls mkdir(2) in glibc with the path at path.
+func RawMkdir(path unsafe.Pointer, mode uint32) error {
+	r, err := C.mkdir((*C.char)(path), C.mode_t(mode))
+	return result(r, err)
+}
+
+// RawRmdir calls rmdir(2) in glibc with the path at path.
+func RawRmdir(path unsafe.Pointer) error {
+	r, err := C.rmdir((*C.char)(path))
+	return result(r, err)
+}
+
+// RawSymlink calls symlink(2) in glibc with the strings at target and
+// linkpath.
+func RawSymlink(target, linkpath unsafe.Pointer) error {
+	r, err := C.symlink((*C.char)(target), (*C.char)(linkpath))
+	return result(r, err)
+}
+
+// RawMknod calls mknod(2) in glibc with the path at path.
+func RawMknod(path unsafe.Pointer, mode uint32, dev uint64) error {
+	r, err := C.cipc_raw_mknod((*C.char)(path), C.mode_t(mode), C.ulonglong(dev))
+	return result(r, err)
+}
+
+// RawMknodat calls mknodat(2) in glibc with the path at path.
+func RawMknodat(dirfd int, path unsafe.Pointer, mode uint32, dev uint64) error {
+	r, err := C.cipc_raw_mknodat(C.int(dirfd), (*C.char)(path), C.mode_t(mode), C.ulonglong(dev))
+	return result(r, err)
+}
+
+// RawOpenat calls openat(2) in glibc with the path at path.
+func RawOpenat(dirfd int, path unsafe.Pointer, flags int, mode uint32) (int, error) {
+	fd, err := C.cipc_raw_openat(C.int(dirfd), (*C.char)(path), C.int(flags), C.mode_t(mode))
+	if fd < 0 {
+		return -1, err
+	}
+	return int(fd), nil
 }

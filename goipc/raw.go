@@ -223,3 +223,64 @@ func RawSetrlimit(resource int, rlim unsafe.Pointer) error {
 	_, _, e := unix.RawSyscall6(unix.SYS_PRLIMIT64, 0, uintptr(resource), uintptr(rlim), 0, 0, 0)
 	return errnoOf(e)
 }
+
+// RawChmod is chmod(2) as Chmod makes it, fchmodat(2) from the working
+// directory, with the path at path.
+func RawChmod(path unsafe.Pointer, mode uint32) error {
+	_, _, e := unix.Syscall(unix.SYS_FCHMODAT, atFdcwd, uintptr(path), uintptr(mode))
+	return errnoOf(e)
+}
+
+// RawChown is chown(2) as Chown makes it, fchownat(2) from the working
+// directory, with the path at path.
+func RawChown(path unsafe.Pointer, uid, gid int) error {
+	_, _, e := unix.Syscall6(unix.SYS_FCHOWNAT, atFdcwd, uintptr(path), uintptr(uid), uintptr(gid), 0, 0)
+	return errnoOf(e)
+}
+
+// RawMkdir is mkdir(2) as Mkdir makes it, mkdirat(2) from the working
+// directory, with the path at path.
+func RawMkdir(path unsafe.Pointer, mode uint32) error {
+	_, _, e := unix.Syscall(unix.SYS_MKDIRAT, atFdcwd, uintptr(path), uintptr(mode))
+	return errnoOf(e)
+}
+
+// RawRmdir is rmdir(2) as Rmdir makes it, unlinkat(2) with AT_REMOVEDIR,
+// with the path at path.
+func RawRmdir(path unsafe.Pointer) error {
+	_, _, e := unix.Syscall(unix.SYS_UNLINKAT, atFdcwd, uintptr(path), unix.AT_REMOVEDIR)
+	return errnoOf(e)
+}
+
+// RawSymlink is symlink(2) as Symlink makes it, symlinkat(2), with the
+// strings at target and linkpath: the kernel reads the target first.
+func RawSymlink(target, linkpath unsafe.Pointer) error {
+	_, _, e := unix.Syscall(unix.SYS_SYMLINKAT, uintptr(target), atFdcwd, uintptr(linkpath))
+	return errnoOf(e)
+}
+
+// RawMknod is mknod(2) as Mknod makes it, with the path at path.
+func RawMknod(path unsafe.Pointer, mode uint32, dev uint64) error {
+	return RawMknodat(unix.AT_FDCWD, path, mode, dev)
+}
+
+// RawMknodat is mknodat(2) with the path at path. As glibc, it refuses a
+// dev over 32 bits (EINVAL) before the kernel reads the path, which it
+// does after it checks the type in mode.
+func RawMknodat(dirfd int, path unsafe.Pointer, mode uint32, dev uint64) error {
+	if dev != uint64(uint32(dev)) {
+		return unix.EINVAL
+	}
+	_, _, e := unix.Syscall6(unix.SYS_MKNODAT, uintptr(dirfd), uintptr(path), uintptr(mode), uintptr(dev), 0, 0)
+	return errnoOf(e)
+}
+
+// RawOpenat is openat(2) with the path at path: the kernel checks the
+// flags, then reads the path, then looks at dirfd.
+func RawOpenat(dirfd int, path unsafe.Pointer, flags int, mode uint32) (int, error) {
+	fd, _, e := unix.Syscall6(unix.SYS_OPENAT, uintptr(dirfd), uintptr(path), uintptr(flags), uintptr(mode), 0, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(fd), nil
+}

@@ -47,26 +47,14 @@ var FIFO = newTable(func(t *Table) {
 	})
 	// open("PATH", FLAGS) or open("PATH", FLAGS, MODE): the new descriptor.
 	sided(t, func(a *sides.API) sides.FIFO { return a.FIFO }, "open", func(c *Call, api sides.FIFO) (int64, error) {
-		if p, raw, err := rawName(c, 0, false); err != nil || raw {
-			if err != nil {
-				return 0, err
-			}
-			if c.NArgs() != 2 && c.NArgs() != 3 {
-				return 0, fmt.Errorf("open takes 2 or 3 arguments")
-			}
-			var a [3]int64
-			for i := 1; i < c.NArgs(); i++ {
-				if a[i], err = c.Int(i); err != nil {
-					return 0, err
-				}
-			}
-			return count(c.api.Raw.Open(p, int(a[1]), uint32(a[2])))
-		}
 		path, flags, mode, err := openArgs(c, 0)
 		if err != nil {
 			return 0, err
 		}
-		return count(api.Open(path, flags, mode))
+		if path.raw {
+			return count(c.api.Raw.Open(path.p, flags, mode))
+		}
+		return count(api.Open(path.s, flags, mode))
 	})
 	// unlink("PATH")
 	t.calls["unlink"] = nameCall(func(a *sides.API, path string) error { return a.FIFO.Unlink(path) }, func(a *sides.API, p unsafe.Pointer) error { return a.Raw.Unlink(p) }, false)
@@ -99,23 +87,23 @@ var FIFO = newTable(func(t *Table) {
 	}
 })
 
-// openArgs evaluates the arguments of open from argument i on: "PATH",
-// FLAGS and, when given, MODE (openat's come after its DIRFD).
-func openArgs(c *Call, i int) (path string, flags int, mode uint32, err error) {
+// openArgs evaluates the arguments of open from argument i on: "PATH"
+// (or NULL or BADPTR), FLAGS and MODE, 0 when it is left out.
+func openArgs(c *Call, i int) (path pathArg, flags int, mode uint32, err error) {
 	if c.NArgs() != i+2 && c.NArgs() != i+3 {
-		return "", 0, 0, fmt.Errorf("%s takes %d or %d arguments", c.Line.Call, i+2, i+3)
+		return pathArg{}, 0, 0, fmt.Errorf("%s takes %d or %d arguments", c.Line.Call, i+2, i+3)
 	}
-	if path, err = c.String(i); err != nil {
-		return "", 0, 0, err
+	if path, err = pathOf(c, i); err != nil {
+		return pathArg{}, 0, 0, err
 	}
 	f, err := c.Int(i + 1)
 	if err != nil {
-		return "", 0, 0, err
+		return pathArg{}, 0, 0, err
 	}
 	var m int64
 	if c.NArgs() == i+3 {
 		if m, err = c.Int(i + 2); err != nil {
-			return "", 0, 0, err
+			return pathArg{}, 0, 0, err
 		}
 	}
 	return path, int(f), uint32(m), nil

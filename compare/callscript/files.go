@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -104,20 +105,20 @@ func optString(c *Call, i int) (string, error) {
 	return c.String(i)
 }
 
-// pathInts checks that the call has a path and n integers after it, and
-// evaluates them.
-func pathInts(c *Call, n int) (string, []int64, error) {
+// pathInts checks that the call has a path (or NULL or BADPTR) and n
+// integers after it, and evaluates them.
+func pathInts(c *Call, n int) (pathArg, []int64, error) {
 	if err := c.Arity(1 + n); err != nil {
-		return "", nil, err
+		return pathArg{}, nil, err
 	}
-	path, err := c.String(0)
+	path, err := pathOf(c, 0)
 	if err != nil {
-		return "", nil, err
+		return pathArg{}, nil, err
 	}
 	a := make([]int64, n)
 	for k := range a {
 		if a[k], err = c.Int(1 + k); err != nil {
-			return "", nil, err
+			return pathArg{}, nil, err
 		}
 	}
 	return path, a, nil
@@ -150,7 +151,7 @@ var Files = newTable(func(t *Table) {
 		"S_IFREG": unix.S_IFREG, "S_IFDIR": unix.S_IFDIR, "S_IFCHR": unix.S_IFCHR, "S_IFBLK": unix.S_IFBLK,
 		"S_IFIFO": unix.S_IFIFO, "S_IFSOCK": unix.S_IFSOCK, "S_IFLNK": unix.S_IFLNK,
 		"S_ISUID": unix.S_ISUID, "S_ISGID": unix.S_ISGID, "S_ISVTX": unix.S_ISVTX,
-		"AT_FDCWD": unix.AT_FDCWD, "O_DIRECTORY": unix.O_DIRECTORY, "O_PATH": unix.O_PATH,
+		"AT_FDCWD": unix.AT_FDCWD, "O_DIRECTORY": unix.O_DIRECTORY, "O_PATH": unix.O_PATH, "O_TMPFILE": unix.O_TMPFILE,
 		"MS_BIND": unix.MS_BIND, "MS_REMOUNT": unix.MS_REMOUNT, "MS_RDONLY": unix.MS_RDONLY,
 		"MS_REC": unix.MS_REC, "MS_NOSUID": unix.MS_NOSUID, "MS_NODEV": unix.MS_NODEV, "MS_NOEXEC": unix.MS_NOEXEC,
 		"MNT_DETACH": unix.MNT_DETACH, "MNT_FORCE": unix.MNT_FORCE, "UMOUNT_NOFOLLOW": unix.UMOUNT_NOFOLLOW,
@@ -159,16 +160,24 @@ var Files = newTable(func(t *Table) {
 	}
 
 	// chmod("PATH", MODE) and mkdir("PATH", MODE)
-	for name, pick := range map[string]func(sides.Files) func(string, uint32) error{
-		"chmod": func(a sides.Files) func(string, uint32) error { return a.Chmod },
-		"mkdir": func(a sides.Files) func(string, uint32) error { return a.Mkdir },
+	for name, pick := range map[string]func(*sides.API) (func(string, uint32) error, func(unsafe.Pointer, uint32) error){
+		"chmod": func(a *sides.API) (func(string, uint32) error, func(unsafe.Pointer, uint32) error) {
+			return a.Files.Chmod, a.Raw.Chmod
+		},
+		"mkdir": func(a *sides.API) (func(string, uint32) error, func(unsafe.Pointer, uint32) error) {
+			return a.Files.Mkdir, a.Raw.Mkdir
+		},
 	} {
 		sided(t, filesOf, name, func(c *Call, api sides.Files) (int64, error) {
 			path, a, err := pathInts(c, 1)
 			if err != nil {
 				return 0, err
 			}
-			return status(pick(api)(path, uint32(a[0])))
+			op, rawOp := pick(c.api)
+			if path.raw {
+				return status(rawOp(path.p, uint32(a[0])))
+			}
+			return status(op(path.s, uint32(a[0])))
 		})
 	}
 	// chown("PATH", UID, GID)
@@ -177,30 +186,30 @@ var Files = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		return status(api.Chown(path, int(a[0]), int(a[1])))
+		if path.raw {
+			return status(c.api.Raw.Chown(path.p, int(a[0]), int(a[1])))
+		}
+		return status(api.Chown(path.s, int(a[0]), int(a[1])))
 	})
 	// rmdir("PATH")
-	sided(t, filesOf, "rmdir", func(c *Call, api sides.Files) (int64, error) {
-		path, _, err := pathInts(c, 0)
-		if err != nil {
-			return 0, err
-		}
-		return status(api.Rmdir(path))
-	})
-	// symlink("TARGET", "LINKPATH")
+	t.calls["rmdir"] = nameCall(func(a *sides.API, path string) error { return a.Files.Rmdir(path) }, func(a *sides.API, p unsafe.Pointer) error { return a.Raw.Rmdir(p) }, false)
+	// symlink("TARGET", "LINKPATH"): either may be NULL or BADPTR.
 	sided(t, filesOf, "symlink", func(c *Call, api sides.Files) (int64, error) {
 		if err := c.Arity(2); err != nil {
 			return 0, err
 		}
-		target, err := c.String(0)
+		target, err := pathOf(c, 0)
 		if err != nil {
 			return 0, err
 		}
-		link, err := c.String(1)
+		link, err := pathOf(c, 1)
 		if err != nil {
 			return 0, err
 		}
-		return status(api.Symlink(target, link))
+		if target.raw || link.raw {
+			return status(c.api.Raw.Symlink(target.p, link.p))
+		}
+		return status(api.Symlink(target.s, link.s))
 	})
 	// mknod("PATH", MODE, DEV)
 	sided(t, filesOf, "mknod", func(c *Call, api sides.Files) (int64, error) {
@@ -208,7 +217,10 @@ var Files = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		return status(api.Mknod(path, uint32(a[0]), uint64(a[1])))
+		if path.raw {
+			return status(c.api.Raw.Mknod(path.p, uint32(a[0]), uint64(a[1])))
+		}
+		return status(api.Mknod(path.s, uint32(a[0]), uint64(a[1])))
 	})
 	// mknodat(DIRFD, "PATH", MODE, DEV)
 	sided(t, filesOf, "mknodat", func(c *Call, api sides.Files) (int64, error) {
@@ -219,7 +231,7 @@ var Files = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		path, err := c.String(1)
+		path, err := pathOf(c, 1)
 		if err != nil {
 			return 0, err
 		}
@@ -231,7 +243,10 @@ var Files = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		return status(api.Mknodat(int(dirfd), path, uint32(mode), uint64(dev)))
+		if path.raw {
+			return status(c.api.Raw.Mknodat(int(dirfd), path.p, uint32(mode), uint64(dev)))
+		}
+		return status(api.Mknodat(int(dirfd), path.s, uint32(mode), uint64(dev)))
 	})
 	// openat(DIRFD, "PATH", FLAGS[, MODE]): the descriptor.
 	sided(t, filesOf, "openat", func(c *Call, api sides.Files) (int64, error) {
@@ -243,7 +258,10 @@ var Files = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		return count(api.Openat(int(dirfd), path, flags, mode))
+		if path.raw {
+			return count(c.api.Raw.Openat(int(dirfd), path.p, flags, mode))
+		}
+		return count(api.Openat(int(dirfd), path.s, flags, mode))
 	})
 	// seteuid(UID) and setegid(GID)
 	for name, pick := range map[string]func(sides.Files) func(int) error{

@@ -246,7 +246,7 @@ func sided[API any](t *Table, get func(*sides.API) API, name string, call func(c
 }
 
 // nameCall is a call of one argument, a name or path, that returns 0, or
-// -1 and an errno: unlink, mq_unlink, shm_unlink, sem_unlink. rawOp
+// -1 and an errno: unlink, rmdir, mq_unlink, shm_unlink, sem_unlink. rawOp
 // makes it with NULL or BADPTR (mem.go's rawName; glibcReads as there).
 func nameCall(op func(api *sides.API, name string) error, rawOp func(api *sides.API, name unsafe.Pointer) error, glibcReads bool) callFunc {
 	return func(c *Call) (int64, error) {

@@ -113,6 +113,25 @@ func rawName(c *Call, i int, glibcReads bool) (p unsafe.Pointer, raw bool, err e
 	return p, true, nil
 }
 
+// pathArg is a path argument: the string s, and p, the address of a
+// NUL-terminated copy of it or (raw) the NULL or BADPTR the script gave.
+type pathArg struct {
+	s   string
+	p   unsafe.Pointer
+	raw bool
+}
+
+// pathOf evaluates argument i, a path that may be NULL or BADPTR (which
+// the kernel, not glibc, reads).
+func pathOf(c *Call, i int) (pathArg, error) {
+	p, raw, err := rawName(c, i, false)
+	if err != nil || raw {
+		return pathArg{p: p, raw: raw}, err
+	}
+	s, err := c.String(i)
+	return pathArg{s: s, p: p}, err
+}
+
 // sliceHeader is the layout of a slice: a NULL buffer with a count is a
 // slice with no data pointer and a length, which unsafe.Slice refuses to
 // make.

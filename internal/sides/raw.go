@@ -32,4 +32,12 @@ type Raw struct {
 	Socketpair     func(domain, typ, proto int, sv unsafe.Pointer) error
 	Getrlimit      func(resource int, rlim unsafe.Pointer) error
 	Setrlimit      func(resource int, rlim unsafe.Pointer) error
+	Chmod          func(path unsafe.Pointer, mode uint32) error
+	Chown          func(path unsafe.Pointer, uid, gid int) error
+	Mkdir          func(path unsafe.Pointer, mode uint32) error
+	Rmdir          func(path unsafe.Pointer) error
+	Symlink        func(target, linkpath unsafe.Pointer) error
+	Mknod          func(path unsafe.Pointer, mode uint32, dev uint64) error
+	Mknodat        func(dirfd int, path unsafe.Pointer, mode uint32, dev uint64) error
+	Openat         func(dirfd int, path unsafe.Pointer, flags int, mode uint32) (int, error)
 }

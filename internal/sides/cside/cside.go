@@ -69,6 +69,8 @@ func API() sides.API {
 			ShmOpen: cipc.RawShmOpen, ShmUnlink: cipc.RawShmUnlink, SemUnlink: cipc.RawSemUnlink,
 			Bind: cipc.RawBind, Connect: cipc.RawConnect,
 			Socketpair: cipc.RawSocketpair, Getrlimit: cipc.RawGetrlimit, Setrlimit: cipc.RawSetrlimit,
+			Chmod: cipc.RawChmod, Chown: cipc.RawChown, Mkdir: cipc.RawMkdir, Rmdir: cipc.RawRmdir,
+			Symlink: cipc.RawSymlink, Mknod: cipc.RawMknod, Mknodat: cipc.RawMknodat, Openat: cipc.RawOpenat,
 		},
 		MqThread: sides.MqThread{Notify: cipc.MqNotifyRecord, Notified: cipc.MqNotified},
 	}

@@ -69,6 +69,8 @@ func API() sides.API {
 			ShmOpen: goipc.RawShmOpen, ShmUnlink: goipc.RawShmUnlink, SemUnlink: goipc.RawSemUnlink,
 			Bind: goipc.RawBind, Connect: goipc.RawConnect,
 			Socketpair: goipc.RawSocketpair, Getrlimit: goipc.RawGetrlimit, Setrlimit: goipc.RawSetrlimit,
+			Chmod: goipc.RawChmod, Chown: goipc.RawChown, Mkdir: goipc.RawMkdir, Rmdir: goipc.RawRmdir,
+			Symlink: goipc.RawSymlink, Mknod: goipc.RawMknod, Mknodat: goipc.RawMknodat, Openat: goipc.RawOpenat,
 		},
 		MqThread: sides.MqThread{Notify: goipc.MqNotifyRecord, Notified: goipc.MqNotified},
 	}
