@@ -36,6 +36,8 @@ var cNames = map[string]string{
 	"RawMqTimedreceive": "mq_timedreceive(2)", "RawShmOpen": "shm_open(3)", "RawShmUnlink": "shm_unlink(3)",
 	"RawSemUnlink": "sem_unlink(3)", "RawBind": "bind(2)", "RawConnect": "connect(2)",
 	"RawSocketpair": "socketpair(2)", "RawGetrlimit": "getrlimit(2)", "RawSetrlimit": "setrlimit(2)",
+	"RawChmod": "chmod(2)", "RawChown": "chown(2)", "RawMkdir": "mkdir(2)", "RawRmdir": "rmdir(2)",
+	"RawSymlink": "symlink(2)", "RawMknod": "mknod(2)", "RawMknodat": "mknodat(2)", "RawOpenat": "openat(2)",
 	// SIGEV_THREAD
 	"MqNotifyFunc": "mq_notify(3)", "MqNotifyRecord": "mq_notify(3)", "MqNotified": "mq_notify(3)",
 }

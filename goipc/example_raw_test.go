@@ -4,6 +4,7 @@ package goipc_test
 
 import (
 	"fmt"
+	"os"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -160,4 +161,75 @@ func ExampleRawSetrlimit() {
 	// The limit is read before the resource is checked.
 	fmt.Println(goipc.RawSetrlimit(99, badAddress), goipc.RawSetrlimit(unix.RLIMIT_CORE, nil))
 	// Output: bad address <nil>
+}
+
+func ExampleRawChmod() {
+	fmt.Println(goipc.RawChmod(nil, 0600), goipc.RawChmod(badAddress, 0600))
+	// Output: bad address bad address
+}
+
+func ExampleRawChown() {
+	// The kernel reads the path even when there is nothing to change.
+	fmt.Println(goipc.RawChown(nil, -1, -1))
+	// Output: bad address
+}
+
+func ExampleRawMkdir() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	fmt.Println(goipc.RawMkdir(badAddress, 0700), goipc.RawMkdir(cstr(dir+"/d"), 0700))
+	// Output: bad address <nil>
+}
+
+func ExampleRawRmdir() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	fmt.Println(goipc.RawRmdir(nil), goipc.RawRmdir(cstr(dir)))
+	// Output: bad address <nil>
+}
+
+func ExampleRawSymlink() {
+	// The target is read, and an empty one refused, before the link's path.
+	fmt.Println(goipc.RawSymlink(badAddress, cstr("l")))
+	fmt.Println(goipc.RawSymlink(cstr(""), badAddress))
+	// Output:
+	// bad address
+	// no such file or directory
+}
+
+func ExampleRawMknod() {
+	// The type is checked, and a device number over 32 bits refused,
+	// before the path is read.
+	fmt.Println(goipc.RawMknod(nil, unix.S_IFIFO|0600, 0))
+	fmt.Println(goipc.RawMknod(badAddress, unix.S_IFDIR|0700, 0))
+	fmt.Println(goipc.RawMknod(badAddress, unix.S_IFIFO|0600, 1<<32))
+	// Output:
+	// bad address
+	// operation not permitted
+	// invalid argument
+}
+
+func ExampleRawMknodat() {
+	// The path is read before the directory descriptor is looked at.
+	fmt.Println(goipc.RawMknodat(-1, badAddress, unix.S_IFIFO|0600, 0))
+	fmt.Println(goipc.RawMknodat(-1, cstr("p"), unix.S_IFIFO|0600, 0))
+	// Output:
+	// bad address
+	// bad file descriptor
+}
+
+func ExampleRawOpenat() {
+	// The flags are checked before the path is read, the path before the
+	// directory descriptor.
+	_, err := goipc.RawOpenat(unix.AT_FDCWD, badAddress, unix.O_TMPFILE|unix.O_RDONLY, 0)
+	fmt.Println(err)
+	_, err = goipc.RawOpenat(-1, badAddress, unix.O_RDONLY, 0)
+	fmt.Println(err)
+	fd, err := goipc.RawOpenat(unix.AT_FDCWD, cstr("/dev/null"), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	fmt.Println(err)
+	goipc.Close(fd)
+	// Output:
+	// invalid argument
+	// bad address
+	// <nil>
 }

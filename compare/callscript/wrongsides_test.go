@@ -423,10 +423,80 @@ var moreRawWrongSides = []wrongSide{
 	}},
 }
 
+// filesRawWrongSides are ports of the file calls that read a path, or
+// check something else, in another order than the kernel.
+var filesRawWrongSides = []wrongSide{
+	{"mknod: the path looked up (lstat) before the type is checked", "files_efault.calls", "mknod(BADPTR, S_IFDIR|0700, 0) = -1 EPERM", func(a *sides.API) {
+		mk := a.Raw.Mknod
+		a.Raw.Mknod = func(path unsafe.Pointer, mode uint32, dev uint64) error {
+			if lstatErr(path) == unix.EFAULT {
+				return unix.EFAULT
+			}
+			return mk(path, mode, dev)
+		}
+	}},
+	{"mknod: a device number over 32 bits passed on cut", "files_efault.calls", "0x100000000) = -1 EINVAL", func(a *sides.API) {
+		mk := a.Raw.Mknod
+		a.Raw.Mknod = func(path unsafe.Pointer, mode uint32, dev uint64) error {
+			return mk(path, mode, uint64(uint32(dev)))
+		}
+	}},
+	{"openat: the directory descriptor checked before the path", "files_efault.calls", "openat(-1, BADPTR, O_RDONLY) = -1 EFAULT", func(a *sides.API) {
+		o := a.Raw.Openat
+		a.Raw.Openat = func(dirfd int, path unsafe.Pointer, flags int, mode uint32) (int, error) {
+			if _, err := unix.FcntlInt(uintptr(dirfd), unix.F_GETFD, 0); dirfd != unix.AT_FDCWD && err != nil {
+				return -1, err
+			}
+			return o(dirfd, path, flags, mode)
+		}
+	}},
+	{"symlink: EEXIST looked for (lstat of the link) before the target is read", "files_efault.calls", `symlink("", BADPTR) = -1 ENOENT`, func(a *sides.API) {
+		sl := a.Raw.Symlink
+		a.Raw.Symlink = func(target, linkpath unsafe.Pointer) error {
+			switch err := lstatErr(linkpath); err {
+			case nil:
+				return unix.EEXIST
+			case unix.EFAULT:
+				return err
+			}
+			return sl(target, linkpath)
+		}
+	}},
+	{"rmdir: a NULL path taken as the empty string", "files_efault.calls", "rmdir(NULL) = -1 EFAULT", func(a *sides.API) {
+		rm := a.Raw.Rmdir
+		a.Raw.Rmdir = func(path unsafe.Pointer) error {
+			if path == nil {
+				return a.Files.Rmdir("")
+			}
+			return rm(path)
+		}
+	}},
+	{"chown: nothing to change (-1, -1) done without a system call", "files_efault.calls", "chown(NULL, -1, -1) = -1 EFAULT", func(a *sides.API) {
+		ch := a.Raw.Chown
+		a.Raw.Chown = func(path unsafe.Pointer, uid, gid int) error {
+			if uid == -1 && gid == -1 {
+				return nil
+			}
+			return ch(path, uid, gid)
+		}
+	}},
+}
+
+// lstatErr is the errno of lstat(2) of the path at path.
+func lstatErr(path unsafe.Pointer) error {
+	var st unix.Stat_t
+	cwd := unix.AT_FDCWD
+	_, _, e := unix.Syscall6(unix.SYS_NEWFSTATAT, uintptr(cwd), uintptr(path), uintptr(unsafe.Pointer(&st)), unix.AT_SYMLINK_NOFOLLOW, 0, 0)
+	if e != 0 {
+		return e
+	}
+	return nil
+}
+
 // TestRawWrongSides runs the EFAULT scripts of names, structures and
 // arrays on goipc and on each wrong side.
 func TestRawWrongSides(t *testing.T) {
-	checkWrongSides(t, append(rawWrongSides, moreRawWrongSides...))
+	checkWrongSides(t, append(append(rawWrongSides, moreRawWrongSides...), filesRawWrongSides...))
 }
 
 // mqThreadWrongSides are ports of mq_notify's SIGEV_THREAD.

@@ -83,6 +83,35 @@ var rawCases = []fdCase[sides.Raw]{
 	{"getrlimit-null", 0, func(t *testing.T, s sides.Raw) error { return s.Getrlimit(unix.RLIMIT_CORE, nil) }},
 	{"getrlimit-bad", unix.EFAULT, func(t *testing.T, s sides.Raw) error { return s.Getrlimit(unix.RLIMIT_CORE, badPage(t)) }},
 	{"setrlimit-bad-resource-read-first", unix.EFAULT, func(t *testing.T, s sides.Raw) error { return s.Setrlimit(99, badPage(t)) }},
+	{"chmod-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error { return s.Chmod(nil, 0600) }},
+	{"chown-null-nothing-to-change", unix.EFAULT, func(t *testing.T, s sides.Raw) error { return s.Chown(nil, -1, -1) }},
+	{"mkdir-bad", unix.EFAULT, func(t *testing.T, s sides.Raw) error { return s.Mkdir(badPage(t), 0700) }},
+	{"mkdir-rmdir-path", 0, func(t *testing.T, s sides.Raw) error {
+		d := cstr(t.TempDir() + "/d")
+		if err := s.Mkdir(d, 0700); err != nil {
+			return err
+		}
+		return s.Rmdir(d)
+	}},
+	{"rmdir-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error { return s.Rmdir(nil) }},
+	{"symlink-target-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error { return s.Symlink(nil, cstr(t.TempDir()+"/l")) }},
+	{"symlink-empty-target-first", unix.ENOENT, func(t *testing.T, s sides.Raw) error { return s.Symlink(cstr(""), badPage(t)) }},
+	{"mknod-type-first", unix.EPERM, func(t *testing.T, s sides.Raw) error { return s.Mknod(badPage(t), unix.S_IFDIR|0700, 0) }},
+	{"mknod-dev-over-32-bits-first", unix.EINVAL, func(t *testing.T, s sides.Raw) error {
+		return s.Mknod(badPage(t), unix.S_IFIFO|0600, 1<<32)
+	}},
+	{"mknodat-path-before-dirfd", unix.EFAULT, func(t *testing.T, s sides.Raw) error { return s.Mknodat(-1, nil, unix.S_IFIFO|0600, 0) }},
+	{"openat-path-before-dirfd", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
+		_, err := s.Openat(-1, badPage(t), unix.O_RDONLY, 0)
+		return err
+	}},
+	{"openat-flags-first", unix.EINVAL, func(t *testing.T, s sides.Raw) error {
+		_, err := s.Openat(unix.AT_FDCWD, nil, unix.O_TMPFILE|unix.O_RDONLY, 0)
+		return err
+	}},
+	{"openat-path", 0, func(t *testing.T, s sides.Raw) error {
+		return made(t)(s.Openat(unix.AT_FDCWD, cstr("/dev/null"), unix.O_RDONLY|unix.O_CLOEXEC, 0))
+	}},
 	{"connect-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
 		return s.Connect(socketOf(t, unix.AF_INET), nil, unix.SizeofSockaddrInet4)
 	}},
