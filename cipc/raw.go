@@ -15,6 +15,7 @@ package cipc
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 // glibc reads a queue's or shared memory object's name itself: with a
@@ -84,6 +85,8 @@ static int cipc_raw_chown(const char *path, int uid, int gid) { return chown(pat
 static int cipc_raw_mknod(const char *path, mode_t mode, unsigned long long dev) { return mknod(path, mode, dev); }
 static int cipc_raw_mknodat(int dirfd, const char *path, mode_t mode, unsigned long long dev) { return mknodat(dirfd, path, mode, dev); }
 static int cipc_raw_openat(int dirfd, const char *path, int flags, mode_t mode) { return openat(dirfd, path, flags, mode); }
+
+static int cipc_raw_waitpid(int pid, void *status, int options) { return waitpid(pid, status, options); }
 
 static int cipc_raw_sem_unlink(const char *name) {
     struct cipc_segv s;
@@ -307,4 +310,14 @@ func RawOpenat(dirfd int, path unsafe.Pointer, flags int, mode uint32) (int, err
 		return -1, err
 	}
 	return int(fd), nil
+}
+
+// RawWaitpid calls waitpid(2) in glibc with status, the address of an
+// int, which the kernel writes after it has reaped the child.
+func RawWaitpid(pid int, status unsafe.Pointer, options int) (int, error) {
+	r, err := C.cipc_raw_waitpid(C.int(pid), status, C.int(options))
+	if r < 0 {
+		return -1, err
+	}
+	return int(r), nil
 }

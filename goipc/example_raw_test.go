@@ -5,6 +5,7 @@ package goipc_test
 import (
 	"fmt"
 	"os"
+	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -232,4 +233,19 @@ func ExampleRawOpenat() {
 	// invalid argument
 	// bad address
 	// <nil>
+}
+
+func ExampleRawWaitpid() {
+	pid, err := syscall.ForkExec("/bin/true", []string{"true"}, nil)
+	if err != nil {
+		panic(err)
+	}
+	// The kernel reaps the child before it fails to write the status.
+	_, err = goipc.RawWaitpid(pid, badAddress, 0)
+	fmt.Println(err)
+	_, err = goipc.RawWaitpid(pid, nil, 0)
+	fmt.Println(err)
+	// Output:
+	// bad address
+	// no child processes
 }

@@ -284,3 +284,14 @@ func RawOpenat(dirfd int, path unsafe.Pointer, flags int, mode uint32) (int, err
 	}
 	return int(fd), nil
 }
+
+// RawWaitpid is waitpid(2) as glibc makes it, wait4(2) without usage,
+// with status the address of an int: the kernel reaps the child, then
+// writes the status, so EFAULT comes with the child gone.
+func RawWaitpid(pid int, status unsafe.Pointer, options int) (int, error) {
+	r, _, e := unix.Syscall6(unix.SYS_WAIT4, uintptr(pid), uintptr(status), uintptr(options), 0, 0, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(r), nil
+}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -112,7 +113,8 @@ var Proc = newTable(func(t *Table) {
 		}
 		return c.st.fork(c, api)
 	})
-	// waitpid(PID, status|NULL, OPTIONS): PID a process's variable, 0 or -1.
+	// waitpid(PID, status|NULL|BADPTR, OPTIONS): PID a process's variable,
+	// 0 or -1 (a child's variable with BADPTR).
 	sided(t, procAPI, "waitpid", func(c *Call, api sides.Proc) (int64, error) {
 		if err := c.Arity(3); err != nil {
 			return 0, err
@@ -392,6 +394,12 @@ func (st *execState) wait(c *Call, api sides.Proc, pid, si, options int) (int64,
 	if err != nil {
 		return 0, err
 	}
+	if p, raw, err := pointerArg(c, si); err != nil || raw && p != nil {
+		if err != nil {
+			return 0, err
+		}
+		return st.waitBadStatus(c, pid, p, options)
+	}
 	if e.Kind != ExprNull && e.Kind != ExprOut {
 		return 0, fmt.Errorf("%s: expected status or NULL", e.Src)
 	}
@@ -415,6 +423,29 @@ func (st *execState) wait(c *Call, api sides.Proc, pid, si, options int) (int64,
 	}
 	c.Bound, c.Ret = &ch.proc, ch.name
 	return int64(r), nil
+}
+
+// waitBadStatus is waitpid(pid, BADPTR, options): the kernel reaps the
+// child, then cannot write its status (EFAULT), so the call fails with the
+// child gone. pid must be a child's variable: the interpreter looks
+// whether that child is still there (waitid with WNOWAIT, alike on both
+// sides) and shows its transcript once it is gone.
+func (st *execState) waitBadStatus(c *Call, pid int, status unsafe.Pointer, options int) (int64, error) {
+	ch := st.children[pid]
+	if ch == nil {
+		return 0, fmt.Errorf("%s: waitpid with a bad status takes the variable of a child not yet reaped (the kernel reaps it before it writes the status)", c.Line.Args[0].Src)
+	}
+	r, werr := c.api.Raw.Waitpid(pid, status, options)
+	var info unix.Siginfo
+	if unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil) == unix.ECHILD {
+		if err := st.showChild(ch, c.ind); err != nil {
+			return 0, err
+		}
+	}
+	if werr == nil && r == pid {
+		c.Bound, c.Ret = &ch.proc, ch.name
+	}
+	return count(r, werr)
 }
 
 // showChild writes a reaped child's transcript, each line marked with the

@@ -5,6 +5,7 @@ package callscript
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -482,6 +483,26 @@ var filesRawWrongSides = []wrongSide{
 	}},
 }
 
+// procRawWrongSides are ports of waitpid with a bad status.
+var procRawWrongSides = []wrongSide{
+	{"waitpid: the status tried before the wait (EFAULT, the child left)", "proc_efault.calls", "waitpid($c, status, WNOHANG) = -1 ECHILD", func(a *sides.API) {
+		w := a.Raw.Waitpid
+		a.Raw.Waitpid = func(pid int, status unsafe.Pointer, options int) (int, error) {
+			// access(2) reads a path at status: EFAULT where the kernel cannot.
+			if _, _, e := unix.Syscall(unix.SYS_ACCESS, uintptr(status), unix.F_OK, 0); e == unix.EFAULT {
+				return -1, e
+			}
+			return w(pid, status, options)
+		}
+	}},
+	{"waitpid: the status waited into a Go int, a bad address left unwritten", "proc_efault.calls", "waitpid($c, BADPTR, 0) = -1 EFAULT", func(a *sides.API) {
+		a.Raw.Waitpid = func(pid int, status unsafe.Pointer, options int) (int, error) {
+			var ws int
+			return a.Proc.Waitpid(pid, &ws, options)
+		}
+	}},
+}
+
 // lstatErr is the errno of lstat(2) of the path at path.
 func lstatErr(path unsafe.Pointer) error {
 	var st unix.Stat_t
@@ -496,7 +517,7 @@ func lstatErr(path unsafe.Pointer) error {
 // TestRawWrongSides runs the EFAULT scripts of names, structures and
 // arrays on goipc and on each wrong side.
 func TestRawWrongSides(t *testing.T) {
-	checkWrongSides(t, append(append(rawWrongSides, moreRawWrongSides...), filesRawWrongSides...))
+	checkWrongSides(t, slices.Concat(rawWrongSides, moreRawWrongSides, filesRawWrongSides, procRawWrongSides))
 }
 
 // mqThreadWrongSides are ports of mq_notify's SIGEV_THREAD.

@@ -40,4 +40,5 @@ type Raw struct {
 	Mknod          func(path unsafe.Pointer, mode uint32, dev uint64) error
 	Mknodat        func(dirfd int, path unsafe.Pointer, mode uint32, dev uint64) error
 	Openat         func(dirfd int, path unsafe.Pointer, flags int, mode uint32) (int, error)
+	Waitpid        func(pid int, status unsafe.Pointer, options int) (int, error)
 }

@@ -3,6 +3,7 @@
 package sidestest
 
 import (
+	"syscall"
 	"testing"
 	"unsafe"
 
@@ -111,6 +112,21 @@ var rawCases = []fdCase[sides.Raw]{
 	}},
 	{"openat-path", 0, func(t *testing.T, s sides.Raw) error {
 		return made(t)(s.Openat(unix.AT_FDCWD, cstr("/dev/null"), unix.O_RDONLY|unix.O_CLOEXEC, 0))
+	}},
+	{"waitpid-bad-status-reaps", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
+		pid, err := syscall.ForkExec("/bin/true", []string{"true"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, werr := s.Waitpid(pid, badPage(t), 0)
+		if _, err := unix.Wait4(pid, nil, 0, nil); err != unix.ECHILD {
+			t.Errorf("the child after EFAULT: wait4 gives %v, want ECHILD (reaped)", err)
+		}
+		return werr
+	}},
+	{"waitpid-not-a-child", unix.ECHILD, func(t *testing.T, s sides.Raw) error {
+		_, err := s.Waitpid(1, badPage(t), unix.WNOHANG)
+		return err
 	}},
 	{"connect-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
 		return s.Connect(socketOf(t, unix.AF_INET), nil, unix.SizeofSockaddrInet4)
