@@ -77,6 +77,8 @@ static int cipc_raw_open(const char *path, int flags, mode_t mode) { return open
 static int cipc_raw_bind(int fd, const void *addr, socklen_t len) { return bind(fd, addr, len); }
 static int cipc_raw_connect(int fd, const void *addr, socklen_t len) { return connect(fd, addr, len); }
 
+static int cipc_raw_accept(int fd, void *addr, void *len) { return accept(fd, addr, len); }
+static int cipc_raw_getsockname(int fd, void *addr, void *len) { return getsockname(fd, addr, len); }
 static int cipc_raw_socketpair(int d, int t, int p, void *sv) { return socketpair(d, t, p, sv); }
 static int cipc_raw_getrlimit(int res, void *rlim) { return getrlimit(res, rlim); }
 static int cipc_raw_setrlimit(int res, const void *rlim) { return setrlimit(res, rlim); }
@@ -320,4 +322,21 @@ func RawWaitpid(pid int, status unsafe.Pointer, options int) (int, error) {
 		return -1, err
 	}
 	return int(r), nil
+}
+
+// RawAccept calls accept(2) in glibc with addr, a struct sockaddr, and
+// addrlen, the address of its socklen_t size.
+func RawAccept(fd int, addr, addrlen unsafe.Pointer) (int, error) {
+	nfd, err := C.cipc_raw_accept(C.int(fd), addr, addrlen)
+	if nfd < 0 {
+		return -1, err
+	}
+	return int(nfd), nil
+}
+
+// RawGetsockname calls getsockname(2) in glibc with addr, a struct
+// sockaddr, and addrlen, the address of its socklen_t size.
+func RawGetsockname(fd int, addr, addrlen unsafe.Pointer) error {
+	r, err := C.cipc_raw_getsockname(C.int(fd), addr, addrlen)
+	return result(r, err)
 }

@@ -249,3 +249,38 @@ func ExampleRawWaitpid() {
 	// bad address
 	// no child processes
 }
+
+func ExampleRawAccept() {
+	l, _ := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	c, _ := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	defer goipc.Close(l)
+	defer goipc.Close(c)
+	unix.Bind(l, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}})
+	unix.Listen(l, 1)
+	sa, _ := unix.Getsockname(l)
+	unix.Connect(c, sa)
+	// The connection is taken, then the address cannot be written: the
+	// client reads the end of it.
+	n := uint32(unix.SizeofSockaddrAny)
+	_, err := goipc.RawAccept(l, badAddress, unsafe.Pointer(&n))
+	fmt.Println(err)
+	fmt.Println(unix.Read(c, make([]byte, 1)))
+	// Output:
+	// bad address
+	// 0 <nil>
+}
+
+func ExampleRawGetsockname() {
+	fd, _ := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	defer goipc.Close(fd)
+	var rsa unix.RawSockaddrAny
+	n := uint32(unix.SizeofSockaddrAny)
+	fmt.Println(goipc.RawGetsockname(fd, badAddress, unsafe.Pointer(&n)))
+	fmt.Println(goipc.RawGetsockname(fd, unsafe.Pointer(&rsa), nil))
+	// The socket is looked up first.
+	fmt.Println(goipc.RawGetsockname(-1, badAddress, nil))
+	// Output:
+	// bad address
+	// bad address
+	// bad file descriptor
+}

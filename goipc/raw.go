@@ -295,3 +295,22 @@ func RawWaitpid(pid int, status unsafe.Pointer, options int) (int, error) {
 	}
 	return int(r), nil
 }
+
+// RawAccept is accept(2) as Accept makes it, accept4(2) with flags 0, with
+// addr, a struct sockaddr, and addrlen, the address of its socklen_t
+// size: the kernel takes the connection, then writes the peer's address,
+// so a bad one gives EFAULT with the connection gone.
+func RawAccept(fd int, addr, addrlen unsafe.Pointer) (int, error) {
+	nfd, _, e := unix.Syscall6(unix.SYS_ACCEPT4, uintptr(fd), uintptr(addr), uintptr(addrlen), 0, 0, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(nfd), nil
+}
+
+// RawGetsockname is getsockname(2) with addr, a struct sockaddr, and
+// addrlen, the address of its socklen_t size.
+func RawGetsockname(fd int, addr, addrlen unsafe.Pointer) error {
+	_, _, e := unix.RawSyscall(unix.SYS_GETSOCKNAME, uintptr(fd), uintptr(addr), uintptr(addrlen))
+	return errnoOf(e)
+}

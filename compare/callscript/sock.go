@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -266,6 +267,40 @@ func sockFd(c *Call, i int) (int, error) {
 	return int(v), err
 }
 
+// rawAddrArgs evaluates the address and addrlen of accept and getsockname
+// (arguments 1 and 2) when either is BADPTR, or one of them alone is NULL:
+// raw says so, and each is the pointer given, or, for a name, a
+// sockaddr_storage and a socklen_t of its size (128) that the interpreter
+// passes and does not show (the kernel writes nothing there but for
+// accept with a NULL address, which leaves addrlen alone).
+func rawAddrArgs(c *Call) (addr, addrlen unsafe.Pointer, raw bool, err error) {
+	var p [2]unsafe.Pointer
+	var isRaw, isNull [2]bool
+	for k := range p {
+		if p[k], isRaw[k], err = pointerArg(c, 1+k); err != nil {
+			return nil, nil, false, err
+		}
+		isNull[k] = isRaw[k] && p[k] == nil
+	}
+	if !(isRaw[0] || isRaw[1]) || isNull[0] && isNull[1] {
+		return nil, nil, false, nil
+	}
+	if !isRaw[0] {
+		if e, _ := c.arg(1); e.Kind != ExprOut {
+			return nil, nil, false, fmt.Errorf("%s: with NULL or BADPTR for addrlen, the address is a name (addr), NULL or BADPTR", e.Src)
+		}
+		p[0] = unsafe.Pointer(new(unix.RawSockaddrAny))
+	}
+	if !isRaw[1] {
+		if e, _ := c.arg(2); e.Kind != ExprOut {
+			return nil, nil, false, fmt.Errorf("%s: expected addrlen, NULL or BADPTR", e.Src)
+		}
+		n := uint32(unix.SizeofSockaddrAny)
+		p[1] = unsafe.Pointer(&n)
+	}
+	return p[0], p[1], true, nil
+}
+
 // Sock is the table of the sock calls.
 var Sock = newTable(func(t *Table) {
 	for name, v := range map[string]int64{
@@ -353,6 +388,12 @@ var Sock = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
+		if addr, addrlen, raw, err := rawAddrArgs(c); err != nil || raw {
+			if err != nil {
+				return 0, err
+			}
+			return count(c.api.Raw.Accept(fd, addr, addrlen))
+		}
 		if c.IsNull(1) != c.IsNull(2) {
 			return 0, fmt.Errorf("accept takes NULL, NULL or an address and addrlen")
 		}
@@ -376,6 +417,12 @@ var Sock = newTable(func(t *Table) {
 		fd, err := sockFd(c, 0)
 		if err != nil {
 			return 0, err
+		}
+		if addr, addrlen, raw, err := rawAddrArgs(c); err != nil || raw {
+			if err != nil {
+				return 0, err
+			}
+			return status(c.api.Raw.Getsockname(fd, addr, addrlen))
 		}
 		sa, gerr := api.Getsockname(fd)
 		if gerr != nil {

@@ -488,9 +488,8 @@ var procRawWrongSides = []wrongSide{
 	{"waitpid: the status tried before the wait (EFAULT, the child left)", "proc_efault.calls", "waitpid($c, status, WNOHANG) = -1 ECHILD", func(a *sides.API) {
 		w := a.Raw.Waitpid
 		a.Raw.Waitpid = func(pid int, status unsafe.Pointer, options int) (int, error) {
-			// access(2) reads a path at status: EFAULT where the kernel cannot.
-			if _, _, e := unix.Syscall(unix.SYS_ACCESS, uintptr(status), unix.F_OK, 0); e == unix.EFAULT {
-				return -1, e
+			if readFault(status) {
+				return -1, unix.EFAULT
 			}
 			return w(pid, status, options)
 		}
@@ -501,6 +500,45 @@ var procRawWrongSides = []wrongSide{
 			return a.Proc.Waitpid(pid, &ws, options)
 		}
 	}},
+}
+
+// sockRawWrongSides are ports of accept and getsockname with a bad
+// address or length.
+var sockRawWrongSides = []wrongSide{
+	{"accept: the address tried before the connection is taken (the connection left)", "sock_efault.calls", "accept($l, addr, addrlen) = -1 EAGAIN", func(a *sides.API) {
+		acc := a.Raw.Accept
+		a.Raw.Accept = func(fd int, addr, addrlen unsafe.Pointer) (int, error) {
+			if readFault(addr) {
+				return -1, unix.EFAULT
+			}
+			return acc(fd, addr, addrlen)
+		}
+	}},
+	{"accept: a NULL addrlen taken as no address wanted", "sock_efault.calls", "accept($l, addr, NULL) = -1 EFAULT", func(a *sides.API) {
+		acc := a.Raw.Accept
+		a.Raw.Accept = func(fd int, addr, addrlen unsafe.Pointer) (int, error) {
+			if addrlen == nil {
+				addr = nil
+			}
+			return acc(fd, addr, addrlen)
+		}
+	}},
+	{"getsockname: the address tried before the socket is looked up", "sock_efault.calls", "getsockname(-1, BADPTR, addrlen) = -1 EBADF", func(a *sides.API) {
+		g := a.Raw.Getsockname
+		a.Raw.Getsockname = func(fd int, addr, addrlen unsafe.Pointer) error {
+			if readFault(addr) {
+				return unix.EFAULT
+			}
+			return g(fd, addr, addrlen)
+		}
+	}},
+}
+
+// readFault says that the kernel cannot read at p (access(2) of a path
+// there gives EFAULT).
+func readFault(p unsafe.Pointer) bool {
+	_, _, e := unix.Syscall(unix.SYS_ACCESS, uintptr(p), unix.F_OK, 0)
+	return e == unix.EFAULT
 }
 
 // lstatErr is the errno of lstat(2) of the path at path.
@@ -517,7 +555,7 @@ func lstatErr(path unsafe.Pointer) error {
 // TestRawWrongSides runs the EFAULT scripts of names, structures and
 // arrays on goipc and on each wrong side.
 func TestRawWrongSides(t *testing.T) {
-	checkWrongSides(t, slices.Concat(rawWrongSides, moreRawWrongSides, filesRawWrongSides, procRawWrongSides))
+	checkWrongSides(t, slices.Concat(rawWrongSides, moreRawWrongSides, filesRawWrongSides, procRawWrongSides, sockRawWrongSides))
 }
 
 // mqThreadWrongSides are ports of mq_notify's SIGEV_THREAD.

@@ -41,4 +41,6 @@ type Raw struct {
 	Mknodat        func(dirfd int, path unsafe.Pointer, mode uint32, dev uint64) error
 	Openat         func(dirfd int, path unsafe.Pointer, flags int, mode uint32) (int, error)
 	Waitpid        func(pid int, status unsafe.Pointer, options int) (int, error)
+	Accept         func(fd int, addr, addrlen unsafe.Pointer) (int, error)
+	Getsockname    func(fd int, addr, addrlen unsafe.Pointer) error
 }

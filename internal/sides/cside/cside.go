@@ -71,7 +71,7 @@ func API() sides.API {
 			Socketpair: cipc.RawSocketpair, Getrlimit: cipc.RawGetrlimit, Setrlimit: cipc.RawSetrlimit,
 			Chmod: cipc.RawChmod, Chown: cipc.RawChown, Mkdir: cipc.RawMkdir, Rmdir: cipc.RawRmdir,
 			Symlink: cipc.RawSymlink, Mknod: cipc.RawMknod, Mknodat: cipc.RawMknodat, Openat: cipc.RawOpenat,
-			Waitpid: cipc.RawWaitpid,
+			Waitpid: cipc.RawWaitpid, Accept: cipc.RawAccept, Getsockname: cipc.RawGetsockname,
 		},
 		MqThread: sides.MqThread{Notify: cipc.MqNotifyRecord, Notified: cipc.MqNotified},
 	}

@@ -71,7 +71,7 @@ func API() sides.API {
 			Socketpair: goipc.RawSocketpair, Getrlimit: goipc.RawGetrlimit, Setrlimit: goipc.RawSetrlimit,
 			Chmod: goipc.RawChmod, Chown: goipc.RawChown, Mkdir: goipc.RawMkdir, Rmdir: goipc.RawRmdir,
 			Symlink: goipc.RawSymlink, Mknod: goipc.RawMknod, Mknodat: goipc.RawMknodat, Openat: goipc.RawOpenat,
-			Waitpid: goipc.RawWaitpid,
+			Waitpid: goipc.RawWaitpid, Accept: goipc.RawAccept, Getsockname: goipc.RawGetsockname,
 		},
 		MqThread: sides.MqThread{Notify: goipc.MqNotifyRecord, Notified: goipc.MqNotified},
 	}

@@ -128,6 +128,32 @@ var rawCases = []fdCase[sides.Raw]{
 		_, err := s.Waitpid(1, badPage(t), unix.WNOHANG)
 		return err
 	}},
+	{"accept-badfd-first", unix.EBADF, func(t *testing.T, s sides.Raw) error {
+		_, err := s.Accept(-1, badPage(t), nil)
+		return err
+	}},
+	{"accept-bad-address-takes-the-connection", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
+		l, c := socketOf(t, unix.AF_INET), socketOf(t, unix.AF_INET)
+		if err := unix.Bind(l, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+			t.Fatal(err)
+		}
+		unix.Listen(l, 1)
+		sa, _ := unix.Getsockname(l)
+		if err := unix.Connect(c, sa); err != nil {
+			t.Fatal(err)
+		}
+		n := uint32(unix.SizeofSockaddrAny)
+		_, err := s.Accept(l, badPage(t), unsafe.Pointer(&n))
+		if _, err := unix.Read(c, make([]byte, 1)); err != nil { // EOF: the connection is gone
+			t.Errorf("the client after EFAULT: read gives %v, want the end (0)", err)
+		}
+		return err
+	}},
+	{"getsockname-badfd-first", unix.EBADF, func(t *testing.T, s sides.Raw) error { return s.Getsockname(-1, nil, nil) }},
+	{"getsockname-null-length", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
+		var rsa unix.RawSockaddrAny
+		return s.Getsockname(socketOf(t, unix.AF_UNIX), unsafe.Pointer(&rsa), nil)
+	}},
 	{"connect-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
 		return s.Connect(socketOf(t, unix.AF_INET), nil, unix.SizeofSockaddrInet4)
 	}},
