@@ -90,6 +90,17 @@ static int cipc_raw_openat(int dirfd, const char *path, int flags, mode_t mode) 
 
 static int cipc_raw_waitpid(int pid, void *status, int options) { return waitpid(pid, status, options); }
 
+static int cipc_raw_sem_open(const char *name, int oflag, mode_t mode, unsigned value) {
+    struct cipc_segv s;
+    cipc_segv_default(&s);
+    sem_t *sem = sem_open(name, oflag, mode, value);
+    cipc_segv_restore(&s);
+    if (sem == SEM_FAILED)
+        return -1;
+    sem_close(sem);
+    return 0;
+}
+
 static int cipc_raw_sem_unlink(const char *name) {
     struct cipc_segv s;
     cipc_segv_default(&s);
@@ -338,5 +349,13 @@ func RawAccept(fd int, addr, addrlen unsafe.Pointer) (int, error) {
 // sockaddr, and addrlen, the address of its socklen_t size.
 func RawGetsockname(fd int, addr, addrlen unsafe.Pointer) error {
 	r, err := C.cipc_raw_getsockname(C.int(fd), addr, addrlen)
+	return result(r, err)
+}
+
+// RawSemOpen calls sem_open(3) in glibc with the name at name, which
+// glibc measures with strlen (SIGSEGV for a bad one), and closes the
+// semaphore it opens: it is for the failures of a name.
+func RawSemOpen(name unsafe.Pointer, oflag int, mode uint32, value uint) error {
+	r, err := C.cipc_raw_sem_open((*C.char)(name), C.int(oflag), C.mode_t(mode), C.uint(value))
 	return result(r, err)
 }

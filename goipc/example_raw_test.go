@@ -284,3 +284,10 @@ func ExampleRawGetsockname() {
 	// bad address
 	// bad file descriptor
 }
+
+func ExampleRawSemOpen() {
+	// A name at a bad address would end the process of SIGSEGV, as glibc
+	// reads it; a good one that names nothing:
+	fmt.Println(goipc.RawSemOpen(cstr("/ipcparity-example-none"), 0, 0, 0))
+	// Output: no such file or directory
+}

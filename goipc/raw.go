@@ -192,6 +192,17 @@ func RawShmUnlink(name unsafe.Pointer) error { return ShmUnlink(glibcString(name
 // RawShmOpen reads it.
 func RawSemUnlink(name unsafe.Pointer) error { return SemUnlink(glibcString(name)) }
 
+// RawSemOpen is sem_open(3) with the name at name, read as RawShmOpen
+// reads it, and closes the semaphore it opens: it is for the failures of
+// a name.
+func RawSemOpen(name unsafe.Pointer, oflag int, mode uint32, value uint) error {
+	s, err := SemOpen(glibcString(name), oflag, mode, value)
+	if err != nil {
+		return err
+	}
+	return SemClose(s)
+}
+
 // RawBind is bind(2) with the address at addr, addrlen bytes.
 func RawBind(fd int, addr unsafe.Pointer, addrlen uint32) error {
 	_, _, e := unix.RawSyscall(unix.SYS_BIND, uintptr(fd), uintptr(addr), uintptr(addrlen))

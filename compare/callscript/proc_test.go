@@ -180,6 +180,15 @@ var wrongSides = map[string]func(sides.API) sides.API{
 		a.Raw.ShmOpen = func(name unsafe.Pointer, _ int, _ uint32) (int, error) { return -1, toKernel(name) }
 		a.Raw.ShmUnlink = toKernel
 		a.Raw.SemUnlink = toKernel
+		a.Raw.SemOpen = func(name unsafe.Pointer, _ int, _ uint32, _ uint) error { return toKernel(name) }
+		return a
+	},
+	// sem_open alone handing its name to the kernel unread.
+	"sem-name-to-kernel": func(a sides.API) sides.API {
+		a.Raw.SemOpen = func(name unsafe.Pointer, _ int, _ uint32, _ uint) error {
+			_, err := a.Raw.Open(name, unix.O_RDONLY, 0)
+			return err
+		}
 		return a
 	},
 	// setrlimit that does nothing.
@@ -542,19 +551,23 @@ func TestGlibcReadsNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, file := range []string{"mq_efault.calls", "shm_efault.calls"} {
-		text, err := os.ReadFile(wd + "/../../testdata/calls/" + file)
+	for _, w := range []struct{ file, side string }{
+		{"mq_efault.calls", "names-to-kernel"},
+		{"shm_efault.calls", "names-to-kernel"},
+		{"shm_efault.calls", "sem-name-to-kernel"},
+	} {
+		text, err := os.ReadFile(wd + "/../../testdata/calls/" + w.file)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Chdir(t.TempDir())
 		got, o := runScript(t, "", string(text))
 		if len(o.Mismatches) != 0 || !strings.Contains(got, "WTERMSIG(s) == SIGSEGV") {
-			t.Fatalf("%s on goipc: mismatches %q:\n%s", file, o.Mismatches, got)
+			t.Fatalf("%s on goipc: mismatches %q:\n%s", w.file, o.Mismatches, got)
 		}
-		wrong, _ := runScript(t, "names-to-kernel", string(text))
+		wrong, _ := runScript(t, w.side, string(text))
 		if r, g := firstDifference(got, wrong); !strings.Contains(r, "WTERMSIG(s) == SIGSEGV") && !strings.Contains(g, "EFAULT") {
-			t.Errorf("%s: side names-to-kernel: first difference %q / %q:\n%s", file, r, g, wrong)
+			t.Errorf("%s: side %s: first difference %q / %q:\n%s", w.file, w.side, r, g, wrong)
 		}
 	}
 }

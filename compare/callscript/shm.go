@@ -232,7 +232,7 @@ var Shm = newTable(func(t *Table) {
 		if c.NArgs() != 2 && c.NArgs() != 4 {
 			return 0, fmt.Errorf("sem_open takes 2 or 4 arguments, not %d", c.NArgs())
 		}
-		name, err := c.String(0)
+		p, raw, err := rawName(c, 0, true)
 		if err != nil {
 			return 0, err
 		}
@@ -253,6 +253,10 @@ var Shm = newTable(func(t *Table) {
 				return 0, err
 			}
 		}
+		if raw {
+			return status(api.Raw.SemOpen(p, int(oflag), uint32(mode), value))
+		}
+		name, _ := c.String(0)
 		s, oerr := api.Sem.Open(name, int(oflag), uint32(mode), value)
 		if oerr != nil {
 			return -1, oerr

@@ -42,5 +42,8 @@ type Raw struct {
 	Openat         func(dirfd int, path unsafe.Pointer, flags int, mode uint32) (int, error)
 	Waitpid        func(pid int, status unsafe.Pointer, options int) (int, error)
 	Accept         func(fd int, addr, addrlen unsafe.Pointer) (int, error)
-	Getsockname    func(fd int, addr, addrlen unsafe.Pointer) error
+	// SemOpen is for the failures of a name: a semaphore it opens, it
+	// closes at once.
+	SemOpen     func(name unsafe.Pointer, oflag int, mode uint32, value uint) error
+	Getsockname func(fd int, addr, addrlen unsafe.Pointer) error
 }

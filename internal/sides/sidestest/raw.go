@@ -75,6 +75,12 @@ var rawCases = []fdCase[sides.Raw]{
 	}},
 	{"shm_unlink-none", unix.ENOENT, func(t *testing.T, s sides.Raw) error { return s.ShmUnlink(cstr("/ipcparity-sidestest-none")) }},
 	{"sem_unlink-none", unix.ENOENT, func(t *testing.T, s sides.Raw) error { return s.SemUnlink(cstr("/ipcparity-sidestest-none")) }},
+	{"sem_open-none", unix.ENOENT, func(t *testing.T, s sides.Raw) error {
+		return s.SemOpen(cstr("/ipcparity-sidestest-none"), 0, 0, 0)
+	}},
+	{"sem_open-value-over-max", unix.EINVAL, func(t *testing.T, s sides.Raw) error {
+		return s.SemOpen(cstr("/ipcparity-sidestest-none"), unix.O_CREAT|unix.O_EXCL, 0600, 1<<31)
+	}},
 	{"bind-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
 		return s.Bind(socketOf(t, unix.AF_UNIX), nil, unix.SizeofSockaddrUnix)
 	}},
