@@ -5,6 +5,7 @@ package cipc
 /*
 #define _GNU_SOURCE
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <mqueue.h>
 #include <semaphore.h>
@@ -79,6 +80,7 @@ static int cipc_raw_connect(int fd, const void *addr, socklen_t len) { return co
 
 static int cipc_raw_accept(int fd, void *addr, void *len) { return accept(fd, addr, len); }
 static int cipc_raw_getsockname(int fd, void *addr, void *len) { return getsockname(fd, addr, len); }
+static int cipc_raw_setgroups(int size, const void *list) { return setgroups(size, list); }
 static int cipc_raw_socketpair(int d, int t, int p, void *sv) { return socketpair(d, t, p, sv); }
 static int cipc_raw_getrlimit(int res, void *rlim) { return getrlimit(res, rlim); }
 static int cipc_raw_setrlimit(int res, const void *rlim) { return setrlimit(res, rlim); }
@@ -357,5 +359,12 @@ func RawGetsockname(fd int, addr, addrlen unsafe.Pointer) error {
 // semaphore it opens: it is for the failures of a name.
 func RawSemOpen(name unsafe.Pointer, oflag int, mode uint32, value uint) error {
 	r, err := C.cipc_raw_sem_open((*C.char)(name), C.int(oflag), C.mode_t(mode), C.uint(value))
+	return result(r, err)
+}
+
+// RawSetgroups calls setgroups(2) in glibc (every thread) with the size
+// group ids at list.
+func RawSetgroups(size int, list unsafe.Pointer) error {
+	r, err := C.cipc_raw_setgroups(C.int(size), list)
 	return result(r, err)
 }

@@ -39,7 +39,7 @@ var cNames = map[string]string{
 	"RawChmod": "chmod(2)", "RawChown": "chown(2)", "RawMkdir": "mkdir(2)", "RawRmdir": "rmdir(2)",
 	"RawSymlink": "symlink(2)", "RawMknod": "mknod(2)", "RawMknodat": "mknodat(2)", "RawOpenat": "openat(2)",
 	"RawWaitpid": "waitpid(2)", "RawAccept": "accept(2)", "RawGetsockname": "getsockname(2)",
-	"RawSemOpen": "sem_open(3)",
+	"RawSemOpen": "sem_open(3)", "RawSetgroups": "setgroups(2)",
 	// SIGEV_THREAD
 	"MqNotifyFunc": "mq_notify(3)", "MqNotifyRecord": "mq_notify(3)", "MqNotified": "mq_notify(3)",
 }

@@ -5,6 +5,7 @@ package goipc_test
 import (
 	"fmt"
 	"os"
+	"slices"
 	"syscall"
 	"unsafe"
 
@@ -290,4 +291,14 @@ func ExampleRawSemOpen() {
 	// reads it; a good one that names nothing:
 	fmt.Println(goipc.RawSemOpen(cstr("/ipcparity-example-none"), 0, 0, 0))
 	// Output: no such file or directory
+}
+
+func ExampleRawSetgroups() {
+	// A list that cannot be read (EFAULT as root, EPERM before it
+	// otherwise) changes nothing.
+	before, _ := unix.Getgroups()
+	err := goipc.RawSetgroups(1, badAddress)
+	after, _ := unix.Getgroups()
+	fmt.Println(err != nil, slices.Equal(before, after))
+	// Output: true true
 }

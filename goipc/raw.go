@@ -3,6 +3,7 @@
 package goipc
 
 import (
+	"runtime"
 	"runtime/debug"
 	"unsafe"
 
@@ -324,4 +325,22 @@ func RawAccept(fd int, addr, addrlen unsafe.Pointer) (int, error) {
 func RawGetsockname(fd int, addr, addrlen unsafe.Pointer) error {
 	_, _, e := unix.RawSyscall(unix.SYS_GETSOCKNAME, uintptr(fd), uintptr(addr), uintptr(addrlen))
 	return errnoOf(e)
+}
+
+// RawSetgroups is setgroups(2) of every thread, as glibc makes it, with
+// the size group ids (32 bits each) at list. The calling thread's call
+// comes first, so its failure is the call's with nothing changed (the
+// kernel checks the privilege and the size before it reads the list);
+// then Setgroups sets the list it read on every thread.
+func RawSetgroups(size int, list unsafe.Pointer) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if _, _, e := unix.RawSyscall(unix.SYS_SETGROUPS, uintptr(size), uintptr(list), 0); e != 0 {
+		return e
+	}
+	gids := make([]int, size)
+	for k, g := range unsafe.Slice((*uint32)(list), size) {
+		gids[k] = int(g)
+	}
+	return Setgroups(gids)
 }

@@ -285,9 +285,15 @@ var Files = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
+		if p, raw, err := pointerArg(c, 1); err != nil || raw {
+			if err != nil {
+				return 0, err
+			}
+			return status(c.api.Raw.Setgroups(int(size), p))
+		}
 		e, _ := c.arg(1)
 		if e.Kind != ExprArray {
-			return 0, fmt.Errorf("%s: expected an array of group ids [65534, ...]", e.Src)
+			return 0, fmt.Errorf("%s: expected an array of group ids [65534, ...], NULL or BADPTR", e.Src)
 		}
 		gids := make([]int, len(e.Elems))
 		for k, el := range e.Elems {

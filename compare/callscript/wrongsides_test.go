@@ -5,6 +5,7 @@ package callscript
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -298,6 +299,26 @@ var filesWrongSides = []wrongSide{
 			a.Files.Seteuid(0)
 			defer a.Files.Seteuid(65534)
 			return open(name, oflag, mode, attr)
+		}
+	}},
+	{"setgroups: the list tried before the privilege is checked", "files_creds.calls", "setgroups(1, BADPTR) = -1 EPERM", func(a *sides.API) {
+		set := a.Raw.Setgroups
+		a.Raw.Setgroups = func(size int, list unsafe.Pointer) error {
+			if size > 0 && readFault(list) {
+				return unix.EFAULT
+			}
+			return set(size, list)
+		}
+	}},
+	{"setgroups of a list at an address: the calling thread only", "files_creds.calls", "threads differ", func(a *sides.API) {
+		a.Raw.Setgroups = func(size int, list unsafe.Pointer) error {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			_, _, e := unix.RawSyscall(unix.SYS_SETGROUPS, uintptr(size), uintptr(list), 0)
+			if e != 0 {
+				return e
+			}
+			return nil
 		}
 	}},
 }

@@ -46,4 +46,5 @@ type Raw struct {
 	// closes at once.
 	SemOpen     func(name unsafe.Pointer, oflag int, mode uint32, value uint) error
 	Getsockname func(fd int, addr, addrlen unsafe.Pointer) error
+	Setgroups   func(size int, list unsafe.Pointer) error
 }

@@ -72,7 +72,7 @@ func API() sides.API {
 			Chmod: cipc.RawChmod, Chown: cipc.RawChown, Mkdir: cipc.RawMkdir, Rmdir: cipc.RawRmdir,
 			Symlink: cipc.RawSymlink, Mknod: cipc.RawMknod, Mknodat: cipc.RawMknodat, Openat: cipc.RawOpenat,
 			Waitpid: cipc.RawWaitpid, Accept: cipc.RawAccept, Getsockname: cipc.RawGetsockname,
-			SemOpen: cipc.RawSemOpen,
+			SemOpen: cipc.RawSemOpen, Setgroups: cipc.RawSetgroups,
 		},
 		MqThread: sides.MqThread{Notify: cipc.MqNotifyRecord, Notified: cipc.MqNotified},
 	}

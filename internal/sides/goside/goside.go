@@ -72,7 +72,7 @@ func API() sides.API {
 			Chmod: goipc.RawChmod, Chown: goipc.RawChown, Mkdir: goipc.RawMkdir, Rmdir: goipc.RawRmdir,
 			Symlink: goipc.RawSymlink, Mknod: goipc.RawMknod, Mknodat: goipc.RawMknodat, Openat: goipc.RawOpenat,
 			Waitpid: goipc.RawWaitpid, Accept: goipc.RawAccept, Getsockname: goipc.RawGetsockname,
-			SemOpen: goipc.RawSemOpen,
+			SemOpen: goipc.RawSemOpen, Setgroups: goipc.RawSetgroups,
 		},
 		MqThread: sides.MqThread{Notify: goipc.MqNotifyRecord, Notified: goipc.MqNotified},
 	}

@@ -3,6 +3,7 @@
 package sidestest
 
 import (
+	"os"
 	"syscall"
 	"testing"
 	"unsafe"
@@ -159,6 +160,12 @@ var rawCases = []fdCase[sides.Raw]{
 	{"getsockname-null-length", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
 		var rsa unix.RawSockaddrAny
 		return s.Getsockname(socketOf(t, unix.AF_UNIX), unsafe.Pointer(&rsa), nil)
+	}},
+	{"setgroups-size-before-list", unix.EINVAL, func(t *testing.T, s sides.Raw) error {
+		if os.Geteuid() != 0 {
+			t.Skip("needs root: the kernel says EPERM before it looks at the size")
+		}
+		return s.Setgroups(70000, badPage(t))
 	}},
 	{"connect-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error {
 		return s.Connect(socketOf(t, unix.AF_INET), nil, unix.SizeofSockaddrInet4)
