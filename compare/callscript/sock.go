@@ -53,7 +53,9 @@ import (
 // a lower-case name (addr); an unnamed Unix socket (a client's) shows as
 // {sa_family=AF_UNIX}. A TCP peer's port is ephemeral, so a script names it
 // with a variable or passes NULL. The last argument (addrlen) stands for
-// the length, which the interpreter passes; it shows as written.
+// the length, which the interpreter passes; it shows as written. BADPTR
+// for the address or addrlen, or NULL for one of them, passes them as they
+// are, for EFAULT (rawAddrArgs).
 //
 // poll's first argument is an array of struct pollfd, of any descriptors
 // (a pipe, a FIFO, a queue, an eventfd or timerfd: see fd.go); the transcript shows
