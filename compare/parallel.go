@@ -82,7 +82,8 @@ func Schedule(costs []time.Duration) []int {
 // cores, a run takes some 20 ms (its sandbox, the programs' start), 5 ms
 // more per process, about 0.8 ms per KiB that its processes get as input
 // (a FIFO reader copies what it reads byte by byte), and a scenario with a
-// deadline under a second is one whose programs wait until it kills them.
+// deadline under a second is one whose programs wait until it kills them,
+// unless the run ends once the wait is seen (EndAfterSteps).
 func Cost(sc runner.Scenario, pairings int) time.Duration {
 	run := 20 * time.Millisecond
 	var bytes int
@@ -96,7 +97,7 @@ func Cost(sc runner.Scenario, pairings int) time.Duration {
 		}
 	}
 	run += time.Duration(bytes) * 800 * time.Microsecond / 1024
-	if sc.Deadline > 0 && sc.Deadline < time.Second {
+	if sc.Deadline > 0 && sc.Deadline < time.Second && !sc.EndAfterSteps {
 		run += sc.Deadline
 	}
 	return time.Duration(pairings) * run

@@ -40,11 +40,15 @@ func TestEachInOrder(t *testing.T) {
 
 // The scenarios that wait until their deadline kills a program, and those
 // with large inputs, are scheduled before the quick ones: a check that
-// started them last would end with one of them alone.
+// started them last would end with one of them alone. One that ends once
+// the wait is seen (EndAfterSteps) costs what a quick one does.
 func TestScheduleLongFirst(t *testing.T) {
 	t.Parallel()
 	forms := runner.BuiltinForms(binDir)
 	scs := Scenarios()
+	waits := scenario("fifo", "reader-no-writer")
+	waits.Name, waits.EndAfterSteps = "reader-no-writer-until-the-deadline", false
+	scs = append(scs, waits)
 	costs := make([]time.Duration, len(scs))
 	for i, sc := range scs {
 		costs[i] = Cost(sc, len(runner.Pairings(sc.Roles, forms)))
@@ -54,12 +58,15 @@ func TestScheduleLongFirst(t *testing.T) {
 		rank[scs[i].Mechanism+"/"+scs[i].Name] = r
 	}
 	quick := rank["pipe/default"]
-	for _, id := range []string{"fifo/reader-no-writer", "shm/writer-no-reader", "fifo/65537", "pipe/longest-argument", "sock/unix-20-clients"} {
+	for _, id := range []string{"fifo/" + waits.Name, "fifo/65537", "pipe/longest-argument", "sock/unix-20-clients"} {
 		if r, ok := rank[id]; !ok || r >= quick {
 			t.Errorf("%s is started %dth, after pipe/default (%dth)", id, r+1, quick+1)
 		}
 	}
-	if r := rank["fifo/reader-no-writer"]; r >= len(scs)/4 {
-		t.Errorf("fifo/reader-no-writer, which waits 4 × 500 ms, is started %dth of %d", r+1, len(scs))
+	if r := rank["fifo/"+waits.Name]; r >= len(scs)/4 {
+		t.Errorf("%s, which waits 4 × 500 ms, is started %dth of %d", waits.Name, r+1, len(scs))
+	}
+	if r := rank["fifo/reader-no-writer"]; r < len(scs)/4 {
+		t.Errorf("fifo/reader-no-writer, which ends once the wait is seen, is started %dth of %d, among the long ones", r+1, len(scs))
 	}
 }

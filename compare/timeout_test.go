@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ipcparity/ipcparity/compare/judge"
 	"github.com/ipcparity/ipcparity/compare/runner"
 )
 
@@ -46,5 +49,51 @@ func TestExitBeforeDeadlineIsNoTimeout(t *testing.T) {
 		if clients < 2 {
 			t.Fatalf("%d clients ran, want several: %+v", clients, out.Procs)
 		}
+	}
+}
+
+// TestEndAfterStepsEndsWhenTheWaitIsSeen: a scenario whose program waits
+// for good (EndAfterSteps) ends once its steps have seen the wait, not at
+// its deadline, and reports the program killed at the deadline; a port
+// never seen waiting keeps the whole deadline, and one that does not wait
+// still differs from C.
+func TestEndAfterStepsEndsWhenTheWaitIsSeen(t *testing.T) {
+	t.Parallel()
+	sc := scenario("fifo", "reader-no-writer")
+	if !sc.EndAfterSteps {
+		t.Fatal("fifo/reader-no-writer does not end after its steps")
+	}
+	sc.Deadline = 4 * time.Second // a runner that waits it out takes 4 s
+	c := runner.BuiltinForms(binDir)[0]
+	start := time.Now()
+	out, err := runner.Execute(context.Background(), sc, runner.Pairing{c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took >= sc.Deadline/2 {
+		t.Errorf("the run took %v of its %v deadline: it did not end once the reader was seen waiting", took, sc.Deadline)
+	}
+	want := []runner.Proc{{Role: "fifo_reader", Exit: -1, Timeout: true}}
+	if diff := cmp.Diff(want, out.Procs); diff != "" {
+		t.Errorf("the waiting reader: mismatch (-want +got):\n%s", diff)
+	}
+
+	sc.Deadline = 700 * time.Millisecond
+	sleeper := runner.CommandForm("fifo_reader", []string{"sleep", "30"})
+	start = time.Now()
+	out, err = runner.Execute(context.Background(), sc, runner.Pairing{sleeper})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took < sc.Deadline {
+		t.Errorf("a reader never seen waiting was stopped after %v, before its %v deadline", took, sc.Deadline)
+	}
+	if len(out.Procs) != 1 || !out.Procs[0].Timeout {
+		t.Errorf("a reader never seen waiting: %+v, want killed at the deadline", out.Procs)
+	}
+
+	res := judge.Compare(context.Background(), sc, []runner.Pairing{{c}, {shForm("fifo_reader", "exit 0")}})
+	if res.Agree {
+		t.Error("a reader that exits at once agrees with C's, which waits")
 	}
 }

@@ -204,6 +204,11 @@ func execute(ctx context.Context, sc Scenario, pairing Pairing, inside bool) (Ou
 		// for until the deadline, which would then hide the error.
 		cancel()
 	}
+	if stepErr == nil && sc.EndAfterSteps {
+		// The steps saw the wait that lasts until the deadline: the
+		// deadline is now.
+		cancel()
+	}
 	// Whatever happened, every process ends: by itself before the
 	// deadline, or killed with its process group at the deadline.
 	for _, p := range r.procs {

@@ -139,6 +139,7 @@ type wireScenario struct {
 	Setup                  bool
 	Probes                 []string
 	Trace                  bool
+	EndAfterSteps          bool
 }
 
 type wireStep struct {
@@ -204,7 +205,7 @@ func toWire(sc Scenario, pairing Pairing) (wire, error) {
 	ws := wireScenario{
 		Mechanism: sc.Mechanism, Name: sc.Name, About: sc.About, Roles: sc.Roles,
 		IPCName: sc.IPCName, Umask: sc.Umask, Deadline: sc.Deadline, IdleAfter: sc.IdleAfter, Unordered: sc.Unordered,
-		Sysctls: sc.Sysctls, Setup: sc.Setup != nil, Trace: sc.Trace,
+		Sysctls: sc.Sysctls, Setup: sc.Setup != nil, Trace: sc.Trace, EndAfterSteps: sc.EndAfterSteps,
 	}
 	for _, st := range sc.Steps {
 		ws.Steps = append(ws.Steps, wireStep{
@@ -278,7 +279,7 @@ func fromWire(w wire) (Scenario, Pairing, error) {
 	sc := Scenario{
 		Mechanism: ws.Mechanism, Name: ws.Name, About: ws.About, Roles: ws.Roles,
 		IPCName: ws.IPCName, Umask: ws.Umask, Deadline: ws.Deadline, IdleAfter: ws.IdleAfter, Unordered: ws.Unordered,
-		Sysctls: ws.Sysctls, Trace: ws.Trace,
+		Sysctls: ws.Sysctls, Trace: ws.Trace, EndAfterSteps: ws.EndAfterSteps,
 	}
 	var base Scenario
 	found := false

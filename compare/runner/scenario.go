@@ -37,6 +37,14 @@ type Scenario struct {
 	// IdleWindow. The judge sets it for runs of forms other than C's
 	// (PortDeadline).
 	IdleAfter time.Duration
+	// EndAfterSteps brings the deadline forward to the end of the steps,
+	// for a scenario whose programs wait for good: once the last step is
+	// done, every process still running is killed and reported as killed
+	// at the deadline, without waiting out Deadline. The last step must
+	// observe the wait (a Ready that holds only while the process waits
+	// where it would wait forever), so that the outcome says what was
+	// seen; a process never seen so keeps the whole Deadline.
+	EndAfterSteps bool
 	// Unordered names the processes whose stdout is compared as a set of
 	// lines, where the order of lines is not determined; the report says so.
 	Unordered []string

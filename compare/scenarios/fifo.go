@@ -131,7 +131,7 @@ func FIFO() []runner.Scenario {
 		runner.Scenario{
 			Mechanism: "fifo", Name: "reader-no-writer",
 			About: "the reader alone: it waits in open(O_RDONLY) until the deadline kills it; the FIFO it made stays behind (the runner removes it)",
-			Roles: []string{"fifo_reader"}, Deadline: readerWaitDeadline,
+			Roles: []string{"fifo_reader"}, Deadline: readerWaitDeadline, EndAfterSteps: true,
 			Steps: []runner.Step{
 				{Program: "fifo_reader", Background: true, Ready: readyFifo()},
 				{Await: true, Target: "fifo_reader", Ready: readyWaitingForPartner()},
@@ -141,7 +141,7 @@ func FIFO() []runner.Scenario {
 		runner.Scenario{
 			Mechanism: "fifo", Name: "writer-no-reader",
 			About: "named_pipe exists and the writer is alone: it waits in open(O_WRONLY) until the deadline kills it",
-			Roles: []string{"fifo_writer"}, Deadline: writerWaitDeadline,
+			Roles: []string{"fifo_writer"}, Deadline: writerWaitDeadline, EndAfterSteps: true,
 			Setup: func(r *runner.Run) error { return unix.Mkfifo(filepath.Join(r.Dir, "named_pipe"), 0o644) },
 			Steps: []runner.Step{
 				{Program: "fifo_writer", Background: true, Ready: readyWaitingForPartner()},
@@ -152,7 +152,9 @@ func FIFO() []runner.Scenario {
 
 // The deadlines of the scenarios in which a program waits in open for a
 // partner that never comes: long enough for the wait to be observed
-// (readyWaitingForPartner), short enough to keep the check fast.
+// (readyWaitingForPartner), short enough to keep the check fast. Once
+// it is observed the run ends at once (EndAfterSteps): the deadline
+// bounds only a port that never shows the wait.
 const (
 	readerWaitDeadline = 500 * time.Millisecond
 	writerWaitDeadline = 300 * time.Millisecond

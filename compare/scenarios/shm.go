@@ -95,6 +95,7 @@ func Shm() []runner.Scenario {
 		"until the deadline kills it; the object and the semaphore stay behind (the runner removes them)",
 		[]string{writer}, w(), asleep)
 	noReader.Deadline = 500 * time.Millisecond
+	noReader.EndAfterSteps = true // once seen asleep in sem_wait
 	killed := base("writer-killed", "the writer killed (SIGKILL) while it waits in sem_wait, before any "+
 		"reader: the object and the semaphore stay behind (the runner removes them)", []string{writer},
 		w(), asleep, runner.Step{Signal: "SIGKILL", Target: writer}, runner.Step{Await: true, Target: writer})
