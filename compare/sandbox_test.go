@@ -206,9 +206,13 @@ func TestPlantedNamesSurvive(t *testing.T) {
 		}
 		defer os.Remove(p)
 	}
-	cmd := exec.Command(filepath.Join(binDir, "ipcparity"), "check", "pipe")
+	// One scenario and one script: a sweep by name would come at the
+	// start of the command, whatever it runs.
+	cmd := exec.Command(filepath.Join(binDir, "ipcparity"), "check", "--run", "^pipe/default$|pipe_pipe2", "pipe")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("ipcparity check pipe: %v\n%s", err, out)
+		t.Fatalf("ipcparity check pipe/default: %v\n%s", err, out)
+	} else if !strings.Contains(string(out), "1 of 1 scenarios agree") || !strings.Contains(string(out), "1 of 1 call scripts agree") {
+		t.Fatalf("ipcparity check did not run one scenario and one script:\n%s", out)
 	}
 	for _, p := range planted {
 		if _, err := os.Stat(p); err != nil {
