@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ipcparity/ipcparity/compare/judge"
 	"github.com/ipcparity/ipcparity/compare/runner"
@@ -100,7 +101,13 @@ func checkParity(t *testing.T, mech string) {
 	if len(scs) == 0 {
 		t.Fatalf("no %s scenarios", mech)
 	}
-	results := Each(context.Background(), Jobs(), len(scs), func(i int) judge.Result {
+	// The costliest first, as check orders them, so that the test does
+	// not end with one long scenario running alone.
+	costs := make([]time.Duration, len(scs))
+	for i, sc := range scs {
+		costs[i] = Cost(sc, len(runner.Pairings(sc.Roles, forms)))
+	}
+	results := EachIn(context.Background(), Jobs(), Schedule(costs), func(i int) judge.Result {
 		return judge.Compare(context.Background(), scs[i], runner.Pairings(scs[i].Roles, forms))
 	})
 	junit.Lock()

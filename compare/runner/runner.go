@@ -68,6 +68,9 @@ type Process struct {
 	traceePid atomic.Int64 // the program strace runs, once seen
 	// readers counts the capture goroutines still reading.
 	readers sync.WaitGroup
+	// wrote has a value once the process has written output that a
+	// readiness check has not seen yet: poll looks again at once.
+	wrote   chan struct{}
 	done    chan struct{} // closed once the process has been waited for
 	state   *os.ProcessState
 	timeout bool
@@ -292,10 +295,11 @@ func (r *Run) find(label string) *Process {
 }
 
 // poll waits until ready holds, the process ends without it, or the
-// deadline passes. It polls at growing intervals: readiness is observed,
-// never assumed after a sleep.
+// deadline passes. It polls at growing intervals, and at once when the
+// process writes output (a ready line): readiness is observed, never
+// assumed after a sleep.
 func (r *Run) poll(ctx context.Context, p *Process, ready Ready) error {
-	wait := 200 * time.Microsecond
+	wait := pollFirst
 	for {
 		ok, err := ready.Check(r, p)
 		if err != nil {
@@ -312,6 +316,8 @@ func (r *Run) poll(ctx context.Context, p *Process, ready Ready) error {
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-p.wrote:
+			continue
 		case <-time.After(wait):
 		}
 		if wait < 10*time.Millisecond {
@@ -319,6 +325,9 @@ func (r *Run) poll(ctx context.Context, p *Process, ready Ready) error {
 		}
 	}
 }
+
+// pollFirst is poll's first interval; it doubles up to 10 ms.
+var pollFirst = 200 * time.Microsecond
 
 // env is the explicit environment of every process of the run.
 func (r *Run) env(extra []string) []string {
@@ -357,7 +366,7 @@ func (r *Run) start(st Step) (*Process, error) {
 			return nil, err
 		}
 	}
-	p := &Process{label: st.Role(), form: form, done: make(chan struct{})}
+	p := &Process{label: st.Role(), form: form, done: make(chan struct{}), wrote: make(chan struct{}, 1)}
 	if r.Scenario.Trace {
 		if path, argv, err = r.traced(p, path, argv); err != nil {
 			return nil, err
@@ -494,8 +503,24 @@ func (p *Process) capture(rd *os.File, into *lockedBuffer) {
 	p.readers.Add(1)
 	go func() {
 		defer p.readers.Done()
-		io.Copy(into, rd)
+		io.Copy(notifying{into, p.wrote}, rd)
 	}()
+}
+
+// notifying is a Writer that signals each write on a channel, without
+// waiting when a signal is pending already.
+type notifying struct {
+	io.Writer
+	c chan struct{}
+}
+
+func (w notifying) Write(b []byte) (int, error) {
+	n, err := w.Writer.Write(b)
+	select {
+	case w.c <- struct{}{}:
+	default:
+	}
+	return n, err
 }
 
 // awaitOrKill waits for the process until the deadline, then kills its
