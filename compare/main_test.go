@@ -4,10 +4,12 @@ package compare
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,8 +25,20 @@ import (
 // date so that `go test ./...` works on its own.
 const binDir = "../bin"
 
+// testsAtOnce is how many of this package's parallel tests run at once
+// unless -parallel says otherwise: they mostly wait on their sandboxes
+// (deadlines, idle windows, the programs' start), so more of them than
+// go test's one per CPU keep the CPUs busy.
+const testsAtOnce = 6
+
 func TestMain(m *testing.M) {
 	runner.Main(Lookup) // sandbox.Available's probe starts this binary again
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", strconv.Itoa(max(testsAtOnce, runtime.GOMAXPROCS(0))))
+	}
 	if os.Getenv("IPCPARITY_SKIP_BUILD") == "" {
 		cmd := exec.Command("make", "-s", "-C", "..", "build")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
