@@ -295,11 +295,16 @@ func (r *Run) find(label string) *Process {
 }
 
 // poll waits until ready holds, the process ends without it, or the
-// deadline passes. It polls at growing intervals, and at once when the
-// process writes output (a ready line): readiness is observed, never
-// assumed after a sleep.
+// deadline passes. It polls at growing intervals, and waiting for a ready
+// line (ReadyLine) at once when the process writes: readiness is
+// observed, never assumed after a sleep. (Other checks are not run on
+// every write: a process that writes on and on would run them for each.)
 func (r *Run) poll(ctx context.Context, p *Process, ready Ready) error {
 	wait := pollFirst
+	var wrote chan struct{} // nil: never ready to receive
+	if ready.kind == readyKindLine {
+		wrote = p.wrote
+	}
 	for {
 		ok, err := ready.Check(r, p)
 		if err != nil {
@@ -316,7 +321,7 @@ func (r *Run) poll(ctx context.Context, p *Process, ready Ready) error {
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-p.wrote:
+		case <-wrote:
 			continue
 		case <-time.After(wait):
 		}
