@@ -38,8 +38,8 @@ func formatStat(s Stat, unit string) string {
 }
 
 // Text writes the report as a table: a line per figure, the median and
-// spread of each form, the ratios of the medians to C's, and the target of
-// the Go/C ratio.
+// spread of each form, the floor, the ratios of the medians to C's and of
+// go to the floor, and the target of the Go/C ratio.
 func (r *Report) Text(w io.Writer) {
 	fmt.Fprintf(w, "ipcbench: %s.\n", r.Placement)
 	runs := "runs"
@@ -52,14 +52,14 @@ func (r *Report) Text(w io.Writer) {
 	}
 	fmt.Fprint(w, "\n\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	ratios := r.ratioColumns()
 	fmt.Fprint(tw, "mechanism\tfigure")
 	for _, f := range r.Forms {
 		fmt.Fprintf(tw, "\t%s", f)
 	}
-	for _, f := range r.Forms {
-		if f != FormC {
-			fmt.Fprintf(tw, "\t%s/%s", f, FormC)
-		}
+	fmt.Fprint(tw, "\tfloor")
+	for _, k := range ratios {
+		fmt.Fprintf(tw, "\t%s", k)
 	}
 	fmt.Fprint(tw, "\tGo target\t\n")
 	met, targets := 0, 0
@@ -76,11 +76,13 @@ func (r *Report) Text(w io.Writer) {
 				fmt.Fprint(tw, "\t-")
 			}
 		}
-		for _, f := range r.Forms {
-			if f == FormC {
-				continue
-			}
-			if ratio, ok := fg.Ratios[f+"/"+FormC]; ok {
+		if fg.Floor > 0 {
+			fmt.Fprintf(tw, "\t%s", FormatValue(fg.Floor, fg.Unit))
+		} else {
+			fmt.Fprint(tw, "\t-")
+		}
+		for _, k := range ratios {
+			if ratio, ok := fg.Ratios[k]; ok {
 				fmt.Fprintf(tw, "\t%.3f", ratio)
 			} else {
 				fmt.Fprint(tw, "\t-")
@@ -110,6 +112,18 @@ func (r *Report) Text(w io.Writer) {
 	for _, e := range r.Errors {
 		fmt.Fprintf(w, "error: %s\n", e)
 	}
+}
+
+// ratioColumns are the ratio columns of the table: FORM/c for each other
+// form, then floor/c and go/floor.
+func (r *Report) ratioColumns() []string {
+	var out []string
+	for _, f := range r.Forms {
+		if f != FormC {
+			out = append(out, f+"/"+FormC)
+		}
+	}
+	return append(out, "floor/"+FormC, FormGo+"/floor")
 }
 
 // JSON writes the report as one JSON object.

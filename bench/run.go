@@ -19,12 +19,20 @@ import (
 	"github.com/ipcparity/ipcparity/goipc"
 )
 
-// The forms, as in package compare.
+// The forms, as in package compare, and C run with the threads of a Go
+// process (for the floor, see Floor).
 const (
-	FormC   = "c"
-	FormCgo = "cgo"
-	FormGo  = "go"
+	FormC        = "c"
+	FormCThreads = "c+threads"
+	FormCgo      = "cgo"
+	FormGo       = "go"
 )
+
+// GoThreads is how many threads a Go ipcbench process has besides the one
+// that runs the bench (4 in all, counted in /proc/PID/task during a run with
+// GOMAXPROCS 1: sysmon and the runtime's spare threads). The c+threads form
+// starts as many idle ones in each process (IPCBENCH_THREADS).
+const GoThreads = 3
 
 // Form is one bench binary.
 type Form struct {
@@ -35,11 +43,14 @@ type Form struct {
 	Args []string
 }
 
-// Forms are the three bench binaries under bin: bin/bench/ipcbench (C),
-// bin/cgo/ipcbench and bin/go/ipcbench.
+// Forms are the bench binaries under bin: bin/bench/ipcbench (C, and the
+// same with GoThreads idle threads by env(1)), bin/cgo/ipcbench and
+// bin/go/ipcbench.
 func Forms(bin string) []Form {
+	c := filepath.Join(bin, "bench", "ipcbench")
 	return []Form{
-		{Name: FormC, Path: filepath.Join(bin, "bench", "ipcbench")},
+		{Name: FormC, Path: c},
+		{Name: FormCThreads, Path: "/usr/bin/env", Args: []string{"IPCBENCH_THREADS=" + strconv.Itoa(GoThreads), c}},
 		{Name: FormCgo, Path: filepath.Join(bin, "cgo", "ipcbench")},
 		{Name: FormGo, Path: filepath.Join(bin, "go", "ipcbench")},
 	}
@@ -155,6 +166,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 		rep.Figures = append(rep.Figures, figures(s, values)...)
 	}
+	rep.floors()
 	return rep, nil
 }
 

@@ -88,13 +88,23 @@ type Figure struct {
 	About     string          `json:"about"`
 	Unit      string          `json:"unit"` // ns, B/s, ns/call
 	Forms     map[string]Stat `json:"forms"`
-	// Ratios are cgo/c and go/c of the medians.
+	// Ratios are FORM/c of the medians for every other form, and, where
+	// there is a floor, floor/c and go/floor.
 	Ratios map[string]float64 `json:"ratios"`
-	Target *Target            `json:"target,omitempty"`
-	// Met tells whether go/c meets Target (absent without a target or
-	// without both forms).
+	// Calls is Spec.Calls; Floor the estimate of the best a Go program can
+	// do (see Report.floors), in Unit; 0 when not estimated.
+	Calls  float64 `json:"calls,omitempty"`
+	Floor  float64 `json:"floor,omitempty"`
+	Target *Target `json:"target,omitempty"`
+	// Met tells whether go/c meets Target, or, for a median round trip,
+	// go/floor is at most FloorSlack (absent without a target or without
+	// both forms).
 	Met *bool `json:"met,omitempty"`
 }
+
+// FloorSlack is how close to its floor a median round trip must come when
+// it misses its target against C.
+const FloorSlack = 1.03
 
 // figures turns the values of one spec (value name -> form -> values over
 // the repetitions) into the report's figures, with ratios and targets.
@@ -121,20 +131,74 @@ func figures(s Spec, values map[string]map[string][]float64) []Figure {
 				fg.Forms[form] = NewStat(v)
 			}
 		}
+		fg.Calls = s.Calls
 		c, haveC := fg.Forms[FormC]
-		for _, form := range []string{FormCgo, FormGo} {
-			if st, ok := fg.Forms[form]; ok && haveC {
+		for form, st := range fg.Forms {
+			if form != FormC && haveC {
 				fg.Ratios[form+"/"+FormC] = Ratio(st.Median, c.Median)
 			}
 		}
 		if f.target != nil && f.target.Ratio > 0 {
 			fg.Target = f.target
-			if r, ok := fg.Ratios[FormGo+"/"+FormC]; ok {
-				met := f.target.Met(r)
-				fg.Met = &met
-			}
 		}
+		fg.judge()
 		out = append(out, fg)
 	}
 	return out
+}
+
+// judge sets Met from the ratios.
+func (fg *Figure) judge() {
+	fg.Met = nil
+	r, ok := fg.Ratios[FormGo+"/"+FormC]
+	if fg.Target == nil || !ok {
+		return
+	}
+	met := fg.Target.Met(r)
+	if rf, ok := fg.Ratios[FormGo+"/floor"]; ok && fg.Figure == "p50" && rf <= FloorSlack {
+		met = true
+	}
+	fg.Met = &met
+}
+
+// floors estimates, for every round trip and throughput figure, the best
+// a Go program can do: the c+threads form's median (C in processes that
+// have a Go process's threads, so each call on a descriptor pays for a
+// shared descriptor table), plus Spec.Calls times what one system call
+// costs Go more than that C (the write(2) figure: go's median less
+// c+threads'; none when it is less). What is left between go and the floor
+// is goipc's to close; between the floor and c, the runtime's. Without the
+// c+threads form there is no floor; without the write(2) figure, the
+// floor leaves the calls out.
+func (r *Report) floors() {
+	var perCall float64
+	for _, fg := range r.Figures {
+		g, okg := fg.Forms[FormGo]
+		t, okt := fg.Forms[FormCThreads]
+		if fg.Bench == "syscall" && okg && okt && g.Median > t.Median {
+			perCall = g.Median - t.Median
+		}
+	}
+	for i := range r.Figures {
+		fg := &r.Figures[i]
+		t, ok := fg.Forms[FormCThreads]
+		if !ok || t.Median <= 0 {
+			continue
+		}
+		switch fg.Unit {
+		case "ns":
+			fg.Floor = t.Median + fg.Calls*perCall
+		case "B/s":
+			fg.Floor = 1 / (1/t.Median + fg.Calls*perCall*1e-9)
+		default:
+			continue
+		}
+		if c, ok := fg.Forms[FormC]; ok {
+			fg.Ratios["floor/"+FormC] = Ratio(fg.Floor, c.Median)
+		}
+		if g, ok := fg.Forms[FormGo]; ok {
+			fg.Ratios[FormGo+"/floor"] = Ratio(g.Median, fg.Floor)
+		}
+		fg.judge()
+	}
 }

@@ -17,5 +17,17 @@
 // runnable example. `ipcparity explain PROGRAM` prints a program's C, this
 // package's form and the idiomatic one side by side, step by step.
 //
+// # Waiting briefly
+//
+// A call that may block (MqSend and MqReceive on a full or empty queue,
+// Sem.Wait on a semaphore at 0) first tries again for up to 10 µs without
+// blocking, yielding the CPU between tries, and only then blocks the way
+// glibc's does. A Go process pays for a blocked system call that glibc's
+// caller does not: the runtime hands the goroutine's P to another thread
+// after 20 µs. On one CPU the peer usually answers within the tries, and
+// an idle server sleeps in the kernel after them. strace shows the tries
+// (a queue's mq_timedsend with a timeout of {0, 0} that fails with
+// ETIMEDOUT; sched_yield).
+//
 // Linux only: every other file of the package is built for Linux alone.
 package goipc

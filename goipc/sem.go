@@ -448,7 +448,10 @@ func (s *Sem) Trywait() error {
 
 // Wait takes a token, sleeping until there is one, as sem_wait(3) in glibc:
 // it counts itself in nwaiters and sleeps in FUTEX_WAIT_BITSET on the value
-// word (with FUTEX_CLOCK_REALTIME and no timeout, as glibc).
+// word (with FUTEX_CLOCK_REALTIME and no timeout, as glibc). Unlike glibc,
+// it first looks again for a token for up to 10 µs, yielding the CPU
+// between looks, before it counts in and sleeps (see Waiting briefly in
+// the package documentation).
 //
 // Interruptions: glibc's sem_wait returns EINTR when a signal handler
 // interrupts its futex wait, which in a C program happens only for a
@@ -463,6 +466,11 @@ func (s *Sem) Wait() error {
 	}
 	if semWaitFast(p, false) {
 		return nil
+	}
+	for sp := (spin{}); sp.again(); { // wait briefly before sleeping (spin)
+		if semWaitFast(p, false) {
+			return nil
+		}
 	}
 	return semWaitSlow(p, nil)
 }

@@ -61,6 +61,7 @@ int bench_pin(int cpu);
 long bench_warmup(long iters);
 ssize_t bench_read_full(int fd, void *buf, size_t n);
 ssize_t bench_write_full(int fd, const void *buf, size_t n);
+int bench_threads(void);
 pid_t bench_fork(void);
 int bench_wait(pid_t pid);
 int bench_report_latency(long long *samples, long n);

@@ -3,6 +3,8 @@
  * socket share. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,12 +69,44 @@ ssize_t bench_write_full(int fd, const void *buf, size_t n) {
     return (ssize_t)put;
 }
 
+static void *bench_idle_thread(void *arg) {
+    (void)arg;
+    for(;;) pause();
+    return NULL;
+}
+
+/* Start IPCBENCH_THREADS idle threads (none when unset) that block every
+ * signal and sleep for good: a process with threads, as every Go process
+ * is, pays for them on each system call on a descriptor (the kernel takes
+ * a reference on a descriptor table that is shared). Run so, the C gives
+ * the floor that bench reports beside Go. */
+int bench_threads(void) {
+    const char *env = getenv("IPCBENCH_THREADS");
+    const int n = env != NULL ? atoi(env) : 0;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    for(int i = 0; i < n; i++) {
+        pthread_t t;
+        const int e = pthread_create(&t, NULL, bench_idle_thread, NULL);
+        if(e != 0) {
+            fprintf(stderr, "pthread_create: %s\n", strerror(e));
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
+            return -1;
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return 0;
+}
+
 /* fork with stdio flushed, so that the child's _exit loses nothing and
- * prints nothing twice. */
+ * prints nothing twice; the child gets its idle threads (bench_threads),
+ * which fork does not copy. */
 pid_t bench_fork(void) {
     fflush(NULL);
     const pid_t pid = fork();
     if(pid < 0) perror("fork");
+    if(pid == 0 && bench_threads() != 0) _exit(1);
     return pid;
 }
 

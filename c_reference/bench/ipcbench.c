@@ -61,6 +61,7 @@ int ipcbench_main(int argc, char **argv) {
         return 2;
     }
     if(bench_pin(a.cpu) != 0) return 1;
+    if(bench_threads() != 0) return 1;
     const int r = e->run(&a);
     fflush(NULL);
     return r == 0 ? 0 : 1;

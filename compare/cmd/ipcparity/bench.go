@@ -5,6 +5,8 @@ package main
 import (
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -13,8 +15,10 @@ import (
 )
 
 // benchCmd is ipcparity bench [--json] [--cpu N] [--reps N] [--quick]
-// [MECHANISM...]: the C, cgo and Go forms of every bench of the named
-// mechanisms (all when none is named) side by side; see package bench.
+// [--also NAME=PATH]... [MECHANISM...]: the C (also with a Go process's
+// threads), cgo and Go forms of every bench of the named mechanisms (all
+// when none is named) side by side, and any more binaries as forms of
+// their own; see package bench.
 func benchCmd(ctx context.Context, opts *options, names []string, stdout, stderr io.Writer) (int, error) {
 	if opts.reps < 1 {
 		return 0, usageErr("bench", "--reps must be at least 1")
@@ -30,7 +34,27 @@ func benchCmd(ctx context.Context, opts *options, names []string, stdout, stderr
 	if err := checkBin(opts.bin); err != nil {
 		return 0, err
 	}
-	o := bench.Options{Forms: bench.Forms(opts.bin), CPU: opts.cpu, Reps: opts.reps, Quick: opts.quick, Specs: specs, Progress: stderr}
+	forms := bench.Forms(opts.bin)
+	for _, a := range opts.also {
+		name, path, ok := strings.Cut(a, "=")
+		if !ok || name == "" || path == "" || strings.Contains(name, "/") {
+			return 0, usageErr("bench", "--also %q: want NAME=PATH", a)
+		}
+		for _, f := range forms {
+			if f.Name == name {
+				return 0, usageErr("bench", "--also %q: there is a form %s already", a, name)
+			}
+		}
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := os.Stat(abs); err != nil {
+			return 0, usageErr("bench", "--also %q: %v", a, err)
+		}
+		forms = append(forms, bench.Form{Name: name, Path: abs})
+	}
+	o := bench.Options{Forms: forms, CPU: opts.cpu, Reps: opts.reps, Quick: opts.quick, Specs: specs, Progress: stderr}
 	rep, err := bench.Run(ctx, o)
 	if err != nil {
 		return 0, err

@@ -45,9 +45,9 @@ var commands = []command{
 	{"explain", "explain [--width N] [--src DIR] PROGRAM",
 		"Prints PROGRAM's C, its literal Go translation (goipc) and its idiomatic Go form (goidiom) in columns, aligned step by step by the step markers in their sources, with * on each step that shows a known difference between C and Go, and under it the difference's reason and the scenarios that show it. The sources are read from the module's checkout above ipcparity's directory or the working directory.",
 		[]string{"width", "src"}},
-	{"bench", "bench [--json] [--cpu N] [--reps N] [--quick] [MECHANISM...]",
-		"Runs the C, cgo and Go forms of every bench of the named mechanisms (all when none is named: pipe fifo mq unix tcp shm call) side by side.",
-		[]string{"json", "cpu", "reps", "quick", "bin"}},
+	{"bench", "bench [--json] [--cpu N] [--reps N] [--quick] [--also NAME=PATH]... [MECHANISM...]",
+		"Runs the C, cgo and Go forms of every bench of the named mechanisms (all when none is named: pipe fifo mq unix tcp shm call) side by side, with the C run again with a Go process's threads (c+threads), from which each figure's floor is estimated: the best a Go program can do.",
+		[]string{"json", "cpu", "reps", "quick", "also", "bin"}},
 	{"help", "help [COMMAND]",
 		"Prints the usage of COMMAND, or of ipcparity.",
 		nil},
@@ -75,6 +75,7 @@ var optionDocs = map[string]string{
 	"width":      "--width N       the columns fit N characters (default 120; 60 at least)",
 	"src":        "--src DIR       the module's checkout, whose sources explain reads (default: found above\n                  ipcparity's directory or the working directory)",
 	"quick":      "--quick         tiny counts: a smoke test, not a measurement",
+	"also":       "--also NAME=PATH  one more ipcbench binary, run as form NAME beside the others\n                  (for instance a build of goipc before a change); repeatable",
 }
 
 func lookup(name string) *command {
@@ -175,6 +176,7 @@ type options struct {
 	deadline         time.Duration // run: kill the program after it
 	cpu, reps        int           // bench
 	quick            bool          // bench
+	also             []string      // bench: NAME=PATH of more ipcbench binaries
 	width            int           // explain: the terminal's width
 	src              string        // explain, report: the module's directory
 	html             string        // report: the page to write
@@ -229,6 +231,8 @@ func parse(c *command, args []string) (o *options, pos, after []string, dashed b
 			fs.IntVar(&o.reps, "reps", 5, "")
 		case "quick":
 			fs.BoolVar(&o.quick, "quick", false, "")
+		case "also":
+			fs.Func("also", "", func(v string) error { o.also = append(o.also, v); return nil })
 		case "width":
 			fs.IntVar(&o.width, "width", 120, "")
 		case "src":
