@@ -16,5 +16,6 @@ import (
 func TestMain(m *testing.M) {
 	helpers := sidestest.SemHelpers(goside.API())
 	maps.Copy(helpers, map[string]testhelper.Helper{"write-broken": writeBrokenHelper})
+	maps.Copy(helpers, idleHelpers)
 	testhelper.Main(m, helpers)
 }
