@@ -440,3 +440,63 @@ func TestPinProcess(t *testing.T) {
 		}
 	}
 }
+
+// The floor of a figure is c+threads' median plus Calls times what a
+// system call costs go more than c+threads; a median round trip that
+// misses its target against C meets it within FloorSlack of the floor.
+func TestFloors(t *testing.T) {
+	t.Parallel()
+	lat := Spec{Name: "x-lat", Mechanism: "x", Kind: Latency, Target: TargetP50, P99Target: TargetP99, Calls: 4}
+	tput := Spec{Name: "x-tput", Mechanism: "x", Kind: Throughput, Target: TargetThroughput, Calls: 2.0 / 1000}
+	sys := Spec{Name: "syscall", Mechanism: "call", Kind: CallCost}
+	r := &Report{Forms: []string{FormC, FormCThreads, FormGo}}
+	r.Figures = append(r.Figures, figures(lat, map[string]map[string][]float64{
+		"p50": {FormC: {1000}, FormCThreads: {1100}, FormGo: {1330}}, // floor 1100 + 4×50: go/floor 1.0231
+		"p99": {FormC: {2000}, FormCThreads: {2000}, FormGo: {3300}},
+	})...)
+	r.Figures = append(r.Figures, figures(tput, map[string]map[string][]float64{
+		"rate": {FormC: {1e9}, FormCThreads: {1e9}, FormGo: {0.9e9}}, // 1 ns a byte + 2/1000 × 50 ns: 0.909e9
+	})...)
+	r.Figures = append(r.Figures, figures(sys, map[string]map[string][]float64{
+		"call": {FormC: {150}, FormCThreads: {200}, FormGo: {250}},
+	})...)
+	r.floors()
+	p50, p99, rate, call := r.Figures[0], r.Figures[1], r.Figures[2], r.Figures[3]
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-6*math.Abs(b) }
+	if !near(p50.Floor, 1300) || !near(p50.Ratios["floor/c"], 1.3) || !near(p50.Ratios["go/floor"], 1330.0/1300) {
+		t.Errorf("p50: floor %v, ratios %v; want floor 1300, floor/c 1.3, go/floor 1.023", p50.Floor, p50.Ratios)
+	}
+	if p50.Met == nil || !*p50.Met {
+		t.Errorf("p50 at 1.33 of C but 1.023 of its floor: want met")
+	}
+	if p99.Met == nil || *p99.Met {
+		t.Errorf("p99 at 1.65 of C: want missed (the floor counts for medians only)")
+	}
+	if want := 1 / (1e-9 + 2.0/1000*50e-9); !near(rate.Floor, want) || rate.Met == nil || *rate.Met {
+		t.Errorf("throughput: floor %v (want %v), met %v (want missed: 0.9 of C)", rate.Floor, want, rate.Met)
+	}
+	if call.Floor != 0 {
+		t.Errorf("call cost has a floor: %v", call.Floor)
+	}
+	// 1.5 % over its floor is still a miss when the floor is C's: the
+	// slack is the floor's, not a second target.
+	slow := figures(lat, map[string]map[string][]float64{"p50": {FormC: {1000}, FormCThreads: {1000}, FormGo: {1100}}})
+	r2 := &Report{Figures: slow}
+	r2.floors()
+	if f := r2.Figures[0]; f.Met == nil || *f.Met {
+		t.Errorf("p50 at 1.1 of C and of its floor: want missed, got %+v", f)
+	}
+	var text bytes.Buffer
+	r.Text(&text)
+	for _, want := range []string{"c+threads", "floor", "floor/c", "go/floor", "1.30 µs"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, text.String())
+		}
+	}
+	// Without c+threads there is no floor.
+	r3 := &Report{Figures: figures(lat, map[string]map[string][]float64{"p50": {FormC: {1000}, FormGo: {1040}}})}
+	r3.floors()
+	if f := r3.Figures[0]; f.Floor != 0 || len(f.Ratios) != 1 {
+		t.Errorf("without c+threads: floor %v, ratios %v", f.Floor, f.Ratios)
+	}
+}
