@@ -172,35 +172,30 @@ func MqSend(mqd int, msg []byte, prio uint) error {
 // MqTimedsend adds msg with priority prio to the queue mqd, as
 // mq_timedsend(3); on a full queue it waits until the absolute
 // CLOCK_REALTIME time abstime at most (forever, after MqSend's brief
-// tries, if abstime is nil) and then fails with ETIMEDOUT. The kernel checks abstime before anything else and
-// gives EINVAL for tv_nsec outside [0, 1e9) or a negative tv_sec, even when
-// the call would not wait.
+// tries, if abstime is nil) and then fails with ETIMEDOUT. The kernel
+// checks abstime before anything else and gives EINVAL for tv_nsec outside
+// [0, 1e9) or a negative tv_sec, even when the call would not wait.
 func MqTimedsend(mqd int, msg []byte, prio uint, abstime *unix.Timespec) error {
 	if uint64(prio) > math.MaxUint32 {
 		return unix.EINVAL
 	}
+	// Wait briefly first (Waiting briefly, in the package doc): a timeout of
+	// {0, 0} is one the kernel arms no timer for, it fails with ETIMEDOUT
+	// at once. A NULL timeout never gives ETIMEDOUT: here it means "not
+	// done yet".
+	e := unix.ETIMEDOUT
 	if abstime == nil {
-		// Wait briefly first (spin): a deadline of {0, 0} is one the
-		// kernel does not arm a timer for, it gives ETIMEDOUT at once.
 		var now unix.Timespec
-		for sp := (spin{}); ; {
-			_, _, e := unix.RawSyscall6(unix.SYS_MQ_TIMEDSEND, uintptr(int32(mqd)), uintptr(mqBuf(msg)), uintptr(len(msg)),
+		for sp := (spin{}); e == unix.ETIMEDOUT && sp.again(); {
+			_, _, e = unix.RawSyscall6(unix.SYS_MQ_TIMEDSEND, uintptr(int32(mqd)), uintptr(mqBuf(msg)), uintptr(len(msg)),
 				uintptr(prio), uintptr(unsafe.Pointer(&now)), 0)
-			runtime.KeepAlive(msg)
-			if e == 0 {
-				return nil
-			}
-			if e != unix.ETIMEDOUT {
-				return e
-			}
-			if !sp.again() {
-				break
-			}
 		}
 	}
-	yieldSometimes()
-	_, _, e := unix.Syscall6(unix.SYS_MQ_TIMEDSEND, uintptr(int32(mqd)), uintptr(mqBuf(msg)), uintptr(len(msg)),
-		uintptr(prio), uintptr(unsafe.Pointer(abstime)), 0)
+	if e == unix.ETIMEDOUT {
+		yieldSometimes()
+		_, _, e = unix.Syscall6(unix.SYS_MQ_TIMEDSEND, uintptr(int32(mqd)), uintptr(mqBuf(msg)), uintptr(len(msg)),
+			uintptr(prio), uintptr(unsafe.Pointer(abstime)), 0)
+	}
 	runtime.KeepAlive(msg)
 	runtime.KeepAlive(abstime)
 	if e != 0 {
@@ -229,29 +224,20 @@ func MqTimedreceive(mqd int, buf []byte, prio *uint, abstime *unix.Timespec) (in
 	if prio != nil {
 		pp = &p
 	}
+	// A NULL timeout never gives ETIMEDOUT: here it means "not done yet".
+	n, e := uintptr(0), unix.ETIMEDOUT
 	if abstime == nil {
 		var now unix.Timespec // as in MqTimedsend
-		for sp := (spin{}); ; {
-			n, _, e := unix.RawSyscall6(unix.SYS_MQ_TIMEDRECEIVE, uintptr(int32(mqd)), uintptr(mqBuf(buf)), uintptr(len(buf)),
+		for sp := (spin{}); e == unix.ETIMEDOUT && sp.again(); {
+			n, _, e = unix.RawSyscall6(unix.SYS_MQ_TIMEDRECEIVE, uintptr(int32(mqd)), uintptr(mqBuf(buf)), uintptr(len(buf)),
 				uintptr(unsafe.Pointer(pp)), uintptr(unsafe.Pointer(&now)), 0)
-			runtime.KeepAlive(buf)
-			if e == 0 {
-				if prio != nil {
-					*prio = uint(p)
-				}
-				return int(n), nil
-			}
-			if e != unix.ETIMEDOUT {
-				return -1, e
-			}
-			if !sp.again() {
-				break
-			}
 		}
 	}
-	yieldSometimes()
-	n, _, e := unix.Syscall6(unix.SYS_MQ_TIMEDRECEIVE, uintptr(int32(mqd)), uintptr(mqBuf(buf)), uintptr(len(buf)),
-		uintptr(unsafe.Pointer(pp)), uintptr(unsafe.Pointer(abstime)), 0)
+	if e == unix.ETIMEDOUT {
+		yieldSometimes()
+		n, _, e = unix.Syscall6(unix.SYS_MQ_TIMEDRECEIVE, uintptr(int32(mqd)), uintptr(mqBuf(buf)), uintptr(len(buf)),
+			uintptr(unsafe.Pointer(pp)), uintptr(unsafe.Pointer(abstime)), 0)
+	}
 	runtime.KeepAlive(buf)
 	runtime.KeepAlive(pp)
 	runtime.KeepAlive(abstime)

@@ -76,15 +76,30 @@ func yieldSometimes() {
 // throughput).
 const spinFor = 10 * time.Microsecond
 
-// A spin paces the tries of one call that may block.
-type spin struct{ start time.Time }
+// A spin paces the tries of one call that may block:
+//
+//	for sp := (spin{}); notDone && sp.again(); {
+//		try without blocking
+//	}
+//	if notDone {
+//		block
+//	}
+type spin struct {
+	start time.Time
+	tried bool
+}
 
-// again yields the CPU and reports whether to try once more without
-// blocking; false once spinFor has passed since the first.
+// again reports whether to try (once more) without blocking: true for the
+// first try at once, then after yielding the CPU until spinFor has passed
+// since the first.
 func (s *spin) again() bool {
-	if s.start.IsZero() {
+	switch {
+	case !s.tried:
+		s.tried = true
+		return true
+	case s.start.IsZero():
 		s.start = time.Now()
-	} else if time.Since(s.start) > spinFor {
+	case time.Since(s.start) > spinFor:
 		return false
 	}
 	unix.RawSyscall(unix.SYS_SCHED_YIELD, 0, 0, 0)

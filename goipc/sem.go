@@ -464,10 +464,7 @@ func (s *Sem) Wait() error {
 	if p == nil {
 		return unix.EINVAL
 	}
-	if semWaitFast(p, false) {
-		return nil
-	}
-	for sp := (spin{}); sp.again(); { // wait briefly before sleeping (spin)
+	for sp := (spin{}); sp.again(); { // wait briefly before sleeping
 		if semWaitFast(p, false) {
 			return nil
 		}
