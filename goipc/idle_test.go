@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -28,6 +29,45 @@ import (
 var idleHelpers = map[string]testhelper.Helper{
 	"mq-receive":          func(args []string) int { return idleReceive(args[0], false) },
 	"mq-receive-spinning": func(args []string) int { return idleReceive(args[0], true) },
+	"mq-receive-one-p":    func(args []string) int { return receiveOneP(args[0], goipc.MqReceive) },
+	"mq-receive-one-p-raw": func(args []string) int {
+		return receiveOneP(args[0], func(mqd int, buf []byte, _ *uint) (int, error) {
+			n, _, e := unix.RawSyscall6(unix.SYS_MQ_TIMEDRECEIVE, uintptr(mqd), uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)), 0, 0, 0)
+			if e != 0 {
+				return -1, e
+			}
+			return int(n), nil
+		})
+	},
+}
+
+// receiveOneP waits in receive on one goroutine while another, with the
+// only P (GOMAXPROCS 1), sleeps and then sends it a message: that works
+// only if the blocked receive has given up the P. "mq-receive-one-p-raw"
+// receives by RawSyscall, which keeps it: the wrong wait that
+// TestBlockedReceiveGivesUpP must catch.
+func receiveOneP(name string, receive func(int, []byte, *uint) (int, error)) int {
+	runtime.GOMAXPROCS(1)
+	mqd, err := goipc.MqOpen(name, unix.O_RDWR, 0, nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mq_open:", err)
+		return 2
+	}
+	got := make(chan error)
+	go func() {
+		_, err := receive(mqd, make([]byte, 64), nil)
+		got <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // the receive is blocked by now
+	if err := goipc.MqSend(mqd, []byte("x"), 0); err != nil {
+		fmt.Fprintln(os.Stderr, "mq_send:", err)
+		return 2
+	}
+	if err := <-got; err != nil {
+		fmt.Fprintln(os.Stderr, "mq_receive:", err)
+		return 2
+	}
+	return 0
 }
 
 func idleReceive(name string, spinning bool) int {
@@ -126,5 +166,51 @@ func TestIdleReceiveUsesNoCPU(t *testing.T) {
 	}
 	if used := idleCPU(t, "mq-receive-spinning", window); used <= bound {
 		t.Errorf("a spinning receive used %v of CPU in %v: the bound %v cannot catch it", used, window, bound)
+	}
+}
+
+// A receive that blocks gives its P up (after its brief wait): with one P,
+// another goroutine still runs and sends it a message. A receive that
+// blocks holding the P (RawSyscall) leaves the sender, the garbage
+// collector and every other goroutine waiting for the peer: here for ever,
+// and it is caught.
+func TestBlockedReceiveGivesUpP(t *testing.T) {
+	t.Parallel()
+	if !receivesWithOneP(t, "mq-receive-one-p", 5*time.Second) {
+		t.Error("a goroutine blocked in MqReceive kept the only P: the sender never ran")
+	}
+	if receivesWithOneP(t, "mq-receive-one-p-raw", time.Second) {
+		t.Error("a receive by RawSyscall let the sender run: the test cannot catch a wait that keeps the P")
+	}
+}
+
+// receivesWithOneP runs helper on a new queue and reports whether it
+// ended well within deadline; it is killed at the deadline.
+func receivesWithOneP(t *testing.T, helper string, deadline time.Duration) bool {
+	name := fmt.Sprintf("/goipc-onep-%d-%s", os.Getpid(), helper)
+	mqd, err := goipc.MqOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_RDWR, 0600, &goipc.MqAttr{Maxmsg: 1, Msgsize: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer goipc.MqUnlink(name)
+	defer goipc.MqClose(mqd)
+	argv := testhelper.Command(t, helper, name)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("helper %s: %v", helper, err)
+		}
+		return err == nil
+	case <-time.After(deadline):
+		cmd.Process.Kill()
+		<-done
+		return false
 	}
 }
