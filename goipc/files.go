@@ -92,8 +92,13 @@ func Setegid(egid int) error {
 // in every thread: syscall.Setgroups does so; x/sys/unix.Setgroups changes
 // the calling thread alone.
 func Setgroups(gids []int) error {
-	if len(gids) > 65536 { // NGROUPS_MAX; syscall.Setgroups would allocate first
-		return unix.EINVAL
+	if len(gids) > 65536 {
+		// More than NGROUPS_MAX: the kernel refuses it (EPERM without
+		// CAP_SETGID, which it checks first, else EINVAL) before it reads
+		// the list, so the call changes nothing and can be made on this
+		// thread alone, without the list syscall.Setgroups would copy.
+		_, _, e := unix.RawSyscall(unix.SYS_SETGROUPS, uintptr(len(gids)), 0, 0)
+		return e
 	}
 	return syscall.Setgroups(gids)
 }

@@ -17,5 +17,6 @@ func TestMain(m *testing.M) {
 	helpers := sidestest.SemHelpers(goside.API())
 	maps.Copy(helpers, map[string]testhelper.Helper{"write-broken": writeBrokenHelper})
 	maps.Copy(helpers, idleHelpers)
+	helpers["setgroups-unprivileged"] = setgroupsUnprivileged
 	testhelper.Main(m, helpers)
 }
