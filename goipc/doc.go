@@ -19,15 +19,15 @@
 //
 // # Waiting briefly
 //
-// A call that may block (MqSend and MqReceive on a full or empty queue,
-// Sem.Wait on a semaphore at 0) first tries again for up to 10 µs without
-// blocking, yielding the CPU between tries, and only then blocks the way
-// glibc's does. A Go process pays for a blocked system call that glibc's
-// caller does not: the runtime hands the goroutine's P to another thread
-// after 20 µs. On one CPU the peer usually answers within the tries, and
-// an idle server sleeps in the kernel after them. strace shows the tries
-// (a queue's mq_timedsend with a timeout of {0, 0} that fails with
-// ETIMEDOUT; sched_yield).
+// Sem.Wait on a semaphore at 0 first looks again for a token for up to
+// 10 µs, yielding the CPU between looks (sched_yield), and only then sleeps
+// on the futex the way glibc's sem_wait does. A Go process pays for a
+// blocked system call that glibc's caller does not (the runtime hands the
+// goroutine's P to another thread after 20 µs), a look costs no system
+// call, and on one CPU the peer usually posts within the looks: round trips
+// through two semaphores take 0.8 × C's time. An idle waiter sleeps in the
+// kernel after them. The queue calls do not wait so: there each look is a
+// system call, and round trips took 1.12 × as long (bench/README.md).
 //
 // Linux only: every other file of the package is built for Linux alone.
 package goipc

@@ -21,14 +21,16 @@ import (
 	"github.com/ipcparity/ipcparity/internal/testhelper"
 )
 
-// idleHelpers wait on an empty queue, named by their argument, after
-// printing "ready": "mq-receive" with MqReceive, as an idle mq_server does,
-// and "mq-receive-spinning" the way a wait that never blocks would, trying
-// without blocking and yielding forever (the wrong wait that
-// TestIdleReceiveUsesNoCPU must catch).
+// idleHelpers wait, after printing "ready", on an empty queue or a
+// semaphore at 0 that their argument names: "mq-receive" with MqReceive,
+// as an idle mq_server does, "sem-wait" with Sem.Wait, and the "-spinning"
+// ones the way a wait that never blocks would, trying without blocking
+// forever (the wrong waits that TestIdleWaitUsesNoCPU must catch).
 var idleHelpers = map[string]testhelper.Helper{
 	"mq-receive":          func(args []string) int { return idleReceive(args[0], false) },
 	"mq-receive-spinning": func(args []string) int { return idleReceive(args[0], true) },
+	"sem-wait":            func(args []string) int { return idleSemWait(args[0], false) },
+	"sem-wait-spinning":   func(args []string) int { return idleSemWait(args[0], true) },
 	"mq-receive-one-p":    func(args []string) int { return receiveOneP(args[0], goipc.MqReceive) },
 	"mq-receive-one-p-raw": func(args []string) int {
 		return receiveOneP(args[0], func(mqd int, buf []byte, _ *uint) (int, error) {
@@ -94,6 +96,28 @@ func idleReceive(name string, spinning bool) int {
 	return 0
 }
 
+// idleSemWait waits on the semaphore name, at 0, after printing "ready":
+// with Sem.Wait, which waits briefly and then sleeps on the futex, or, when
+// spinning, with Trywait over and over (the wrong wait).
+func idleSemWait(name string, spinning bool) int {
+	sem, err := goipc.SemOpen(name, 0, 0, 0)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sem_open:", err)
+		return 2
+	}
+	fmt.Println("ready")
+	for spinning && sem.Trywait() != nil {
+		runtime.Gosched()
+	}
+	if !spinning {
+		if err := sem.Wait(); err != nil {
+			fmt.Fprintln(os.Stderr, "sem_wait:", err)
+			return 2
+		}
+	}
+	return 0
+}
+
 // cpuTime is the time that the threads of process pid have run, from
 // /proc/PID/task/*/schedstat (nanoseconds; /proc/PID/stat counts clock
 // ticks of 10 ms).
@@ -114,16 +138,28 @@ func cpuTime(t *testing.T, pid int) time.Duration {
 	return sum
 }
 
-// idleCPU starts helper on a new queue and returns the CPU time it uses in
-// window once it is waiting; it ends it with a message.
-func idleCPU(t *testing.T, helper string, window time.Duration) time.Duration {
+// idleCPU starts helper on a new queue (sem false) or semaphore (sem
+// true) and returns the CPU time it uses in window once it is waiting; it
+// ends it with a message or a post.
+func idleCPU(t *testing.T, helper string, sem bool, window time.Duration) time.Duration {
 	name := fmt.Sprintf("/goipc-idle-%d-%s", os.Getpid(), helper)
-	mqd, err := goipc.MqOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_WRONLY, 0600, &goipc.MqAttr{Maxmsg: 1, Msgsize: 64})
-	if err != nil {
-		t.Fatal(err)
+	var wake func() error
+	if sem {
+		s, err := goipc.SemOpen(name, unix.O_CREAT|unix.O_EXCL, 0600, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer goipc.SemUnlink(name)
+		wake = s.Post
+	} else {
+		mqd, err := goipc.MqOpen(name, unix.O_CREAT|unix.O_EXCL|unix.O_WRONLY, 0600, &goipc.MqAttr{Maxmsg: 1, Msgsize: 64})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer goipc.MqUnlink(name)
+		defer goipc.MqClose(mqd)
+		wake = func() error { return goipc.MqSend(mqd, []byte("quit"), 0) }
 	}
-	defer goipc.MqUnlink(name)
-	defer goipc.MqClose(mqd)
 	argv := testhelper.Command(t, helper, name)
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stderr = os.Stderr
@@ -139,11 +175,11 @@ func idleCPU(t *testing.T, helper string, window time.Duration) time.Duration {
 	if line, err := bufio.NewReader(out).ReadString('\n'); line != "ready\n" {
 		t.Fatalf("helper %s: %q, %v", helper, line, err)
 	}
-	time.Sleep(20 * time.Millisecond) // past the brief wait, into the kernel's
+	time.Sleep(20 * time.Millisecond) // past a brief wait, into the kernel's
 	before := cpuTime(t, cmd.Process.Pid)
 	time.Sleep(window)
 	used := cpuTime(t, cmd.Process.Pid) - before
-	if err := goipc.MqSend(mqd, []byte("quit"), 0); err != nil {
+	if err := wake(); err != nil {
 		t.Fatal(err)
 	}
 	if err := cmd.Wait(); err != nil {
@@ -152,20 +188,26 @@ func idleCPU(t *testing.T, helper string, window time.Duration) time.Duration {
 	return used
 }
 
-// An idle receiver (an mq_server with no client) waits briefly and then
-// sleeps in the kernel: over 200 ms it uses less than 1 ms of CPU (sysmon
-// backs off to 10 ms sleeps and then parks). A wait that spins on instead
-// uses the CPU all along, and is caught.
-func TestIdleReceiveUsesNoCPU(t *testing.T) {
+// An idle waiter (an mq_server with no client, a shm_reader with no
+// writer) sleeps in the kernel, after Sem.Wait's brief wait: over 200 ms it
+// uses less than 1 ms of CPU (sysmon backs off to 10 ms sleeps and then
+// parks). A wait that spins on instead uses the CPU all along, and is
+// caught.
+func TestIdleWaitUsesNoCPU(t *testing.T) {
 	t.Parallel()
 	const window, bound = 200 * time.Millisecond, time.Millisecond
-	used := idleCPU(t, "mq-receive", window)
-	t.Logf("idle MqReceive: %v of CPU in %v", used, window)
-	if used > bound {
-		t.Errorf("an idle MqReceive used %v of CPU in %v, want less than %v", used, window, bound)
-	}
-	if used := idleCPU(t, "mq-receive-spinning", window); used <= bound {
-		t.Errorf("a spinning receive used %v of CPU in %v: the bound %v cannot catch it", used, window, bound)
+	for _, c := range []struct {
+		helper string
+		sem    bool
+	}{{"mq-receive", false}, {"sem-wait", true}} {
+		used := idleCPU(t, c.helper, c.sem, window)
+		t.Logf("idle %s: %v of CPU in %v", c.helper, used, window)
+		if used > bound {
+			t.Errorf("an idle %s used %v of CPU in %v, want less than %v", c.helper, used, window, bound)
+		}
+		if used := idleCPU(t, c.helper+"-spinning", c.sem, window); used <= bound {
+			t.Errorf("%s-spinning used %v of CPU in %v: the bound %v cannot catch it", c.helper, used, window, bound)
+		}
 	}
 }
 

@@ -159,10 +159,7 @@ func MqUnlink(name string) error {
 }
 
 // MqSend adds msg with priority prio to the queue mqd, as mq_send(3):
-// glibc calls mq_timedsend with no timeout. On a full queue, MqSend first
-// tries again for up to 10 µs, yielding the CPU between tries, with a
-// timeout of {0, 0} that fails at once, before it makes glibc's call and
-// sleeps (see Waiting briefly in the package documentation). A prio that a C unsigned int
+// glibc calls mq_timedsend with no timeout. A prio that a C unsigned int
 // cannot hold gives EINVAL, as the kernel does for any prio of MQ_PRIO_MAX
 // or more.
 func MqSend(mqd int, msg []byte, prio uint) error {
@@ -171,31 +168,17 @@ func MqSend(mqd int, msg []byte, prio uint) error {
 
 // MqTimedsend adds msg with priority prio to the queue mqd, as
 // mq_timedsend(3); on a full queue it waits until the absolute
-// CLOCK_REALTIME time abstime at most (forever, after MqSend's brief
-// tries, if abstime is nil) and then fails with ETIMEDOUT. The kernel
-// checks abstime before anything else and gives EINVAL for tv_nsec outside
-// [0, 1e9) or a negative tv_sec, even when the call would not wait.
+// CLOCK_REALTIME time abstime at most (forever if abstime is nil) and then
+// fails with ETIMEDOUT. The kernel checks abstime before anything else and
+// gives EINVAL for tv_nsec outside [0, 1e9) or a negative tv_sec, even when
+// the call would not wait.
 func MqTimedsend(mqd int, msg []byte, prio uint, abstime *unix.Timespec) error {
 	if uint64(prio) > math.MaxUint32 {
 		return unix.EINVAL
 	}
-	// Wait briefly first (Waiting briefly, in the package doc): a timeout of
-	// {0, 0} is one the kernel arms no timer for, it fails with ETIMEDOUT
-	// at once. A NULL timeout never gives ETIMEDOUT: here it means "not
-	// done yet".
-	e := unix.ETIMEDOUT
-	if abstime == nil {
-		var now unix.Timespec
-		for sp := (spin{}); e == unix.ETIMEDOUT && sp.again(); {
-			_, _, e = unix.RawSyscall6(unix.SYS_MQ_TIMEDSEND, uintptr(int32(mqd)), uintptr(mqBuf(msg)), uintptr(len(msg)),
-				uintptr(prio), uintptr(unsafe.Pointer(&now)), 0)
-		}
-	}
-	if e == unix.ETIMEDOUT {
-		yieldSometimes()
-		_, _, e = unix.Syscall6(unix.SYS_MQ_TIMEDSEND, uintptr(int32(mqd)), uintptr(mqBuf(msg)), uintptr(len(msg)),
-			uintptr(prio), uintptr(unsafe.Pointer(abstime)), 0)
-	}
+	yieldSometimes()
+	_, _, e := unix.Syscall6(unix.SYS_MQ_TIMEDSEND, uintptr(int32(mqd)), uintptr(mqBuf(msg)), uintptr(len(msg)),
+		uintptr(prio), uintptr(unsafe.Pointer(abstime)), 0)
 	runtime.KeepAlive(msg)
 	runtime.KeepAlive(abstime)
 	if e != 0 {
@@ -207,8 +190,7 @@ func MqTimedsend(mqd int, msg []byte, prio uint, abstime *unix.Timespec) error {
 // MqReceive takes the oldest of the highest-priority messages off the
 // queue mqd into buf, as mq_receive(3), and returns its length; its
 // priority goes to *prio unless prio is nil. glibc calls mq_timedreceive
-// with no timeout; on an empty queue MqReceive first tries again briefly,
-// as MqSend does. A buf shorter than the queue's mq_msgsize gives
+// with no timeout. A buf shorter than the queue's mq_msgsize gives
 // EMSGSIZE.
 func MqReceive(mqd int, buf []byte, prio *uint) (int, error) {
 	return MqTimedreceive(mqd, buf, prio, nil)
@@ -224,20 +206,9 @@ func MqTimedreceive(mqd int, buf []byte, prio *uint, abstime *unix.Timespec) (in
 	if prio != nil {
 		pp = &p
 	}
-	// A NULL timeout never gives ETIMEDOUT: here it means "not done yet".
-	n, e := uintptr(0), unix.ETIMEDOUT
-	if abstime == nil {
-		var now unix.Timespec // as in MqTimedsend
-		for sp := (spin{}); e == unix.ETIMEDOUT && sp.again(); {
-			n, _, e = unix.RawSyscall6(unix.SYS_MQ_TIMEDRECEIVE, uintptr(int32(mqd)), uintptr(mqBuf(buf)), uintptr(len(buf)),
-				uintptr(unsafe.Pointer(pp)), uintptr(unsafe.Pointer(&now)), 0)
-		}
-	}
-	if e == unix.ETIMEDOUT {
-		yieldSometimes()
-		n, _, e = unix.Syscall6(unix.SYS_MQ_TIMEDRECEIVE, uintptr(int32(mqd)), uintptr(mqBuf(buf)), uintptr(len(buf)),
-			uintptr(unsafe.Pointer(pp)), uintptr(unsafe.Pointer(abstime)), 0)
-	}
+	yieldSometimes()
+	n, _, e := unix.Syscall6(unix.SYS_MQ_TIMEDRECEIVE, uintptr(int32(mqd)), uintptr(mqBuf(buf)), uintptr(len(buf)),
+		uintptr(unsafe.Pointer(pp)), uintptr(unsafe.Pointer(abstime)), 0)
 	runtime.KeepAlive(buf)
 	runtime.KeepAlive(pp)
 	runtime.KeepAlive(abstime)

@@ -55,25 +55,24 @@ func yieldSometimes() {
 	runtime.Gosched()
 }
 
-// Waiting briefly before blocking, as futexes and glibc's adaptive mutexes
-// do. A call that may block (a send to a full queue, a receive from an
-// empty one, a semaphore at 0) is first tried without blocking and by
-// RawSyscall, which keeps the goroutine's P; while it would block, the
-// thread yields the CPU (sched_yield, which runs the peer at once when it
-// shares the CPU) and tries again, for spinFor at most; only then is the
-// call made the usual way, by Syscall, which gives the P up and sleeps in
-// the kernel. A call made so never counts as in a system call, so sysmon
-// finds nothing to retake: no hand-off of the P and no thread woken for
-// it, and sysmon itself backs off to sleeping up to 10 ms instead of ticking
-// every 20 µs (see yieldSometimes). spinFor is well under sysmon's 20 µs
-// tick, so the garbage collector and other goroutines wait that long at
-// most; an idle server spins spinFor once per call and then sleeps, as
-// before.
+// Waiting briefly before blocking, as glibc's adaptive mutexes do (see
+// Waiting briefly in the package documentation). A call that may block
+// first tries without blocking, by RawSyscall or by looking at memory,
+// which keeps the goroutine's P; while it would block, the thread yields
+// the CPU (sched_yield, which runs the peer at once when it shares the CPU)
+// and tries again, for spinFor at most; only then does it block the usual
+// way, by Syscall, which gives the P up. A wait that ends within the tries
+// never counts as in a system call, so sysmon finds nothing to retake: no
+// hand-off of the P and no thread woken for it. spinFor is well under
+// sysmon's 20 µs tick, so the garbage collector and other goroutines wait
+// that long at most; an idle waiter spins once and then sleeps, as before.
 //
-// The kernel's timed waits are no substitute: a deadline a few
-// microseconds ahead arms a high-resolution timer, which on a virtual
-// machine costs more than the whole wait (measured: 10 × slower queue
-// throughput).
+// Used by Sem.Wait, where a try is an atomic load. For the queue calls,
+// where a try is a system call (a timeout of {0, 0}, which arms no timer),
+// it gave 1.03–1.18 × the throughput but 1.12 × the round-trip time on one
+// CPU, and was left out. A deadline a few microseconds ahead is no
+// substitute: arming the kernel's high-resolution timer costs more than the
+// wait on a virtual machine (queue throughput 10 × lower).
 const spinFor = 10 * time.Microsecond
 
 // A spin paces the tries of one call that may block:

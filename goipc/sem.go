@@ -451,7 +451,8 @@ func (s *Sem) Trywait() error {
 // word (with FUTEX_CLOCK_REALTIME and no timeout, as glibc). Unlike glibc,
 // it first looks again for a token for up to 10 µs, yielding the CPU
 // between looks, before it counts in and sleeps (see Waiting briefly in
-// the package documentation).
+// the package documentation): strace shows sched_yield calls that C's
+// sem_wait does not make.
 //
 // Interruptions: glibc's sem_wait returns EINTR when a signal handler
 // interrupts its futex wait, which in a C program happens only for a

@@ -58,17 +58,6 @@ var Known = []KnownDifference{
 		Scenarios: []string{"sock/unix-silent-client", "sock/tcp-silent-client"},
 	},
 	{
-		ID:    "wait-briefly",
-		Langs: []string{"go"},
-		Reason: "goipc's MqSend and MqReceive try again without blocking for up to 10 µs before they block as " +
-			"glibc's mq_send and mq_receive do (goipc's package documentation, Waiting briefly): a blocked system " +
-			"call costs a Go process a hand-off of its P, and on one CPU the peer usually answers within the tries",
-		Calls: `C's "mq_timedsend(3, ..., NULL) = 0" is, in Go, any number of "mq_timedsend(3, ..., {tv_sec=0, ` +
-			`tv_nsec=0}) = -1 ETIMEDOUT", then the same call with {tv_sec=0, tv_nsec=0} or NULL; mq_timedreceive ` +
-			`likewise (the sched_yield between them is not traced)`,
-		Scenarios: []string{"mq/default", "mq/full-queue"},
-	},
-	{
 		ID:    "stdio-reopened",
 		Langs: []string{"go", "cgo"},
 		Reason: "The Go runtime opens /dev/null on a descriptor 0, 1 or 2 that a process starts without, so the " +

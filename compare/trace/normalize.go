@@ -143,10 +143,6 @@ var (
 	pidfdArg = regexp.MustCompile(`(?:parent_tid|pidfd)=\[(\d+)\]`)
 )
 
-// zeroTimeout is how strace writes a timeout of {0, 0}: goipc's tries
-// without blocking (known difference wait-briefly).
-const zeroTimeout = "{tv_sec=0, tv_nsec=0}"
-
 // glibcFork is the flags of glibc's fork().
 const glibcFork = "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"
 
@@ -487,14 +483,6 @@ func (s *state) render(c call, next []call, procOf map[int]*state, pidName map[s
 	case "sendto":
 		if arg(4) == "NULL" && arg(5) == "0" {
 			name, a = "send", a[:4]
-		}
-	case "mq_timedsend", "mq_timedreceive":
-		if last := len(a) - 1; o.allows("wait-briefly") && last == 4 && a[last] == zeroTimeout {
-			if strings.HasPrefix(res, "-1 ETIMEDOUT") {
-				return "", "wait-briefly" // a try of goipc's brief wait
-			}
-			a = slices.Clone(a)
-			a[last], known = "NULL", "wait-briefly"
 		}
 	case "ppoll":
 		if arg(2) == "NULL" && arg(3) == "NULL" {

@@ -3,7 +3,6 @@
 package trace
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -224,44 +223,5 @@ func TestReadCutOffByKill(t *testing.T) {
 	ended := strings.Replace(cutOff, "<... poll resumed> <unfinished ...>) = ?", "<... poll resumed>) = 1 ([{fd=4, revents=POLLIN}])", 1)
 	if got := Read("server", ended, Options{}); len(got) != 1 || len(got[0].Calls) != 3 {
 		t.Errorf("a poll that ended: Read = %q, want it kept", got)
-	}
-}
-
-// goipc's brief wait (known difference wait-briefly): its tries with a
-// timeout of {0, 0} read as C's one call; without the known difference
-// they do not, and a port that gives up after a try (its send is missing)
-// still differs.
-func TestReadWaitBriefly(t *testing.T) {
-	const cSend = `5  mq_open("/q", O_WRONLY) = 4
-5  mq_timedsend(4, "hi", 2, 1, NULL) = 0
-5  close(4) = 0
-`
-	const goSend = `7  mq_open("/q", O_WRONLY|O_CLOEXEC) = 4
-7  mq_timedsend(4, "hi", 2, 1, {tv_sec=0, tv_nsec=0}) = -1 ETIMEDOUT (Connection timed out)
-7  mq_timedsend(4, "hi", 2, 1, {tv_sec=0, tv_nsec=0}) = -1 ETIMEDOUT (Connection timed out)
-7  mq_timedsend(4, "hi", 2, 1, NULL) = 0
-7  close(4) = 0
-`
-	const goGivesUp = `7  mq_open("/q", O_WRONLY) = 4
-7  mq_timedsend(4, "hi", 2, 1, {tv_sec=0, tv_nsec=0}) = -1 ETIMEDOUT (Connection timed out)
-7  close(4) = 0
-`
-	c := Read("client", cSend, Options{})
-	goOpts := Options{Known: KnownFor("go")}
-	got := Read("client", strings.ReplaceAll(goSend, "|O_CLOEXEC", ""), goOpts)
-	want := slices.Clone(c)
-	want[0].Known = []string{"wait-briefly"}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Go's brief wait (-want +got):\n%s", diff)
-	}
-	quick := strings.Replace(strings.ReplaceAll(goSend, "|O_CLOEXEC", ""), "1, NULL) = 0", "1, {tv_sec=0, tv_nsec=0}) = 0", 1)
-	if diff := cmp.Diff(want, Read("client", quick, goOpts)); diff != "" {
-		t.Errorf("Go's brief wait that succeeds in a try (-want +got):\n%s", diff)
-	}
-	if Diff(c, Read("client", strings.ReplaceAll(goSend, "|O_CLOEXEC", ""), Options{})) == "" {
-		t.Error("the tries read as C's call without the known difference wait-briefly")
-	}
-	if Diff(c, Read("client", goGivesUp, goOpts)) == "" {
-		t.Error("a port that gives up after one try reads as C's")
 	}
 }
