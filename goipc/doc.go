@@ -25,9 +25,10 @@
 // blocked system call that glibc's caller does not (the runtime hands the
 // goroutine's P to another thread after 20 µs), a look costs no system
 // call, and on one CPU the peer usually posts within the looks: round trips
-// through two semaphores take 0.8 × C's time. An idle waiter sleeps in the
-// kernel after them. The queue calls do not wait so: there each look is a
-// system call, and round trips took 1.12 × as long (bench/README.md).
+// through two semaphores took 0.74–0.77 × C's time in three runs, against
+// 1.00–1.02 × without the looks. An idle waiter sleeps in the kernel after
+// them. The queue calls do not wait so: there each try is a system call,
+// and five runs gave no clear gain (bench/README.md).
 //
 // Linux only: every other file of the package is built for Linux alone.
 package goipc

@@ -69,10 +69,11 @@ func yieldSometimes() {
 //
 // Used by Sem.Wait, where a try is an atomic load. For the queue calls,
 // where a try is a system call (a timeout of {0, 0}, which arms no timer),
-// it gave 1.03–1.18 × the throughput but 1.12 × the round-trip time on one
-// CPU, and was left out. A deadline a few microseconds ahead is no
-// substitute: arming the kernel's high-resolution timer costs more than the
-// wait on a virtual machine (queue throughput 10 × lower).
+// five runs on one CPU gave throughput 0.93–1.18 × and four round trips
+// 0.72–1.13 × that of blocking at once: no clear gain, and it was left
+// out. A deadline a few microseconds ahead is no substitute: arming the
+// kernel's high-resolution timer costs more than the wait on a virtual
+// machine (queue throughput 10 × lower).
 const spinFor = 10 * time.Microsecond
 
 // A spin paces the tries of one call that may block:
