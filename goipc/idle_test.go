@@ -22,16 +22,16 @@ import (
 )
 
 // idleHelpers wait, after printing "ready", on an empty queue or a
-// semaphore at 0 that their argument names: "mq-receive" with MqReceive,
-// as an idle mq_server does, "sem-wait" with Sem.Wait, and the "-spinning"
+// semaphore at 0 that their argument names: "idle-mq-receive" with MqReceive,
+// as an idle mq_server does, "idle-sem-wait" with Sem.Wait, and the "-spinning"
 // ones the way a wait that never blocks would, trying without blocking
 // forever (the wrong waits that TestIdleWaitUsesNoCPU must catch).
 var idleHelpers = map[string]testhelper.Helper{
-	"mq-receive":          func(args []string) int { return idleReceive(args[0], false) },
-	"mq-receive-spinning": func(args []string) int { return idleReceive(args[0], true) },
-	"sem-wait":            func(args []string) int { return idleSemWait(args[0], false) },
-	"sem-wait-spinning":   func(args []string) int { return idleSemWait(args[0], true) },
-	"mq-receive-one-p":    func(args []string) int { return receiveOneP(args[0], goipc.MqReceive) },
+	"idle-mq-receive":          func(args []string) int { return idleReceive(args[0], false) },
+	"idle-mq-receive-spinning": func(args []string) int { return idleReceive(args[0], true) },
+	"idle-sem-wait":            func(args []string) int { return idleSemWait(args[0], false) },
+	"idle-sem-wait-spinning":   func(args []string) int { return idleSemWait(args[0], true) },
+	"mq-receive-one-p":         func(args []string) int { return receiveOneP(args[0], goipc.MqReceive) },
 	"mq-receive-one-p-raw": func(args []string) int {
 		return receiveOneP(args[0], func(mqd int, buf []byte, _ *uint) (int, error) {
 			n, _, e := unix.RawSyscall6(unix.SYS_MQ_TIMEDRECEIVE, uintptr(mqd), uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)), 0, 0, 0)
@@ -199,7 +199,7 @@ func TestIdleWaitUsesNoCPU(t *testing.T) {
 	for _, c := range []struct {
 		helper string
 		sem    bool
-	}{{"mq-receive", false}, {"sem-wait", true}} {
+	}{{"idle-mq-receive", false}, {"idle-sem-wait", true}} {
 		used := idleCPU(t, c.helper, c.sem, window)
 		t.Logf("idle %s: %v of CPU in %v", c.helper, used, window)
 		if used > bound {

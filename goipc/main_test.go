@@ -3,7 +3,6 @@
 package goipc_test
 
 import (
-	"maps"
 	"testing"
 
 	"github.com/ipcparity/ipcparity/internal/sides/goside"
@@ -15,8 +14,16 @@ import (
 // of the helper commands registered here.
 func TestMain(m *testing.M) {
 	helpers := sidestest.SemHelpers(goside.API())
-	maps.Copy(helpers, map[string]testhelper.Helper{"write-broken": writeBrokenHelper})
-	maps.Copy(helpers, idleHelpers)
-	helpers["setgroups-unprivileged"] = setgroupsUnprivileged
+	for _, more := range []map[string]testhelper.Helper{
+		{"write-broken": writeBrokenHelper, "setgroups-unprivileged": setgroupsUnprivileged},
+		idleHelpers,
+	} {
+		for name, h := range more {
+			if _, dup := helpers[name]; dup {
+				panic("goipc tests: two helpers are named " + name) // one would hide the other
+			}
+			helpers[name] = h
+		}
+	}
 	testhelper.Main(m, helpers)
 }
