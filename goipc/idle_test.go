@@ -3,7 +3,6 @@
 package goipc_test
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
@@ -160,31 +159,16 @@ func idleCPU(t *testing.T, helper string, sem bool, window time.Duration) time.D
 		defer goipc.MqClose(mqd)
 		wake = func() error { return goipc.MqSend(mqd, []byte("quit"), 0) }
 	}
-	argv := testhelper.Command(t, helper, name)
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Wait()
-	defer cmd.Process.Kill()
-	if line, err := bufio.NewReader(out).ReadString('\n'); line != "ready\n" {
-		t.Fatalf("helper %s: %q, %v", helper, line, err)
-	}
+	child := testhelper.StartHelper(t, helper, name)
+	child.Line(t, "ready")
 	time.Sleep(20 * time.Millisecond) // past a brief wait, into the kernel's
-	before := cpuTime(t, cmd.Process.Pid)
+	before := cpuTime(t, child.Cmd.Process.Pid)
 	time.Sleep(window)
-	used := cpuTime(t, cmd.Process.Pid) - before
+	used := cpuTime(t, child.Cmd.Process.Pid) - before
 	if err := wake(); err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("helper %s: %v", helper, err)
-	}
+	child.Wait(t)
 	return used
 }
 
