@@ -17,8 +17,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// A cgroup is a pids cgroup made for one run. The runner moves the init
-// into it (join), and the processes the init starts are born in it.
+// A cgroup is a pids cgroup made for one run. Processes started by the job
+// move themselves into it (the trampoline writes "0" to procs), so the init
+// and its Go runtime threads are not counted.
 type cgroup struct {
 	dir   string
 	procs *os.File // cgroup.procs, opened for writing before the init starts
@@ -126,12 +127,6 @@ func pidsCgroupDir() (string, error) {
 		}
 	}
 	return "", errors.New("no writable cgroup hierarchy with the pids controller")
-}
-
-// join moves the process pid into the cgroup.
-func (cg *cgroup) join(pid int) error {
-	_, err := cg.procs.WriteString(strconv.Itoa(pid))
-	return err
 }
 
 // refused returns how many forks the limit refused (the "max" count of

@@ -91,11 +91,7 @@ var inside struct {
 	// job is about to register.
 	mu   sync.Mutex
 	mine map[int]bool // pids started by the job: the reaper leaves them
-	// joined is set once the runner has moved the init into its pids
-	// cgroup, or is nil without one; waitJoined waits for it.
-	joined     *os.File
-	joinedOnce sync.Once
-	joinedErr  error
+	cg   *os.File     // cgroup.procs, or nil
 	// direct is set when the init carries the limits itself, so that the
 	// processes it starts inherit them without a trampoline's exec.
 	direct bool
@@ -109,14 +105,18 @@ const minDirectMemory = 2 << 30
 // under them (not a race-enabled binary): its processes inherit them, and
 // each start saves the trampoline's exec. The init's own threads count
 // toward the process limit; it has few.
-func limitSelf(cfg config) error {
+func limitSelf(cfg config, cg *os.File) error {
 	if raceBuild {
 		return errors.New("a race-enabled init cannot run under RLIMIT_AS")
 	}
 	if cfg.MemoryBytes < minDirectMemory {
 		return errors.New("too little address space for the init's own Go runtime")
 	}
-	if !cfg.Cgroup && cfg.MaxProcs > 0 {
+	if cg != nil {
+		if _, err := cg.Write([]byte("0")); err != nil {
+			return fmt.Errorf("joining the pids cgroup: %w", err)
+		}
+	} else if cfg.MaxProcs > 0 {
 		n := uint64(cfg.MaxProcs + countTasks(1))
 		if err := unix.Prlimit(0, unix.RLIMIT_NPROC, &unix.Rlimit{Cur: n, Max: n}, nil); err != nil {
 			return fmt.Errorf("RLIMIT_NPROC: %w", err)
@@ -134,7 +134,7 @@ func initMain(job Job) int {
 	out := os.NewFile(fdResult, "result")
 	unix.CloseOnExec(fdResult)
 	unix.CloseOnExec(fdConfig)
-	unix.CloseOnExec(fdJoined)
+	unix.CloseOnExec(fdCgroup)
 	reply := func(kind byte, data []byte, more ...byte) int {
 		if _, err := out.Write(append(append([]byte{kind}, data...), more...)); err != nil {
 			fmt.Fprintf(os.Stderr, "sandbox: writing the result: %v\n", err)
@@ -157,9 +157,9 @@ func initMain(job Job) int {
 	inside.cfg = cfg
 	inside.mine = make(map[int]bool)
 	if cfg.Cgroup {
-		inside.joined = os.NewFile(fdJoined, "joined")
+		inside.cg = os.NewFile(fdCgroup, "cgroup.procs")
 	}
-	inside.direct = limitSelf(cfg) == nil
+	inside.direct = limitSelf(cfg, inside.cg) == nil
 	go reaper()
 
 	ctx := context.Background()
@@ -452,23 +452,6 @@ func reapOrphans() {
 	}
 }
 
-// waitJoined returns once the runner has moved the init into its pids
-// cgroup (at once without one), or why it has not: no process may start
-// outside the cgroup.
-func waitJoined() error {
-	if inside.joined == nil {
-		return nil
-	}
-	inside.joinedOnce.Do(func() {
-		var b [1]byte
-		if _, err := io.ReadFull(inside.joined, b[:]); err != nil {
-			inside.joinedErr = fmt.Errorf("sandbox: the init was not moved into its pids cgroup: %w", err)
-		}
-		inside.joined.Close()
-	})
-	return inside.joinedErr
-}
-
 // Start starts cmd inside the sandbox like cmd.Start, with the run's
 // memory and process limits, and registers it so that the init's reaper
 // leaves its exit status to cmd.Wait. A job must start its processes with
@@ -486,9 +469,6 @@ func Start(cmd *exec.Cmd) error {
 	if cmd.Err != nil {
 		return cmd.Err
 	}
-	if err := waitJoined(); err != nil {
-		return err
-	}
 	if inside.direct {
 		inside.mu.Lock()
 		defer inside.mu.Unlock()
@@ -498,11 +478,16 @@ func Start(cmd *exec.Cmd) error {
 		}
 		return err
 	}
-	path, args := cmd.Path, cmd.Args
+	path, args, extra := cmd.Path, cmd.Args, cmd.ExtraFiles
 	if len(args) == 0 {
 		args = []string{path}
 	}
-	cmd.Env = append(environWithout(cmd.Environ()), execEnv+"="+limits(0))
+	cgfd := -1
+	if inside.cg != nil {
+		cgfd = 3 + len(extra)
+		cmd.ExtraFiles = append(extra[:len(extra):len(extra)], inside.cg)
+	}
+	cmd.Env = append(environWithout(cmd.Environ()), execEnv+"="+limits(cgfd, 0))
 	cmd.Path = "/proc/self/exe"
 	cmd.Args = append([]string{execArgv0, path}, args...)
 	inside.mu.Lock()
@@ -511,7 +496,7 @@ func Start(cmd *exec.Cmd) error {
 		inside.mine[cmd.Process.Pid] = true
 	}
 	inside.mu.Unlock()
-	cmd.Path, cmd.Args = path, args
+	cmd.Path, cmd.Args, cmd.ExtraFiles = path, args, extra
 	return err
 }
 
@@ -520,9 +505,6 @@ func Start(cmd *exec.Cmd) error {
 func StartProcess(name string, argv []string, attr *os.ProcAttr) (*os.Process, error) {
 	if !inside.ok {
 		return nil, ErrNotInside
-	}
-	if err := waitJoined(); err != nil {
-		return nil, err
 	}
 	if inside.direct {
 		inside.mu.Lock()
@@ -538,13 +520,18 @@ func StartProcess(name string, argv []string, attr *os.ProcAttr) (*os.Process, e
 	if env == nil {
 		env = os.Environ()
 	}
+	cgfd := -1
+	if inside.cg != nil {
+		cgfd = len(a.Files)
+		a.Files = append(a.Files[:len(a.Files):len(a.Files)], inside.cg)
+	}
 	closed := 0
 	for fd := 0; fd < 3; fd++ {
 		if fd >= len(attr.Files) || attr.Files[fd] == nil {
 			closed |= 1 << fd
 		}
 	}
-	a.Env = append(environWithout(env), execEnv+"="+limits(closed))
+	a.Env = append(environWithout(env), execEnv+"="+limits(cgfd, closed))
 	if len(argv) == 0 {
 		argv = []string{name}
 	}
@@ -559,18 +546,18 @@ func StartProcess(name string, argv []string, attr *os.ProcAttr) (*os.Process, e
 }
 
 // limits encodes the trampoline's instructions: memory, task limit under
-// RLIMIT_NPROC (0 when the cgroup, which the init is in, limits tasks),
+// RLIMIT_NPROC (0 when the cgroup limits tasks), cgroup.procs descriptor,
 // and which of descriptors 0, 1 and 2 the program must find closed (a bit
 // each): the Go runtime of the trampoline opens /dev/null on any of them
 // that is closed, and the program must not inherit that.
-func limits(closed int) string {
+func limits(cgfd, closed int) string {
 	nproc := 0
-	if !inside.cfg.Cgroup {
+	if cgfd < 0 {
 		// RLIMIT_NPROC counts every task of the uid in the user
 		// namespace, the init's threads included: allow for them.
 		nproc = inside.cfg.MaxProcs + countTasks(1)
 	}
-	return fmt.Sprintf("%d,%d,%d", inside.cfg.MemoryBytes, nproc, closed)
+	return fmt.Sprintf("%d,%d,%d,%d", inside.cfg.MemoryBytes, nproc, cgfd, closed)
 }
 
 func countTasks(pid int) int {
@@ -591,14 +578,21 @@ func trampoline(v string) {
 		os.Exit(127)
 	}
 	var mem uint64
-	var nproc, closed int
-	if _, err := fmt.Sscanf(v, "%d,%d,%d", &mem, &nproc, &closed); err != nil {
+	var nproc, cgfd, closed int
+	if _, err := fmt.Sscanf(v, "%d,%d,%d,%d", &mem, &nproc, &cgfd, &closed); err != nil {
 		fail("bad %s=%q: %v", execEnv, v, err)
 	}
 	if len(os.Args) < 3 {
 		fail("trampoline without a program")
 	}
 	env := environWithout(os.Environ())
+	if cgfd >= 0 {
+		// "0" moves the writer itself.
+		if _, err := unix.Write(cgfd, []byte("0")); err != nil {
+			fail("joining the pids cgroup: %v", err)
+		}
+		unix.Close(cgfd)
+	}
 	// Everything execve needs is allocated now: once the limits are set,
 	// this Go process may fail to allocate or to start a thread, so from
 	// setrlimit to execve only raw system calls run.

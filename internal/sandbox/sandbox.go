@@ -50,8 +50,7 @@ type Spec struct {
 	// MaxProcs limits the number of tasks (processes and threads) that the
 	// processes the job starts may have together. 0 means DefaultMaxProcs.
 	// As root it is the pids.max of a cgroup (v1 or v2 pids controller)
-	// that the init is moved into, and those processes are born in; the
-	// init's few threads count. Otherwise it is RLIMIT_NPROC in the
+	// that those processes join; otherwise it is RLIMIT_NPROC in the
 	// sandbox's user namespace, which counts every task of the sandbox, so
 	// the init's threads are added to it when a process starts.
 	MaxProcs int
@@ -117,7 +116,7 @@ const (
 const (
 	fdConfig = 3 // config header then payload, read to EOF
 	fdResult = 4 // one kind byte then data
-	fdJoined = 5 // a byte once the init is in its pids cgroup, when there is one
+	fdCgroup = 5 // cgroup.procs of the pids cgroup, when there is one
 )
 
 // Result kinds written by the init.
@@ -136,7 +135,7 @@ type config struct {
 	MaxProcs    int
 	Sysctls     map[string]string
 	Visible     []string
-	Cgroup      bool // fdJoined is open
+	Cgroup      bool // fdCgroup is open
 }
 
 var mainCalled atomic.Bool
@@ -271,20 +270,8 @@ func run(ctx context.Context, spec Spec) ([]byte, error) {
 			Pdeathsig: syscall.SIGKILL,
 		},
 	}
-	// Moving a process into a cgroup waits for an RCU grace period (the
-	// kernel's cgroup_threadgroup_rwsem), some 10 ms, longer than the
-	// init takes to start and set the sandbox up: the runner moves the
-	// init while it does, and a byte on fdJoined tells it that it may
-	// start processes, which are then born in the cgroup.
-	var jr, jw *os.File
 	if cg != nil {
-		if jr, jw, err = os.Pipe(); err != nil {
-			cr.Close()
-			rw.Close()
-			return nil, err
-		}
-		defer jw.Close()
-		cmd.ExtraFiles = append(cmd.ExtraFiles, jr)
+		cmd.ExtraFiles = append(cmd.ExtraFiles, cg.procs)
 	}
 	if userns {
 		cmd.SysProcAttr.Cloneflags |= unix.CLONE_NEWUSER
@@ -307,24 +294,11 @@ func run(ctx context.Context, spec Spec) ([]byte, error) {
 	err = <-started
 	cr.Close()
 	rw.Close()
-	if jr != nil {
-		jr.Close()
+	if cg != nil {
+		cg.procs.Close()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: cannot start the init: %w", err)
-	}
-	if cg != nil {
-		joined := make(chan struct{})
-		defer func() { <-joined }() // before the cgroup is removed
-		go func() {
-			defer close(joined)
-			// Without the byte the init's first start fails, saying so.
-			time.Sleep(joinDelay)
-			if cg.join(cmd.Process.Pid) == nil {
-				_, _ = jw.Write([]byte{1})
-			}
-			jw.Close()
-		}()
 	}
 
 	go func() {
@@ -404,10 +378,6 @@ func run(ctx context.Context, spec Spec) ([]byte, error) {
 	}
 	return nil, fmt.Errorf("sandbox: init %s wrote a malformed result (%v)", spec.Job, waitErr)
 }
-
-// joinDelay holds the init out of its cgroup that long: the test that
-// no process starts outside it sets it.
-var joinDelay time.Duration
 
 // initEnviron returns the init's environment. A race-enabled init would
 // sleep atexit_sleep_ms (1 s by default) in exit; the caller's GORACE is

@@ -47,7 +47,6 @@ var testJobs = map[string]sandbox.Job{
 	"reap":        jobReap,
 	"visible":     jobVisible,
 	"procs":       jobProcs,
-	"cgroup":      jobCgroup,
 }
 
 var (
@@ -720,44 +719,6 @@ func TestProcessLimit(t *testing.T) {
 		t.Errorf("fork bomb under %d: sh exit %d with %d sleeps", s.MaxProcs, out.Exit, out.Count)
 	}
 	waitGone(t, marker, 0)
-}
-
-// jobCgroup starts cat /proc/self/cgroup and returns what it printed.
-func jobCgroup(context.Context, []byte) ([]byte, error) {
-	cmd := exec.Command("cat", "/proc/self/cgroup")
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	if err := sandbox.Start(cmd); err != nil {
-		return nil, err
-	}
-	err := cmd.Wait()
-	return out.Bytes(), err
-}
-
-// As root, the runner moves the init into the run's pids cgroup while the
-// init sets the sandbox up; the init starts no process before that, even
-// when the move comes late, so every process it starts is born there.
-func TestProcessesStartInTheCgroup(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("the process limit is a pids cgroup only as root; here it is RLIMIT_NPROC")
-	}
-	sandbox.SetJoinDelay(300 * time.Millisecond)
-	defer sandbox.SetJoinDelay(0)
-	b, err := run(context.Background(), spec(t, "cgroup", nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// hierarchy-ID:controllers:path; the v1 pids line, else the v2 one.
-	var path string
-	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		f := strings.SplitN(line, ":", 3)
-		if len(f) == 3 && (slices.Contains(strings.Split(f[1], ","), "pids") || f[0] == "0" && path == "") {
-			path = f[2]
-		}
-	}
-	if !strings.Contains(path, "ipcparity-sandbox-") {
-		t.Errorf("a process the init started is in the cgroup %q, not the run's:\n%s", path, b)
-	}
 }
 
 // (g)
