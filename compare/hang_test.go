@@ -161,3 +161,27 @@ func TestIdleAfterKillsOnlyIdleRuns(t *testing.T) {
 		})
 	}
 }
+
+// A scenario whose wait for a process to become ready never ends (here:
+// a server ready once a file appears that nobody makes) ran none of its
+// later steps, on every form alike: C's run says so and the scenario does
+// not agree. Before, every pairing timed out the same way and agreed.
+func TestNeverReadyIsNoAgreement(t *testing.T) {
+	t.Parallel()
+	forms := runner.BuiltinForms(binDir)
+	c, golang := forms[0], forms[2]
+	sc := scenario("sock", "unix-default")
+	sc.Deadline = 500 * time.Millisecond
+	sc.Steps[0].Ready = runner.ReadyPath("no-one-makes-this")
+	res := judge.Compare(context.Background(), sc, []runner.Pairing{{c, c}, {golang, golang}})
+	if res.Agree {
+		t.Errorf("a scenario that never got past its first wait agrees: %+v", res.Runs)
+	}
+	if ref := res.Runs[0]; !strings.Contains(ref.Err, "never ready before the deadline: server: path no-one-makes-this exists") {
+		t.Errorf("C's run: error %q, want it to say what never became ready", ref.Err)
+	}
+	ok := judge.Compare(context.Background(), scenario("sock", "unix-default"), []runner.Pairing{{c, c}, {golang, golang}})
+	if !ok.Agree || len(ok.Runs[0].Outcome.NotReady) != 0 {
+		t.Errorf("the scenario as written: agree %v, not ready %q", ok.Agree, ok.Runs[0].Outcome.NotReady)
+	}
+}

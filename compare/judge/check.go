@@ -137,6 +137,13 @@ func Compare(ctx context.Context, sc runner.Scenario, pairings []runner.Pairing)
 		case i == 0:
 			rr.Verdict = VerdictReference
 			ref, refTrace = out, rr.Trace
+			if len(out.NotReady) > 0 {
+				// The scenario did not run as written, so every pairing
+				// would agree on nothing: the deadline ended C's wait for
+				// a process to become ready, and the steps after it.
+				rr.Err = "never ready before the deadline: " + strings.Join(out.NotReady, "; ")
+				res.Agree = false
+			}
 		default:
 			want := comparable(sc, pairing, ref, &res)
 			got := comparable(sc, pairing, out, nil)

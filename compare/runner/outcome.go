@@ -82,6 +82,10 @@ type Outcome struct {
 	// limit: 3 forks refused (limit 512)"); a process that ran out of
 	// memory shows it in its own outcome.
 	Limits []string `json:"limits,omitempty"`
+	// NotReady names each wait of a step for a process to become ready
+	// that the deadline ended ("server: no signal pending"): the steps
+	// after it never ran, so the run did not do what its scenario says.
+	NotReady []string `json:"not_ready,omitempty"`
 	// Traces are the processes' system calls as strace -f wrote them, one
 	// per started process in the order of Procs, when the scenario is
 	// traced (Scenario.Trace); package trace reads them.

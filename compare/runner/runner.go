@@ -46,6 +46,7 @@ type Run struct {
 	procs    []*Process
 	procsMu  sync.Mutex // held to add to procs, and by the idle watch to read it
 	escapees int        // processes killed for leaving the run's groups (inside)
+	notReady []string   // waits for readiness that the deadline ended (Outcome.NotReady)
 	traceDir string     // where strace's FIFOs are, when traced (trace.go)
 	traceN   int        // FIFOs made there
 }
@@ -220,7 +221,7 @@ func execute(ctx context.Context, sc Scenario, pairing Pairing, inside bool) (Ou
 	if failed {
 		return Outcome{}, stepErr
 	}
-	out := Outcome{Leftovers: r.leftovers()}
+	out := Outcome{Leftovers: r.leftovers(), NotReady: r.notReady}
 	for _, p := range r.procs {
 		out.Procs = append(out.Procs, p.outcome())
 	}
@@ -253,7 +254,7 @@ func (r *Run) steps(ctx context.Context) error {
 			}
 			if st.Ready.Check != nil {
 				if err := r.poll(ctx, p, st.Ready); err != nil {
-					return err
+					return r.notReadyAt(ctx, p, st.Ready, err)
 				}
 				continue
 			}
@@ -277,12 +278,21 @@ func (r *Run) steps(ctx context.Context) error {
 			}
 			if st.Ready.Check != nil {
 				if err := r.poll(ctx, p, st.Ready); err != nil {
-					return err
+					return r.notReadyAt(ctx, p, st.Ready, err)
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// notReadyAt returns err, the end of a wait for p to become ready; when
+// that end is the run's deadline, it is noted in the outcome (NotReady).
+func (r *Run) notReadyAt(ctx context.Context, p *Process, ready Ready, err error) error {
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		r.notReady = append(r.notReady, p.label+": "+ready.What)
+	}
+	return err
 }
 
 func (r *Run) find(label string) *Process {
