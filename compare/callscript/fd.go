@@ -5,6 +5,7 @@ package callscript
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -209,11 +210,8 @@ var FD = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		if p, raw, err := pointerArg(c, 3); err != nil || raw {
-			if err != nil {
-				return 0, err
-			}
-			return status(c.api.Raw.Socketpair(a[0], a[1], a[2], p))
+		if n, done, err := rawStatus(c, 3, func(p unsafe.Pointer) error { return c.api.Raw.Socketpair(a[0], a[1], a[2], p) }); done {
+			return n, err
 		}
 		names, err := c.OutVars(3, 2)
 		if err != nil {

@@ -285,11 +285,8 @@ var Files = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		if p, raw, err := pointerArg(c, 1); err != nil || raw {
-			if err != nil {
-				return 0, err
-			}
-			return status(c.api.Raw.Setgroups(int(size), p))
+		if n, done, err := rawStatus(c, 1, func(p unsafe.Pointer) error { return c.api.Raw.Setgroups(int(size), p) }); done {
+			return n, err
 		}
 		e, _ := c.arg(1)
 		if e.Kind != ExprArray {

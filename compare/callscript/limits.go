@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -44,11 +45,8 @@ var Limits = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		if p, raw, err := pointerArg(c, 1); err != nil || raw {
-			if err != nil {
-				return 0, err
-			}
-			return status(c.api.Raw.Getrlimit(int(res), p))
+		if n, done, err := rawStatus(c, 1, func(p unsafe.Pointer) error { return c.api.Raw.Getrlimit(int(res), p) }); done {
+			return n, err
 		}
 		if e, _ := c.arg(1); e.Kind != ExprOut {
 			return 0, fmt.Errorf("%s: expected a name where getrlimit writes (rlim), NULL or BADPTR", e.Src)
@@ -69,11 +67,8 @@ var Limits = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		if p, raw, err := pointerArg(c, 1); err != nil || raw {
-			if err != nil {
-				return 0, err
-			}
-			return status(c.api.Raw.Setrlimit(int(res), p))
+		if n, done, err := rawStatus(c, 1, func(p unsafe.Pointer) error { return c.api.Raw.Setrlimit(int(res), p) }); done {
+			return n, err
 		}
 		f, err := c.Fields(1, "rlim_cur", "rlim_max")
 		if err != nil {

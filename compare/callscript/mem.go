@@ -91,6 +91,21 @@ func pointerArg(c *Call, i int) (p unsafe.Pointer, isPointer bool, err error) {
 	return nil, false, nil
 }
 
+// rawStatus makes call with the pointer that argument i stands for when
+// the script gives NULL or BADPTR there (done), and returns its status;
+// otherwise done is false and the caller reads the argument's value.
+func rawStatus(c *Call, i int, call func(p unsafe.Pointer) error) (n int64, done bool, err error) {
+	p, raw, err := pointerArg(c, i)
+	if err != nil {
+		return 0, true, err
+	}
+	if !raw {
+		return 0, false, nil
+	}
+	n, err = status(call(p))
+	return n, true, err
+}
+
 // rawName evaluates argument i, a name or path, where a script may give
 // NULL or BADPTR: the address of a NUL-terminated copy of the string, or
 // the pointer given (raw). glibcReads says that glibc reads the name

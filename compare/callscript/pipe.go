@@ -4,6 +4,7 @@ package callscript
 
 import (
 	"fmt"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -29,11 +30,8 @@ var Pipe = newTable(func(t *Table) {
 		if err := c.Arity(1); err != nil {
 			return 0, err
 		}
-		if p, raw, err := pointerArg(c, 0); err != nil || raw {
-			if err != nil {
-				return 0, err
-			}
-			return status(c.api.Raw.Pipe(p))
+		if n, done, err := rawStatus(c, 0, func(p unsafe.Pointer) error { return c.api.Raw.Pipe(p) }); done {
+			return n, err
 		}
 		names, err := c.OutVars(0, 2)
 		if err != nil {
@@ -56,11 +54,8 @@ var Pipe = newTable(func(t *Table) {
 		if err != nil {
 			return 0, err
 		}
-		if p, raw, err := pointerArg(c, 0); err != nil || raw {
-			if err != nil {
-				return 0, err
-			}
-			return status(c.api.Raw.Pipe2(p, int(flags)))
+		if n, done, err := rawStatus(c, 0, func(p unsafe.Pointer) error { return c.api.Raw.Pipe2(p, int(flags)) }); done {
+			return n, err
 		}
 		names, err := c.OutVars(0, 2)
 		if err != nil {
