@@ -165,6 +165,8 @@ var rawCases = []fdCase[sides.Raw]{
 		if os.Geteuid() != 0 {
 			t.Skip("needs root: the kernel says EPERM before it looks at the size")
 		}
+		setxid.Lock() // glibc's setgroups runs on every thread: see setxid
+		defer setxid.Unlock()
 		return s.Setgroups(70000, badPage(t))
 	}},
 	{"connect-null", unix.EFAULT, func(t *testing.T, s sides.Raw) error {

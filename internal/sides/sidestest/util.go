@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -127,17 +128,29 @@ func hasCap(t testing.TB, c int) bool {
 	return false
 }
 
+// setxid keeps glibc's credential calls and asNobody's threads apart. In
+// a process with threads, glibc makes every thread repeat a set*id or
+// setgroups call (its SIGSETXID broadcast) and aborts the process when
+// their results differ: a thread that asNobody moved to uid 65534 gets
+// EPERM where the others get EINVAL. A case that makes such a call in
+// glibc holds setxid; asNobody holds it for reading.
+var setxid sync.RWMutex
+
 // asNobody runs f on a locked OS thread whose effective uid and gid are
 // 65534: setresuid and setresgid as raw system calls change the calling
-// thread only, and effective capabilities go with the uid. The thread is
-// never unlocked, so the Go runtime ends it when f returns. It skips the
-// test when the thread's uid cannot change.
+// thread only, and effective capabilities go with the uid. The thread
+// takes its own ids back before asNobody returns (the saved ids stayed),
+// and is never unlocked, so the Go runtime ends it when f returns. It
+// skips the test when the thread's uid cannot change.
 func asNobody(t *testing.T, f func()) {
 	t.Helper()
+	setxid.RLock()
+	defer setxid.RUnlock()
 	done := make(chan error)
 	go func() {
 		runtime.LockOSThread()
 		const nobody = 65534
+		uid, gid := unix.Geteuid(), unix.Getegid()
 		if _, _, e := unix.RawSyscall(unix.SYS_SETRESGID, ^uintptr(0), nobody, ^uintptr(0)); e != 0 {
 			done <- e
 			return
@@ -147,6 +160,11 @@ func asNobody(t *testing.T, f func()) {
 			return
 		}
 		f()
+		_, _, e1 := unix.RawSyscall(unix.SYS_SETRESUID, ^uintptr(0), uintptr(uid), ^uintptr(0))
+		_, _, e2 := unix.RawSyscall(unix.SYS_SETRESGID, ^uintptr(0), uintptr(gid), ^uintptr(0))
+		if e1 != 0 || e2 != 0 {
+			t.Errorf("taking the thread's ids back: setresuid %v, setresgid %v", e1, e2)
+		}
 		done <- nil
 	}()
 	if err := <-done; err != nil {
