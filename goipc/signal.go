@@ -324,33 +324,93 @@ func readSigset(p *unix.Sigset_t) (s unix.Sigset_t, ok bool) {
 
 // Sigsuspend is sigsuspend(2): it waits with mask as the calling thread's
 // mask until a handler has run, and returns EINTR; a mask the kernel
-// cannot read gives EFAULT. A recorded signal that mask lets through and
-// that was pending for the process (not the thread: raise(3)'s are the
-// thread's) reaches os/signal's thread when Sigsuspend asks os/signal
-// for it again (as Sigprocmask says): when no other signal that mask lets through
-// is pending, Sigsuspend then returns EINTR at once, as C's does after the
-// handler. Two such signals are both caught, where in C one's sa_mask
-// may hold the other back.
+// cannot read gives EFAULT. A recorded signal that mask lets through may
+// be pending for the process (not the thread: raise(3)'s are the
+// thread's) or come while Sigsuspend gets ready; it then reaches
+// os/signal's thread once Sigsuspend asks os/signal for it again (as
+// Sigprocmask says), not the caller's. Sigsuspend still returns EINTR
+// then, as C's does after the handler: while it waits, a goroutine takes
+// what os/signal hands on and wakes the calling thread with SIGURG, which
+// the runtime's handler takes and nothing records. Two such signals are
+// both caught, where in C one's sa_mask may hold the other back. A mask
+// that blocks SIGURG, or SIGURG recorded, leaves only a signal pending
+// before the call to end the wait early.
 func Sigsuspend(mask *unix.Sigset_t) error {
 	recorder.Lock()
 	defer recorder.Unlock()
-	if m, readable := readSigset(mask); readable && recorder.ready {
-		var before, after unix.Sigset_t
-		if err := Sigpending(&before); err != nil {
-			return err
+	m, readable := readSigset(mask)
+	if !readable || !recorder.ready {
+		_, _, e := unix.Syscall(unix.SYS_RT_SIGSUSPEND, uintptr(unsafe.Pointer(mask)), 8, 0)
+		return e
+	}
+	if sigismember(&m, int(unix.SIGURG)) || recorder.notified[int(unix.SIGURG)] {
+		return recorder.suspendPending(mask, &m)
+	}
+	return recorder.suspend(mask, &m)
+}
+
+// suspend is Sigsuspend's wait, woken by a watcher when a recorded signal
+// comes to os/signal. SIGURG is blocked on the calling thread until the
+// wait lets it through, so that a wake sent before the wait stays pending
+// for it rather than being lost.
+func (r *recorderState) suspend(mask, m *unix.Sigset_t) error {
+	var urg, prev unix.Sigset_t
+	urg.Val[(unix.SIGURG-1)/64] = 1 << ((unix.SIGURG - 1) % 64)
+	if err := rtSigprocmask(unix.SIG_BLOCK, &urg, &prev); err != nil {
+		return err
+	}
+	defer rtSigprocmask(unix.SIG_SETMASK, &prev, nil)
+	pid, tid := unix.Getpid(), unix.Gettid()
+	stop, taken := make(chan struct{}), make(chan []int)
+	go func() {
+		var got []int
+		for {
+			select {
+			case s := <-r.ch:
+				if s != sigSentinel {
+					got = append(got, int(s.(syscall.Signal)))
+				}
+				unix.Tgkill(pid, tid, unix.SIGURG)
+			case <-stop:
+				taken <- got
+				return
+			}
 		}
-		recorder.release(&m)
-		defer recorder.hold()
-		if err := Sigpending(&after); err != nil {
-			return err
-		}
-		if before.Val[0]&^m.Val[0] != 0 && after.Val[0]&^m.Val[0] == 0 {
-			return unix.EINTR
-		}
+	}()
+	r.release(m)
+	defer r.hold()
+	if sigsuspendWindow != nil {
+		sigsuspendWindow()
+	}
+	_, _, e := unix.Syscall(unix.SYS_RT_SIGSUSPEND, uintptr(unsafe.Pointer(mask)), 8, 0)
+	close(stop)
+	r.caught = append(r.caught, <-taken...)
+	return e
+}
+
+// suspendPending is Sigsuspend's wait when SIGURG cannot wake it: a
+// recorded signal pending for the process before the call, taken by
+// os/signal's thread once asked for again, ends it at once.
+func (r *recorderState) suspendPending(mask, m *unix.Sigset_t) error {
+	var before, after unix.Sigset_t
+	if err := Sigpending(&before); err != nil {
+		return err
+	}
+	r.release(m)
+	defer r.hold()
+	if err := Sigpending(&after); err != nil {
+		return err
+	}
+	if before.Val[0]&^m.Val[0] != 0 && after.Val[0]&^m.Val[0] == 0 {
+		return unix.EINTR
 	}
 	_, _, e := unix.Syscall(unix.SYS_RT_SIGSUSPEND, uintptr(unsafe.Pointer(mask)), 8, 0)
 	return e
 }
+
+// sigsuspendWindow, set by a test, runs in Sigsuspend once os/signal has
+// been asked again for the signals the mask lets through, before the wait.
+var sigsuspendWindow func()
 
 // Raise is raise(3) as glibc makes it: sig sent to the calling thread
 // (tgkill(2)), which gets it before Raise returns unless it blocks it.

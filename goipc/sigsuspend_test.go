@@ -1,0 +1,89 @@
+//go:build linux
+
+package goipc
+
+import (
+	"bytes"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// A recorded signal that comes while Sigsuspend gets ready, after it has
+// asked os/signal again and before it waits, goes to another thread: the
+// calling thread still blocks it. Its handler runs there, and Sigsuspend
+// must still return EINTR, as C's does once the handler has run; it used
+// to wait for a signal that had come already, and never returned (seen as
+// a hang of TestSignalMask under load, when a 20 ms timer fired there).
+func TestSigsuspendSignalBeforeTheWait(t *testing.T) {
+	sig := unix.SIGUSR2 // as the examples: SIGUSR1 is the queue tests'
+	sigsuspendWindow = func() {
+		unix.Kill(os.Getpid(), sig)
+		// Taken by another thread's handler: no longer pending anywhere.
+		for end := time.Now().Add(time.Second); time.Now().Before(end) && pendingAnywhere(sig); {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	defer func() { sigsuspendWindow = nil }()
+
+	type result struct {
+		err    error
+		caught []int
+	}
+	res := make(chan result, 1)
+	tid := make(chan int, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		tid <- unix.Gettid()
+		Sigaction(int(sig), SigRecord, 0, nil)
+		defer Sigaction(int(sig), SigIgn, 0, nil)
+		Caught()
+		var old unix.Sigset_t
+		block := unix.Sigset_t{Val: [16]uint64{1 << (sig - 1)}}
+		Sigprocmask(unix.SIG_BLOCK, &block, &old)
+		defer Sigprocmask(unix.SIG_SETMASK, &old, nil)
+		err := Sigsuspend(&old)
+		res <- result{err, Caught()}
+	}()
+	thread := <-tid
+	select {
+	case r := <-res:
+		if r.err != unix.EINTR || !slices.Equal(r.caught, []int{int(sig)}) {
+			t.Errorf("Sigsuspend: %v, caught %v; want EINTR and [%d]", r.err, r.caught, sig)
+		}
+	case <-time.After(2 * time.Second):
+		t.Errorf("Sigsuspend still waits 2 s after its signal was caught on another thread")
+		sigsuspendWindow = nil
+		unix.Tgkill(os.Getpid(), thread, sig) // let it go
+		<-res
+	}
+}
+
+// pendingAnywhere reports whether sig is pending for the process or for
+// one of its threads.
+func pendingAnywhere(sig unix.Signal) bool {
+	tasks, _ := os.ReadDir("/proc/self/task")
+	for _, task := range tasks {
+		status, err := os.ReadFile("/proc/self/task/" + task.Name() + "/status")
+		if err != nil {
+			continue
+		}
+		for _, line := range bytes.Split(status, []byte("\n")) {
+			name, mask, ok := strings.Cut(string(line), ":")
+			if !ok || name != "SigPnd" && name != "ShdPnd" {
+				continue
+			}
+			if v, err := strconv.ParseUint(strings.TrimSpace(mask), 16, 64); err == nil && v&(1<<(sig-1)) != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
