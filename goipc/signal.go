@@ -5,6 +5,7 @@ package goipc
 import (
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"syscall"
@@ -354,6 +355,10 @@ func Sigsuspend(mask *unix.Sigset_t) error {
 // wait lets it through, so that a wake sent before the wait stays pending
 // for it rather than being lost.
 func (r *recorderState) suspend(mask, m *unix.Sigset_t) error {
+	// The mask, the wake and the wait are one thread's, even for a
+	// caller that did not lock its goroutine to its thread.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	var urg, prev unix.Sigset_t
 	urg.Val[(unix.SIGURG-1)/64] = 1 << ((unix.SIGURG - 1) % 64)
 	if err := rtSigprocmask(unix.SIG_BLOCK, &urg, &prev); err != nil {
