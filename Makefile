@@ -81,13 +81,6 @@ test: build
 # own builds are make build's).
 LIBS = $(shell $(GO) list -f '{{if ne .Name "main"}}{{.ImportPath}}{{end}}' $(1))
 
-# go test runs this many test binaries at once (-p), by default two per CPU
-# rather than go's one: the packages' tests wait on their subprocesses for
-# much of their time, and one per CPU left a fifth of two CPUs idle
-# (go test -race ./... on 2 CPUs, median of 3 paired runs: 42.2 s at -p 4
-# against 46.9 s at -p 2).
-TESTP ?= $(shell echo $$((2 * $$(nproc))))
-
 check: build
 	@echo '== gofmt'; out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
@@ -98,7 +91,7 @@ check: build
 	@echo '== goipc without cgo'; CGO_ENABLED=0 $(GO) build $(call LIBS,./goipc/... ./internal/...)
 	@echo '== other systems: only the doc files build'; GOOS=darwin $(GO) build ./...
 	@echo '== go test -race (the parity matrix is package compare'"'"'s test)'; \
-		GORACE="$$GORACE atexit_sleep_ms=0" $(GO) test -race -count=1 -p $(TESTP) ./...
+		GORACE="$$GORACE atexit_sleep_ms=0" $(GO) test -race -count=1 ./...
 
 clean:
 	rm -rf $(BIN)
