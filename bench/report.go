@@ -33,20 +33,21 @@ func FormatValue(v float64, unit string) string {
 	return fmt.Sprintf("%g %s", v, unit)
 }
 
+// formatStat gives a form's best run and, in brackets, its median.
 func formatStat(s Stat, unit string) string {
-	return fmt.Sprintf("%s ±%.0f%%", FormatValue(s.Median, unit), s.Spread*100)
+	return fmt.Sprintf("%s (%s)", FormatValue(s.Best, unit), FormatValue(s.Median, unit))
 }
 
-// Text writes the report as a table: a line per figure, the median and
-// spread of each form, the floor, the ratios of the medians to C's and of
-// go to the floor, and the target of the Go/C ratio.
+// Text writes the report as a table: a line per figure, the best run and
+// the median of each form, the floor, the ratios of the best runs to C's
+// and of go to the floor, and the target of the Go/C ratio.
 func (r *Report) Text(w io.Writer) {
 	fmt.Fprintf(w, "ipcbench: %s.\n", r.Placement)
 	runs := "runs"
 	if r.Reps == 1 {
 		runs = "run"
 	}
-	fmt.Fprintf(w, "%d %s of every form per figure, in rotated order; median ± half the range.", r.Reps, runs)
+	fmt.Fprintf(w, "%d %s of every form per figure, in rotated order; each form's best run (its median in brackets); ratios and targets of the best runs.", r.Reps, runs)
 	if r.Quick {
 		fmt.Fprint(w, " QUICK: tiny counts, the figures mean nothing.")
 	}

@@ -70,7 +70,7 @@ var optionDocs = map[string]string{
 	"here":       "--here          run in the current directory, which keeps what the program leaves",
 	"deadline":   "--deadline D    kill the program after D (default 10s; 0: no deadline)",
 	"cpu":        "--cpu N         pin both processes of every run to CPU N (default 0; -1: unpinned)",
-	"reps":       "--reps N        repetitions of every bench (default 5)",
+	"reps":       "--reps N        repetitions of every bench (default 11)",
 	"html":       "--html FILE     the page to write (report)",
 	"width":      "--width N       the columns fit N characters (default 120; 60 at least)",
 	"src":        "--src DIR       the module's checkout, whose sources explain reads (default: found above\n                  ipcparity's directory or the working directory)",
@@ -228,7 +228,7 @@ func parse(c *command, args []string) (o *options, pos, after []string, dashed b
 		case "cpu":
 			fs.IntVar(&o.cpu, "cpu", 0, "")
 		case "reps":
-			fs.IntVar(&o.reps, "reps", 5, "")
+			fs.IntVar(&o.reps, "reps", 11, "")
 		case "quick":
 			fs.BoolVar(&o.quick, "quick", false, "")
 		case "also":
