@@ -33,21 +33,26 @@ func FormatValue(v float64, unit string) string {
 	return fmt.Sprintf("%g %s", v, unit)
 }
 
-// formatStat gives a form's best run and, in brackets, its median.
-func formatStat(s Stat, unit string) string {
-	return fmt.Sprintf("%s (%s)", FormatValue(s.Best, unit), FormatValue(s.Median, unit))
+// formatStat gives the value of a form that fg goes by and, in brackets,
+// the other: the median after the best run, the best after the median.
+func formatStat(fg *Figure, s Stat) string {
+	other := s.Median
+	if fg.By == ByMedian {
+		other = s.Best
+	}
+	return fmt.Sprintf("%s (%s)", FormatValue(fg.Value(s), fg.Unit), FormatValue(other, fg.Unit))
 }
 
 // Text writes the report as a table: a line per figure, the best run and
-// the median of each form, the floor, the ratios of the best runs to C's
-// and of go to the floor, and the target of the Go/C ratio.
+// the median of each form, the floor, the ratios to C's and of go to the
+// floor (of the values Figure.By names), and the target of the Go/C ratio.
 func (r *Report) Text(w io.Writer) {
 	fmt.Fprintf(w, "ipcbench: %s.\n", r.Placement)
 	runs := "runs"
 	if r.Reps == 1 {
 		runs = "run"
 	}
-	fmt.Fprintf(w, "%d %s of every form per figure, in rotated order; each form's best run (its median in brackets); ratios and targets of the best runs.", r.Reps, runs)
+	fmt.Fprintf(w, "%d %s of every form per figure, in rotated order; each form's best run (its median in brackets), for a p99 its median run (its best in brackets); ratios and targets of those.", r.Reps, runs)
 	if r.Quick {
 		fmt.Fprint(w, " QUICK: tiny counts, the figures mean nothing.")
 	}
@@ -72,7 +77,7 @@ func (r *Report) Text(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%s", fg.Mechanism, label)
 		for _, f := range r.Forms {
 			if st, ok := fg.Forms[f]; ok {
-				fmt.Fprintf(tw, "\t%s", formatStat(st, fg.Unit))
+				fmt.Fprintf(tw, "\t%s", formatStat(&fg, st))
 			} else {
 				fmt.Fprint(tw, "\t-")
 			}

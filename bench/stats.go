@@ -8,18 +8,6 @@ import (
 )
 
 // Stat is one figure of one form over the repetitions.
-//
-// Best, the best run (the shortest time, the highest rate), is the value
-// the ratios, floors and targets use; the median is shown beside it. On a
-// shared virtual machine a process's speed has modes that last its whole
-// run: the same C round trip takes 2.74 µs in some runs and 4.2 µs in
-// others, for every form alike, and which runs fall in the slow mode is
-// chance. The median then says more about how many runs fell in which
-// mode than about the code: in three runs of 11 repetitions on one day,
-// the Go/C ratio of the medians of the pipe round trip came out 1.10, 1.68
-// and 1.14, that of the best runs 1.133, 1.120 and 1.122. The best run is
-// the run in the fast mode, which every form reaches in enough
-// repetitions; the host can slow a run down but not speed it up.
 type Stat struct {
 	Values []float64 `json:"values"`
 	Best   float64   `json:"best"`
@@ -106,8 +94,27 @@ type Figure struct {
 	About     string          `json:"about"`
 	Unit      string          `json:"unit"` // ns, B/s, ns/call
 	Forms     map[string]Stat `json:"forms"`
-	// Ratios are FORM/c of the best runs for every other form, and, where
-	// there is a floor, floor/c and go/floor.
+	// By names the value of each form that the ratios, the floor and the
+	// target use: "best" (its best run) or "median" (its median run).
+	//
+	// A median round trip and a throughput go by the best run. On a shared
+	// virtual machine a process's speed has modes that last its whole run:
+	// the same C round trip takes 2.74 µs in some runs and 4.2 µs in
+	// others, for every form alike, and which runs fall in the slow mode is
+	// chance. Their median says more about how many runs fell in which
+	// mode than about the code: in three runs of 11 repetitions, the Go/C
+	// ratio of the medians of the pipe round trip came out 1.10, 1.68 and
+	// 1.14, that of the best runs 1.133, 1.120 and 1.122. The best run is
+	// the run in the fast mode, which every form reaches in enough
+	// repetitions; the host can slow a run down, not speed it up.
+	//
+	// A p99 goes by the median run. It is a tail within its run, where the
+	// host's interruptions land at random: the best of 11 is the luckiest
+	// run, and its ratio swung from 0.91 to 1.90 over six runs where the
+	// ratio of the medians stayed within 1.23 and 1.46.
+	By string `json:"by"`
+	// Ratios are FORM/c of the values By names for every other form, and,
+	// where there is a floor, floor/c and go/floor.
 	Ratios map[string]float64 `json:"ratios"`
 	// Calls is Spec.Calls; Floor the estimate of the best a Go program can
 	// do (see Report.floors), in Unit; 0 when not estimated.
@@ -118,6 +125,20 @@ type Figure struct {
 	// go/floor is at most FloorSlack (absent without a target or without
 	// both forms).
 	Met *bool `json:"met,omitempty"`
+}
+
+// The values a Figure goes by (Figure.By).
+const (
+	ByBest   = "best"
+	ByMedian = "median"
+)
+
+// Value is the value of st that fg goes by.
+func (fg *Figure) Value(st Stat) float64 {
+	if fg.By == ByMedian {
+		return st.Median
+	}
+	return st.Best
 }
 
 // FloorSlack is how close to its floor a median round trip must come when
@@ -143,7 +164,10 @@ func figures(s Spec, values map[string]map[string][]float64) []Figure {
 	var out []Figure
 	for _, f := range fs {
 		fg := Figure{Bench: s.Name, Size: s.Size, Mechanism: s.Mechanism, Figure: f.name, About: s.About, Unit: f.unit,
-			Forms: map[string]Stat{}, Ratios: map[string]float64{}}
+			Forms: map[string]Stat{}, By: ByBest, Ratios: map[string]float64{}}
+		if f.key == "p99" {
+			fg.By = ByMedian
+		}
 		for form, v := range values[f.key] {
 			if len(v) > 0 {
 				fg.Forms[form] = NewStat(v, f.unit == "B/s")
@@ -153,7 +177,7 @@ func figures(s Spec, values map[string]map[string][]float64) []Figure {
 		c, haveC := fg.Forms[FormC]
 		for form, st := range fg.Forms {
 			if form != FormC && haveC {
-				fg.Ratios[form+"/"+FormC] = Ratio(st.Best, c.Best)
+				fg.Ratios[form+"/"+FormC] = Ratio(fg.Value(st), fg.Value(c))
 			}
 		}
 		if f.target != nil && f.target.Ratio > 0 {
@@ -180,7 +204,7 @@ func (fg *Figure) judge() {
 }
 
 // floors estimates, for every round trip and throughput figure, the best
-// a Go program can do: the c+threads form's best run (C in processes that
+// a Go program can do: the c+threads form's value (Figure.By) (C in processes that
 // have a Go process's threads, so each call on a descriptor pays for a
 // shared descriptor table), plus Spec.Calls times what one system call
 // costs Go more than that C (the write(2) figure: go's best less
@@ -200,22 +224,22 @@ func (r *Report) floors() {
 	for i := range r.Figures {
 		fg := &r.Figures[i]
 		t, ok := fg.Forms[FormCThreads]
-		if !ok || t.Best <= 0 {
+		if !ok || fg.Value(t) <= 0 {
 			continue
 		}
 		switch fg.Unit {
 		case "ns":
-			fg.Floor = t.Best + fg.Calls*perCall
+			fg.Floor = fg.Value(t) + fg.Calls*perCall
 		case "B/s":
-			fg.Floor = 1 / (1/t.Best + fg.Calls*perCall*1e-9)
+			fg.Floor = 1 / (1/fg.Value(t) + fg.Calls*perCall*1e-9)
 		default:
 			continue
 		}
 		if c, ok := fg.Forms[FormC]; ok {
-			fg.Ratios["floor/"+FormC] = Ratio(fg.Floor, c.Best)
+			fg.Ratios["floor/"+FormC] = Ratio(fg.Floor, fg.Value(c))
 		}
 		if g, ok := fg.Forms[FormGo]; ok {
-			fg.Ratios[FormGo+"/floor"] = Ratio(g.Best, fg.Floor)
+			fg.Ratios[FormGo+"/floor"] = Ratio(fg.Value(g), fg.Floor)
 		}
 		fg.judge()
 	}
