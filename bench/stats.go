@@ -105,7 +105,7 @@ type Figure struct {
 	// mode than about the code: in three runs of 11 repetitions, the Go/C
 	// ratio of the medians of the pipe round trip came out 1.10, 1.68 and
 	// 1.14, that of the best runs 1.133, 1.120 and 1.122. The best run is
-	// the run in the fast mode, which every form reaches in enough
+	// the run in the fast mode, which a form nearly always reaches in 11
 	// repetitions; the host can slow a run down, not speed it up.
 	//
 	// A p99 goes by the median run. It is a tail within its run, where the
