@@ -424,10 +424,18 @@ func Raise(sig int) error {
 }
 
 // Pause is pause(2): it waits until a handler has run, and returns EINTR.
-// It is ppoll(2) of no descriptors, with no deadline and the mask as it
-// is, which glibc uses where the architecture has no pause system call;
-// the kernel ends both alike.
+// It is Sigsuspend with the calling thread's mask as it is (so
+// rt_sigsuspend, where glibc makes the pause system call; the kernel ends
+// both alike): a process-directed signal goes to any thread of the process
+// that does not block it, and a Go process has several, so a recorded
+// signal whose handler ran on another thread must still end the wait, as
+// it does for C's one thread. A bare wait there would go on for good.
 func Pause() error {
-	_, _, e := unix.Syscall6(unix.SYS_PPOLL, 0, 0, 0, 0, 0, 0)
-	return e
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var mask unix.Sigset_t
+	if err := rtSigprocmask(unix.SIG_BLOCK, nil, &mask); err != nil {
+		return err
+	}
+	return Sigsuspend(&mask)
 }

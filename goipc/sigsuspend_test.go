@@ -87,3 +87,65 @@ func pendingAnywhere(sig unix.Signal) bool {
 	}
 	return false
 }
+
+// A process-directed signal goes to any thread of the process that does
+// not block it, not necessarily the one in Pause. Its handler runs there,
+// and Pause must still return EINTR, as C's one thread does. Here the
+// signal goes to the test's own thread, as the kernel may choose; Pause
+// used to be a bare ppoll(2), which no handler on another thread ends.
+func TestPauseSignalOnAnotherThread(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	sig := unix.SIGUSR2
+	Sigaction(int(sig), SigRecord, SA_RESTART, nil)
+	defer Sigaction(int(sig), SigIgn, 0, nil)
+	Caught()
+
+	type result struct {
+		err    error
+		caught []int
+	}
+	res := make(chan result, 1)
+	waiter := make(chan int, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		waiter <- unix.Gettid()
+		err := Pause()
+		res <- result{err, Caught()}
+	}()
+	wtid := <-waiter
+	if !waitsInSyscall(wtid, unix.SYS_RT_SIGSUSPEND, unix.SYS_PPOLL) {
+		t.Fatalf("thread %d never waited in rt_sigsuspend or ppoll", wtid)
+	}
+	unix.Tgkill(os.Getpid(), unix.Gettid(), sig)
+	select {
+	case r := <-res:
+		if r.err != unix.EINTR || !slices.Equal(r.caught, []int{int(sig)}) {
+			t.Errorf("Pause: %v, caught %v; want EINTR and [%d]", r.err, r.caught, sig)
+		}
+	case <-time.After(2 * time.Second):
+		t.Errorf("Pause still waits 2 s after a handler ran on another thread")
+		unix.Tgkill(os.Getpid(), wtid, sig) // let it go
+		<-res
+	}
+}
+
+// waitsInSyscall waits up to a second for thread tid to be asleep in one
+// of the system calls nrs (/proc/self/task/TID/syscall).
+func waitsInSyscall(tid int, nrs ...int) bool {
+	path := "/proc/self/task/" + strconv.Itoa(tid) + "/syscall"
+	for end := time.Now().Add(time.Second); time.Now().Before(end); time.Sleep(time.Millisecond) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return false
+		}
+		nr, _, _ := strings.Cut(string(b), " ")
+		for _, want := range nrs {
+			if nr == strconv.Itoa(want) {
+				return true
+			}
+		}
+	}
+	return false
+}
