@@ -46,7 +46,7 @@ var commands = []command{
 		"Prints PROGRAM's C, its literal Go translation (goipc) and its idiomatic Go form (goidiom) in columns, aligned step by step by the step markers in their sources, with * on each step that shows a known difference between C and Go, and under it the difference's reason and the scenarios that show it. The sources are read from the module's checkout above ipcparity's directory or the working directory.",
 		[]string{"width", "src"}},
 	{"bench", "bench [--json] [--cpu N] [--reps N] [--quick] [--also NAME=PATH]... [MECHANISM...]",
-		"Runs the C, cgo and Go forms of every bench of the named mechanisms (all when none is named: pipe fifo mq unix tcp shm call) side by side, with the C run again with a Go process's threads (c+threads), from which each figure's floor is estimated: the best a Go program can do.",
+		"Runs the C, cgo and Go forms of every bench of the named mechanisms (all when none is named: pipe fifo mq unix tcp shm call) side by side, with the C run again with a Go process's threads (c+threads), from which each figure's floor is estimated: the best a Go program can do. Each form is judged by its best run (a p99 by its median run): on a shared machine a run's speed has modes that last the whole run.",
 		[]string{"json", "cpu", "reps", "quick", "also", "bin"}},
 	{"help", "help [COMMAND]",
 		"Prints the usage of COMMAND, or of ipcparity.",
