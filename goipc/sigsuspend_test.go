@@ -32,16 +32,7 @@ func TestSigsuspendSignalBeforeTheWait(t *testing.T) {
 	}
 	defer func() { sigsuspendWindow = nil }()
 
-	type result struct {
-		err    error
-		caught []int
-	}
-	res := make(chan result, 1)
-	tid := make(chan int, 1)
-	go func() {
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		tid <- unix.Gettid()
+	thread, res := onOwnThread(func() waitResult {
 		Sigaction(int(sig), SigRecord, 0, nil)
 		defer Sigaction(int(sig), SigIgn, 0, nil)
 		Caught()
@@ -50,18 +41,43 @@ func TestSigsuspendSignalBeforeTheWait(t *testing.T) {
 		Sigprocmask(unix.SIG_BLOCK, &block, &old)
 		defer Sigprocmask(unix.SIG_SETMASK, &old, nil)
 		err := Sigsuspend(&old)
-		res <- result{err, Caught()}
+		return waitResult{err, Caught()}
+	})
+	expectEINTR(t, "Sigsuspend", thread, res, sig)
+}
+
+// waitResult is what a wait returned, and the signals caught by then.
+type waitResult struct {
+	err    error
+	caught []int
+}
+
+// onOwnThread runs wait in a goroutine locked to a thread of its own, and
+// returns that thread's id and the channel its result comes on.
+func onOwnThread(wait func() waitResult) (int, <-chan waitResult) {
+	res, tid := make(chan waitResult, 1), make(chan int, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		tid <- unix.Gettid()
+		res <- wait()
 	}()
-	thread := <-tid
+	return <-tid, res
+}
+
+// expectEINTR checks that the wait on thread tid ends within 2 s with
+// EINTR, having caught sig (once its handler ran on another thread); a
+// wait that goes on is ended by sig sent to its own thread.
+func expectEINTR(t *testing.T, what string, tid int, res <-chan waitResult, sig unix.Signal) {
+	t.Helper()
 	select {
 	case r := <-res:
 		if r.err != unix.EINTR || !slices.Equal(r.caught, []int{int(sig)}) {
-			t.Errorf("Sigsuspend: %v, caught %v; want EINTR and [%d]", r.err, r.caught, sig)
+			t.Errorf("%s: %v, caught %v; want EINTR and [%d]", what, r.err, r.caught, sig)
 		}
 	case <-time.After(2 * time.Second):
-		t.Errorf("Sigsuspend still waits 2 s after its signal was caught on another thread")
-		sigsuspendWindow = nil
-		unix.Tgkill(os.Getpid(), thread, sig) // let it go
+		t.Errorf("%s still waits 2 s after its signal's handler ran on another thread", what)
+		unix.Tgkill(os.Getpid(), tid, sig)
 		<-res
 	}
 }
@@ -101,34 +117,16 @@ func TestPauseSignalOnAnotherThread(t *testing.T) {
 	defer Sigaction(int(sig), SigIgn, 0, nil)
 	Caught()
 
-	type result struct {
-		err    error
-		caught []int
-	}
-	res := make(chan result, 1)
-	waiter := make(chan int, 1)
-	go func() {
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		waiter <- unix.Gettid()
+	waiter, res := onOwnThread(func() waitResult {
 		err := Pause()
-		res <- result{err, Caught()}
-	}()
-	wtid := <-waiter
-	if !waitsInSyscall(wtid, unix.SYS_RT_SIGSUSPEND, unix.SYS_PPOLL) {
-		t.Fatalf("thread %d never waited in rt_sigsuspend or ppoll", wtid)
+		return waitResult{err, Caught()}
+	})
+	if !waitsInSyscall(waiter, unix.SYS_RT_SIGSUSPEND, unix.SYS_PPOLL) {
+		unix.Tgkill(os.Getpid(), waiter, sig)
+		t.Fatalf("thread %d never waited in rt_sigsuspend or ppoll", waiter)
 	}
 	unix.Tgkill(os.Getpid(), unix.Gettid(), sig)
-	select {
-	case r := <-res:
-		if r.err != unix.EINTR || !slices.Equal(r.caught, []int{int(sig)}) {
-			t.Errorf("Pause: %v, caught %v; want EINTR and [%d]", r.err, r.caught, sig)
-		}
-	case <-time.After(2 * time.Second):
-		t.Errorf("Pause still waits 2 s after a handler ran on another thread")
-		unix.Tgkill(os.Getpid(), wtid, sig) // let it go
-		<-res
-	}
+	expectEINTR(t, "Pause", waiter, res, sig)
 }
 
 // waitsInSyscall waits up to a second for thread tid to be asleep in one
