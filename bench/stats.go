@@ -97,7 +97,7 @@ type Figure struct {
 	// By names the value of each form that the ratios, the floor and the
 	// target use: "best" (its best run) or "median" (its median run).
 	//
-	// A median round trip and a throughput go by the best run. On a shared
+	// A p50 round trip and a throughput go by the best run. On a shared
 	// virtual machine a process's speed has modes that last its whole run:
 	// the same C round trip takes 2.74 µs in some runs and 4.2 µs in
 	// others, for every form alike, and which runs fall in the slow mode is
@@ -141,7 +141,7 @@ func (fg *Figure) Value(st Stat) float64 {
 	return st.Best
 }
 
-// FloorSlack is how close to its floor a median round trip must come when
+// FloorSlack is how close to its floor a p50 round trip must come when
 // it misses its target against C.
 const FloorSlack = 1.03
 
