@@ -135,7 +135,7 @@ func verdict(met *bool) string {
 // A port 10 % slower than C in every run must miss its target even when
 // the host put most of C's runs, and few of the port's, in its slow mode:
 // the ratio of the medians (0.73 here) would call it faster than C. So a
-// median round trip and a throughput go by the best run.
+// p50 round trip and a throughput go by the best run.
 func TestBestRunsSeeThroughSlowModes(t *testing.T) {
 	t.Parallel()
 	lat := Spec{Name: "x-lat", Mechanism: "x", Kind: Latency, Target: TargetP50, P99Target: TargetP99}
@@ -493,8 +493,8 @@ func TestPinProcess(t *testing.T) {
 }
 
 // The floor of a figure is c+threads' best run plus Calls times what a
-// system call costs go more than c+threads; a median round trip that
-// misses its target against C meets it within FloorSlack of the floor.
+// system call costs go more than c+threads; a p50 round trip that misses
+// its target against C meets it within FloorSlack of the floor.
 func TestFloors(t *testing.T) {
 	t.Parallel()
 	lat := Spec{Name: "x-lat", Mechanism: "x", Kind: Latency, Target: TargetP50, P99Target: TargetP99, Calls: 4}
@@ -521,7 +521,7 @@ func TestFloors(t *testing.T) {
 		t.Errorf("p50 at 1.33 of C but 1.023 of its floor: want met")
 	}
 	if p99.Met == nil || *p99.Met {
-		t.Errorf("p99 at 1.65 of C: want missed (the floor counts for medians only)")
+		t.Errorf("p99 at 1.65 of C: want missed (the floor counts for p50s only)")
 	}
 	if want := 1 / (1e-9 + 2.0/1000*50e-9); !near(rate.Floor, want) || rate.Met == nil || *rate.Met {
 		t.Errorf("throughput: floor %v (want %v), met %v (want missed: 0.9 of C)", rate.Floor, want, rate.Met)

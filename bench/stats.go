@@ -204,21 +204,23 @@ func (fg *Figure) judge() {
 }
 
 // floors estimates, for every round trip and throughput figure, the best
-// a Go program can do: the c+threads form's value (Figure.By) (C in processes that
-// have a Go process's threads, so each call on a descriptor pays for a
-// shared descriptor table), plus Spec.Calls times what one system call
-// costs Go more than that C (the write(2) figure: go's best less
-// c+threads'; none when it is less). What is left between go and the floor
-// is goipc's to close; between the floor and c, the runtime's. Without the
-// c+threads form there is no floor; without the write(2) figure, the
-// floor leaves the calls out.
+// a Go program can do: the value (Figure.By) of the c+threads form, C in
+// processes that have a Go process's threads, so that each call on a
+// descriptor pays for a shared descriptor table; plus Spec.Calls times
+// what one system call costs Go more than that C (the write(2) figure: go
+// less c+threads; none when it is less). Between the floor and c is the
+// runtime's share that no Go program avoids; between go and the floor the
+// rest, goipc's to close where it can (bench/README.md, Remaining gaps,
+// names what the runtime costs beyond the floor). Without the c+threads
+// form there is no floor; without the write(2) figure, the floor leaves
+// the calls out.
 func (r *Report) floors() {
 	var perCall float64
 	for _, fg := range r.Figures {
 		g, okg := fg.Forms[FormGo]
 		t, okt := fg.Forms[FormCThreads]
-		if fg.Bench == "syscall" && okg && okt && g.Best > t.Best {
-			perCall = g.Best - t.Best
+		if fg.Bench == "syscall" && okg && okt && fg.Value(g) > fg.Value(t) {
+			perCall = fg.Value(g) - fg.Value(t)
 		}
 	}
 	for i := range r.Figures {

@@ -17,9 +17,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// A cgroup is a pids cgroup made for one run. Processes started by the job
-// move themselves into it (the trampoline writes "0" to procs), so the init
-// and its Go runtime threads are not counted.
+// A cgroup is a pids cgroup made for one run. An init that carries the
+// limits itself joins it (limitSelf writes "0" to procs), and the
+// processes it starts are born in it; otherwise (a race-enabled init) each
+// program's trampoline moves itself in, and the init's threads are not
+// counted.
 type cgroup struct {
 	dir   string
 	procs *os.File // cgroup.procs, opened for writing before the init starts
