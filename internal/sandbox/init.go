@@ -159,7 +159,9 @@ func initMain(job Job) int {
 	if cfg.Cgroup {
 		inside.cg = os.NewFile(fdCgroup, "cgroup.procs")
 	}
-	inside.direct = limitSelf(cfg, inside.cg) == nil
+	// The processes the init starts itself get the mask it started with
+	// and its ignored SIGHUP and SIGINT: only the trampoline clears those.
+	inside.direct = InheritedSignals() == "" && limitSelf(cfg, inside.cg) == nil
 	go reaper()
 
 	ctx := context.Background()
@@ -626,6 +628,7 @@ func trampoline(v string) {
 			unix.RawSyscall(unix.SYS_CLOSE, uintptr(fd), 0, 0)
 		}
 	}
+	clearSignals()
 	_, _, e := unix.RawSyscall(unix.SYS_EXECVE, uintptr(unsafe.Pointer(path)),
 		uintptr(unsafe.Pointer(&argv[0])), uintptr(unsafe.Pointer(&envv[0])))
 	// Under the limits, printing may fail too; the exit status still tells.

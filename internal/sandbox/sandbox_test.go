@@ -25,7 +25,9 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/ipcparity/ipcparity/internal/sandbox"
+	"github.com/ipcparity/ipcparity/internal/testhelper"
 	"golang.org/x/sys/unix"
 )
 
@@ -47,6 +49,7 @@ var testJobs = map[string]sandbox.Job{
 	"reap":        jobReap,
 	"visible":     jobVisible,
 	"procs":       jobProcs,
+	"sigstate":    jobSigstate,
 }
 
 var (
@@ -67,9 +70,13 @@ func run(ctx context.Context, spec sandbox.Spec) ([]byte, error) {
 }
 
 func TestMain(m *testing.M) {
+	testhelper.StartWithSignals()
 	sandbox.Main(testJobs)
 	if dir := os.Getenv("SBTEST_RUNNER"); dir != "" {
 		runnerHelper(dir, os.Getenv("SBTEST_MARKER"))
+	}
+	if dir := os.Getenv("SBTEST_SIGRUNNER"); dir != "" {
+		sigRunnerHelper(dir)
 	}
 	flag.Parse()
 	code := m.Run()
@@ -93,6 +100,50 @@ func runnerHelper(dir, marker string) {
 	})
 	fmt.Fprintf(os.Stderr, "runner helper: Run returned: %v\n", err)
 	os.Exit(1)
+}
+
+// sigRunnerHelper is the runner of TestSignalsStartClean: it prints its
+// own blocked and ignored signals, then a program's in its sandbox.
+func sigRunnerHelper(dir string) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err == nil {
+		fmt.Print(sigLines("runner", status))
+		var out []byte
+		out, err = sandbox.Run(context.Background(), sandbox.Spec{Job: "sigstate", Dir: dir, Deadline: 10 * time.Second})
+		fmt.Print(string(out))
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "signal runner helper: %v\n", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// sigLines returns the SigBlk and SigIgn lines of a /proc/PID/status, each
+// after who.
+func sigLines(who string, status []byte) string {
+	var b strings.Builder
+	for _, l := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(l, "SigBlk:") || strings.HasPrefix(l, "SigIgn:") {
+			fmt.Fprintf(&b, "%s %s\n", who, strings.Join(strings.Fields(l), " "))
+		}
+	}
+	return b.String()
+}
+
+// jobSigstate runs cat on its own /proc/self/status and returns its
+// SigBlk and SigIgn lines.
+func jobSigstate(context.Context, []byte) ([]byte, error) {
+	var out bytes.Buffer
+	cmd := exec.Command("cat", "/proc/self/status")
+	cmd.Stdout = &out
+	if err := sandbox.Start(cmd); err != nil {
+		return nil, err
+	}
+	if err := cmd.Wait(); err != nil {
+		return nil, err
+	}
+	return []byte(sigLines("program", out.Bytes())), nil
 }
 
 // newMarker returns a unique extra argument for sleep, which adds up its
@@ -815,5 +866,47 @@ func TestVisible(t *testing.T) {
 		if b, _ := os.ReadFile(p); string(b) != "host" {
 			t.Errorf("%s on the host: %q", p, b)
 		}
+	}
+}
+
+// A runner started with SIGWINCH blocked and SIGINT ignored, as perf and a
+// shell's background job start what they run: the programs in its
+// sandboxes start with neither, as from a login shell. The Go runtime
+// hands both on to what it starts; with SIGWINCH blocked, every scenario
+// that signals a waiting program waited out its deadline.
+func TestSignalsStartClean(t *testing.T) {
+	markUsed("sigstate")
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), "SBTEST_SIGRUNNER="+t.TempDir(),
+		testhelper.SignalsEnv([]syscall.Signal{syscall.SIGWINCH}, []syscall.Signal{syscall.SIGINT}))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("the runner helper: %v", err)
+	}
+	got := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if f := strings.Fields(l); len(f) == 3 {
+			got[f[0]+" "+f[1]] = f[2]
+		}
+	}
+	// The runner must have started as perf and the shell start it, or
+	// the test proves nothing.
+	bit := func(hex string, sig syscall.Signal) bool {
+		v, err := strconv.ParseUint(hex, 16, 64)
+		return err == nil && v&(1<<(sig-1)) != 0
+	}
+	if !bit(got["runner SigBlk:"], syscall.SIGWINCH) || !bit(got["runner SigIgn:"], syscall.SIGINT) {
+		t.Fatalf("the runner did not start with SIGWINCH blocked and SIGINT ignored:\n%s", out)
+	}
+	want := map[string]string{"program SigBlk:": "0000000000000000", "program SigIgn:": "0000000000000000"}
+	delete(got, "runner SigBlk:")
+	delete(got, "runner SigIgn:")
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("a sandboxed program's blocked and ignored signals (-want +got):\n%s", diff)
 	}
 }

@@ -60,6 +60,7 @@ func Main(m *testing.M, registry map[string]Helper) {
 			fmt.Fprintf(os.Stderr, "test helper %q is not registered; registered: %q\n", name, slices.Sorted(maps.Keys(registry)))
 			os.Exit(2)
 		}
+		StartWithSignals()
 		execQuietly()
 		os.Exit(h(os.Args[2:]))
 	}

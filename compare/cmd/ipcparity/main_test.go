@@ -358,3 +358,21 @@ func TestTrace(t *testing.T) {
 		t.Errorf("check --trace without strace: %v, want exit 2 and the reason once:\n%s", err, out)
 	}
 }
+
+// TestCheckUnderBlockedSignals: check started with SIGWINCH blocked and
+// SIGINT ignored, as perf and a shell's background job start a command,
+// still agrees on the scenarios that signal a waiting program. Its
+// sandboxes' init (bin/ipcparity-init, which carries the limits itself
+// when it can) must not hand that state on: with SIGWINCH blocked, the C
+// reference never took the signal and each such scenario waited out its
+// deadline.
+func TestCheckUnderBlockedSignals(t *testing.T) {
+	bin := binDir(t)
+	argv := testhelper.Command(t, "ipcparity", "check", "--bin", bin, "--run", "signal-in", "fifo", "mq", "shm", "sock")
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), testhelper.SignalsEnv([]syscall.Signal{syscall.SIGWINCH}, []syscall.Signal{syscall.SIGINT}))
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "5 of 5 scenarios agree") {
+		t.Errorf("check with SIGWINCH blocked and SIGINT ignored: %v, want exit 0 and 5 scenarios agreeing:\n%s", err, out)
+	}
+}
