@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
 
+	"github.com/ipcparity/ipcparity/internal/sandbox"
 	"github.com/ipcparity/ipcparity/internal/sides"
 	"github.com/ipcparity/ipcparity/internal/sides/goside"
 )
@@ -254,6 +255,9 @@ func TestMain(m *testing.M) {
 		noteStartFds()
 		runChild(testAPI(os.Getenv(testSideEnv)), procLang, js)
 	}
+	// As testhelper.Main does (else as it is); not in a forked child
+	// above, which keeps the mask its script's parent had.
+	sandbox.StartClean(false)
 	noteStartFds()
 	os.Exit(m.Run())
 }

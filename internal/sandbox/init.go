@@ -58,6 +58,9 @@ func Main(jobs map[string]Job) {
 	if !ok {
 		return
 	}
+	// The processes the init starts get its signal mask and ignored
+	// signals: it starts again without those it inherited.
+	cleanErr := StartClean(true)
 	os.Unsetenv(initEnv)
 	if g, ok := os.LookupEnv(goraceEnv); ok {
 		os.Setenv("GORACE", g)
@@ -79,7 +82,7 @@ func Main(jobs map[string]Job) {
 		fmt.Fprintf(os.Stderr, "sandbox: unknown job %q\n", name)
 		os.Exit(2)
 	}
-	os.Exit(initMain(job))
+	os.Exit(initMain(job, cleanErr))
 }
 
 // The init's state, used by Start and StartProcess.
@@ -130,7 +133,7 @@ func limitSelf(cfg config, cg *os.File) error {
 	return nil
 }
 
-func initMain(job Job) int {
+func initMain(job Job, cleanErr error) int {
 	out := os.NewFile(fdResult, "result")
 	unix.CloseOnExec(fdResult)
 	unix.CloseOnExec(fdConfig)
@@ -144,6 +147,9 @@ func initMain(job Job) int {
 	}
 
 	cfg, payload, err := readConfig(os.NewFile(fdConfig, "config"))
+	if err == nil {
+		err = cleanErr
+	}
 	if err != nil {
 		return reply(kindSetup, []byte{0, 0, 0, 0}, []byte(err.Error())...)
 	}
@@ -159,9 +165,7 @@ func initMain(job Job) int {
 	if cfg.Cgroup {
 		inside.cg = os.NewFile(fdCgroup, "cgroup.procs")
 	}
-	// The processes the init starts itself get the mask it started with
-	// and its ignored SIGHUP and SIGINT: only the trampoline clears those.
-	inside.direct = InheritedSignals() == "" && limitSelf(cfg, inside.cg) == nil
+	inside.direct = limitSelf(cfg, inside.cg) == nil
 	go reaper()
 
 	ctx := context.Background()
@@ -628,7 +632,6 @@ func trampoline(v string) {
 			unix.RawSyscall(unix.SYS_CLOSE, uintptr(fd), 0, 0)
 		}
 	}
-	clearSignals()
 	_, _, e := unix.RawSyscall(unix.SYS_EXECVE, uintptr(unsafe.Pointer(path)),
 		uintptr(unsafe.Pointer(&argv[0])), uintptr(unsafe.Pointer(&envv[0])))
 	// Under the limits, printing may fail too; the exit status still tells.

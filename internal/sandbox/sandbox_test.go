@@ -102,12 +102,13 @@ func runnerHelper(dir, marker string) {
 	os.Exit(1)
 }
 
-// sigRunnerHelper is the runner of TestSignalsStartClean: it prints its
-// own blocked and ignored signals, then a program's in its sandbox.
+// sigRunnerHelper is the runner of TestSignalsStartClean: it prints the
+// blocked and ignored signals that it hands on to a process it starts
+// itself, then those of a process in its sandbox.
 func sigRunnerHelper(dir string) {
-	status, err := os.ReadFile("/proc/self/status")
+	handed, err := catStatus(exec.Command("cat", "/proc/self/status"), "handed")
 	if err == nil {
-		fmt.Print(sigLines("runner", status))
+		fmt.Print(string(handed))
 		var out []byte
 		out, err = sandbox.Run(context.Background(), sandbox.Spec{Job: "sigstate", Dir: dir, Deadline: 10 * time.Second})
 		fmt.Print(string(out))
@@ -119,31 +120,34 @@ func sigRunnerHelper(dir string) {
 	os.Exit(0)
 }
 
-// sigLines returns the SigBlk and SigIgn lines of a /proc/PID/status, each
-// after who.
-func sigLines(who string, status []byte) string {
-	var b strings.Builder
-	for _, l := range strings.Split(string(status), "\n") {
-		if strings.HasPrefix(l, "SigBlk:") || strings.HasPrefix(l, "SigIgn:") {
-			fmt.Fprintf(&b, "%s %s\n", who, strings.Join(strings.Fields(l), " "))
-		}
-	}
-	return b.String()
-}
-
-// jobSigstate runs cat on its own /proc/self/status and returns its
-// SigBlk and SigIgn lines.
-func jobSigstate(context.Context, []byte) ([]byte, error) {
+// catStatus runs cmd, a cat of its own /proc/self/status, and returns its
+// SigBlk and SigIgn lines, each after who. Inside a sandbox, cmd starts
+// with sandbox.Start.
+func catStatus(cmd *exec.Cmd, who string) ([]byte, error) {
 	var out bytes.Buffer
-	cmd := exec.Command("cat", "/proc/self/status")
 	cmd.Stdout = &out
-	if err := sandbox.Start(cmd); err != nil {
+	start := cmd.Start
+	if who == "program" {
+		start = func() error { return sandbox.Start(cmd) }
+	}
+	if err := start(); err != nil {
 		return nil, err
 	}
 	if err := cmd.Wait(); err != nil {
 		return nil, err
 	}
-	return []byte(sigLines("program", out.Bytes())), nil
+	var b bytes.Buffer
+	for _, l := range strings.Split(out.String(), "\n") {
+		if strings.HasPrefix(l, "SigBlk:") || strings.HasPrefix(l, "SigIgn:") {
+			fmt.Fprintf(&b, "%s %s\n", who, strings.Join(strings.Fields(l), " "))
+		}
+	}
+	return b.Bytes(), nil
+}
+
+// jobSigstate returns the SigBlk and SigIgn lines of a cat in the sandbox.
+func jobSigstate(context.Context, []byte) ([]byte, error) {
+	return catStatus(exec.Command("cat", "/proc/self/status"), "program")
 }
 
 // newMarker returns a unique extra argument for sleep, which adds up its
@@ -869,44 +873,52 @@ func TestVisible(t *testing.T) {
 	}
 }
 
-// A runner started with SIGWINCH blocked and SIGINT ignored, as perf and a
-// shell's background job start what they run: the programs in its
-// sandboxes start with neither, as from a login shell. The Go runtime
-// hands both on to what it starts; with SIGWINCH blocked, every scenario
-// that signals a waiting program waited out its deadline.
+// A runner started with signals blocked or ignored, as perf (SIGWINCH
+// blocked) and a shell's background job (SIGINT ignored) start what they
+// run: the programs in its sandboxes start with none, as from a login
+// shell. The Go runtime hands both on to what it starts; with SIGWINCH
+// blocked, every scenario that signals a waiting program waited out its
+// deadline.
 func TestSignalsStartClean(t *testing.T) {
 	markUsed("sigstate")
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), "SBTEST_SIGRUNNER="+t.TempDir(),
-		testhelper.SignalsEnv([]syscall.Signal{syscall.SIGWINCH}, []syscall.Signal{syscall.SIGINT}))
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("the runner helper: %v", err)
-	}
-	got := map[string]string{}
-	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		if f := strings.Fields(l); len(f) == 3 {
-			got[f[0]+" "+f[1]] = f[2]
+	for _, c := range []struct {
+		blocked, ignored []syscall.Signal
+	}{
+		{[]syscall.Signal{syscall.SIGWINCH}, []syscall.Signal{syscall.SIGINT}},
+		{[]syscall.Signal{syscall.SIGWINCH, syscall.SIGUSR1, syscall.SIGALRM}, []syscall.Signal{syscall.SIGHUP, syscall.SIGINT}},
+	} {
+		cmd := exec.Command(exe, "-test.run=^$")
+		cmd.Env = append(os.Environ(), "SBTEST_SIGRUNNER="+t.TempDir(), testhelper.SignalsEnv(c.blocked, c.ignored))
+		cmd.Stderr = os.Stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("the runner helper: %v", err)
 		}
-	}
-	// The runner must have started as perf and the shell start it, or
-	// the test proves nothing.
-	bit := func(hex string, sig syscall.Signal) bool {
-		v, err := strconv.ParseUint(hex, 16, 64)
-		return err == nil && v&(1<<(sig-1)) != 0
-	}
-	if !bit(got["runner SigBlk:"], syscall.SIGWINCH) || !bit(got["runner SigIgn:"], syscall.SIGINT) {
-		t.Fatalf("the runner did not start with SIGWINCH blocked and SIGINT ignored:\n%s", out)
-	}
-	want := map[string]string{"program SigBlk:": "0000000000000000", "program SigIgn:": "0000000000000000"}
-	delete(got, "runner SigBlk:")
-	delete(got, "runner SigIgn:")
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("a sandboxed program's blocked and ignored signals (-want +got):\n%s", diff)
+		got := map[string]uint64{}
+		for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if f := strings.Fields(l); len(f) == 3 {
+				got[f[0]+" "+f[1]], _ = strconv.ParseUint(f[2], 16, 64)
+			}
+		}
+		mask := func(sigs []syscall.Signal) (m uint64) {
+			for _, sig := range sigs {
+				m |= 1 << (sig - 1)
+			}
+			return m
+		}
+		// What the runner hands on to what it starts itself shows that it
+		// started as perf and the shell start it: else the test proves
+		// nothing.
+		want := map[string]uint64{
+			"handed SigBlk:": mask(c.blocked), "handed SigIgn:": mask(c.ignored),
+			"program SigBlk:": 0, "program SigIgn:": 0,
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("runner started with %v blocked and %v ignored: signal masks handed on, and a sandboxed program's (-want +got):\n%s", c.blocked, c.ignored, diff)
+		}
 	}
 }

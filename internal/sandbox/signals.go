@@ -4,7 +4,10 @@ package sandbox
 
 import (
 	"fmt"
+	"os"
+	"runtime"
 	"strings"
+	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -40,29 +43,62 @@ func ignored(sig int) bool {
 	return e == 0 && old.handler == sigIgn
 }
 
-// InheritedSignals says which signals a process that this one starts
-// through the Go runtime would find blocked or ignored ("SIGWINCH
-// blocked"), or "" when none. The Go runtime never blocks some signals on
-// its own threads (SIGINT, SIGTERM, SIGSEGV...) yet hands them on blocked
-// when it started so: those are not seen here, and only the trampoline,
-// which clears the mask itself, is sure to clear them.
-func InheritedSignals() string {
-	var said []string
+// inherited returns the signals blocked in the calling thread's mask and
+// those ignored in this process.
+func inherited() (blocked, ignoredSigs []int) {
 	var set unix.Sigset_t
 	if err := unix.PthreadSigmask(unix.SIG_BLOCK, nil, &set); err != nil {
-		return "the signal mask unreadable: " + err.Error()
+		return []int{0}, nil // unreadable: not clean
 	}
 	for sig := 1; sig <= maxSig; sig++ {
 		if set.Val[(sig-1)/64]&(1<<((sig-1)%64)) != 0 {
-			said = append(said, signalName(sig)+" blocked")
+			blocked = append(blocked, sig)
+		}
+		if ignored(sig) {
+			ignoredSigs = append(ignoredSigs, sig)
 		}
 	}
-	for sig := 1; sig <= maxSig; sig++ {
-		if ignored(sig) {
-			said = append(said, signalName(sig)+" ignored")
-		}
+	return blocked, ignoredSigs
+}
+
+// InheritedSignals says which signals a process that this one starts
+// through the Go runtime would find blocked or ignored ("SIGWINCH
+// blocked"), or "" when none. The runtime hands on the mask of the thread
+// that starts the process, and ignored SIGHUP and SIGINT.
+func InheritedSignals() string {
+	blocked, ignoredSigs := inherited()
+	var said []string
+	for _, sig := range blocked {
+		said = append(said, signalName(sig)+" blocked")
+	}
+	for _, sig := range ignoredSigs {
+		said = append(said, signalName(sig)+" ignored")
 	}
 	return strings.Join(said, ", ")
+}
+
+// StartClean executes this binary again, with its arguments and
+// environment, when it started with signals blocked (or ignored, with
+// ignoredToo): the new image starts with none, so that the processes it
+// starts do too, which the Go runtime cannot be told once it runs. It
+// returns nil at once when there is nothing to clear, and an error when
+// the signals could not be cleared or the exec failed.
+//
+// The sandbox's init calls it; so do ipcparity and the tests, for the
+// mask only: a command started with SIGHUP ignored by nohup must go on
+// ignoring it.
+func StartClean(ignoredToo bool) error {
+	blocked, ignoredSigs := inherited()
+	if len(blocked) == 0 && (!ignoredToo || len(ignoredSigs) == 0) {
+		return nil
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	clearSignals(ignoredToo)
+	if blocked, ignoredSigs = inherited(); len(blocked) > 0 || ignoredToo && len(ignoredSigs) > 0 {
+		return fmt.Errorf("signals still blocked or ignored after clearing: %v, %v", blocked, ignoredSigs)
+	}
+	return fmt.Errorf("executing itself again without the signals it inherited: %w", syscall.Exec("/proc/self/exe", os.Args, os.Environ()))
 }
 
 func signalName(sig int) string {
@@ -72,15 +108,16 @@ func signalName(sig int) string {
 	return fmt.Sprintf("signal %d", sig)
 }
 
-// clearSignals unblocks every signal of the calling thread and sets every
-// ignored signal back to its default, with raw system calls only: the
-// trampoline calls it under its limits, just before execve, which resets
-// the handlers the Go runtime installed but keeps the mask and SIG_IGN.
-// A signal left pending by the old mask is taken here by the runtime's
-// handler, not handed to the program.
-func clearSignals() {
+// clearSignals unblocks every signal of the calling thread and, with
+// ignoredToo, sets every ignored signal back to its default. execve then
+// resets the handlers the Go runtime installed; a signal left pending by
+// the old mask is taken here, by the runtime's handler.
+func clearSignals(ignoredToo bool) {
 	var none unix.Sigset_t
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&none)), 0, sigSize, 0, 0)
+	if !ignoredToo {
+		return
+	}
 	var dfl kernelSigaction
 	for sig := 1; sig <= maxSig; sig++ {
 		if ignored(sig) {

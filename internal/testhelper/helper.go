@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ipcparity/ipcparity/internal/sandbox"
 )
 
 // helperArg starts the first argument of a helper process; the helper's
@@ -64,6 +66,9 @@ func Main(m *testing.M, registry map[string]Helper) {
 		execQuietly()
 		os.Exit(h(os.Args[2:]))
 	}
+	// The tests of signals need the mask a login shell gives (perf blocks
+	// SIGWINCH in what it runs); an ignored SIGHUP stays nohup's.
+	sandbox.StartClean(false) // else as it is
 	helpers = registry
 	flag.Parse()
 	code := m.Run()

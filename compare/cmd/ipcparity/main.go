@@ -54,6 +54,7 @@ import (
 	"github.com/ipcparity/ipcparity/compare/judge"
 	"github.com/ipcparity/ipcparity/compare/runner"
 	"github.com/ipcparity/ipcparity/compare/scenarios"
+	"github.com/ipcparity/ipcparity/internal/sandbox"
 	"github.com/ipcparity/ipcparity/report"
 )
 
@@ -61,6 +62,9 @@ func main() {
 	// A sandboxed run's init is ipcparity-init where it lies beside this
 	// binary (it starts faster), else this binary again.
 	runner.Main(compare.Lookup)
+	// What runs unsandboxed (run, bench, the fallback) must not inherit a
+	// mask that perf or the like left; an ignored SIGHUP stays nohup's.
+	sandbox.StartClean(false) // else as it is
 	runner.InitBeside("ipcparity-init")
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
