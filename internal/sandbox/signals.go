@@ -16,10 +16,11 @@ import (
 // A program in a sandbox starts as it would from a login shell: no signal
 // blocked, none ignored. The runner may have been started otherwise (perf
 // blocks SIGWINCH in what it runs, a shell's background job ignores
-// SIGINT, nohup ignores SIGHUP), and the Go runtime hands that on: a
-// process it starts gets the signal mask the runtime itself started with,
-// and SIGHUP and SIGINT still ignored if they were. With SIGWINCH blocked,
-// every scenario that signals a waiting program waited out its deadline.
+// SIGINT, nohup ignores SIGHUP), and the Go runtime hands that on: its
+// threads keep the mask it started with, less the signals it never lets
+// be blocked, a process it starts gets the forking thread's, and SIGHUP
+// and SIGINT stay ignored if they were. With SIGWINCH blocked, every
+// scenario that signals a waiting program waited out its deadline.
 
 // kernelSigaction is the kernel's struct sigaction as rt_sigaction takes it
 // on amd64 and arm64. Only the handler, first, is read; all zero is SIG_DFL.
