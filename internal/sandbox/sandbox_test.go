@@ -898,10 +898,14 @@ func TestSignalsStartClean(t *testing.T) {
 		if err != nil {
 			t.Fatalf("the runner helper: %v", err)
 		}
+		// Signals 32 and 33 are glibc's, which GNU make starts its
+		// commands with ignored; the sandbox leaves them as they are.
+		const glibcOwn = 3 << 31
 		got := map[string]uint64{}
 		for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 			if f := strings.Fields(l); len(f) == 3 {
-				got[f[0]+" "+f[1]], _ = strconv.ParseUint(f[2], 16, 64)
+				v, _ := strconv.ParseUint(f[2], 16, 64)
+				got[f[0]+" "+f[1]] = v &^ glibcOwn
 			}
 		}
 		mask := func(sigs []syscall.Signal) (m uint64) {

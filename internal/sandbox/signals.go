@@ -37,6 +37,12 @@ const (
 	maxSig  = 64 // the last real-time signal
 )
 
+// glibcOwn reports whether sig is one of the two signals glibc keeps for
+// its threads (SIGCANCEL 32, SIGSETXID 33): a program cannot set them,
+// and glibc installs its handlers whatever it inherited. GNU make starts
+// its commands with both ignored; they are left as they are.
+func glibcOwn(sig int) bool { return sig == 32 || sig == 33 }
+
 // ignored reports whether sig is ignored (SIG_IGN) in this process.
 func ignored(sig int) bool {
 	var old kernelSigaction
@@ -52,6 +58,9 @@ func inherited() (blocked, ignoredSigs []int) {
 		return []int{0}, nil // unreadable: not clean
 	}
 	for sig := 1; sig <= maxSig; sig++ {
+		if glibcOwn(sig) {
+			continue
+		}
 		if set.Val[(sig-1)/64]&(1<<((sig-1)%64)) != 0 {
 			blocked = append(blocked, sig)
 		}
@@ -121,7 +130,7 @@ func clearSignals(ignoredToo bool) {
 	}
 	var dfl kernelSigaction
 	for sig := 1; sig <= maxSig; sig++ {
-		if ignored(sig) {
+		if !glibcOwn(sig) && ignored(sig) {
 			unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&dfl)), 0, sigSize, 0, 0)
 		}
 	}
