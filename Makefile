@@ -89,7 +89,10 @@ LIBS = $(shell $(GO) list -f '{{if ne .Name "main"}}{{.ImportPath}}{{end}}' $(1)
 # bin/check-static.log and printed after the tests': the tests wait on
 # their programs more than they compute (1.3 of 2 CPUs busy), and four
 # test packages at once (-p 4, not one per CPU) keep the CPUs busier. On 2
-# CPUs, in a new clone, that took make check from 65-76 s to STATIC_FIGURES.
+# CPUs, in new clones, make check took 56-70 s (median 60.4 of 7) against
+# 66-73 s (70.3 of 4) one after the other, faster in each of 4 pairs. An
+# earlier -p 4 alone was reverted for a 20 ms timer that timed out under
+# the load; 7 runs of this one passed.
 STATIC_CHECKS = \
 	echo '== go vet'; $(GO) vet ./... || exit 1; \
 	echo '== C as Debian builds it (-O2 -D_FORTIFY_SOURCE=2)'; for f in c_reference/*.c c_reference/bench/*.c; do \
