@@ -255,8 +255,9 @@ func TestMain(m *testing.M) {
 		noteStartFds()
 		runChild(testAPI(os.Getenv(testSideEnv)), procLang, js)
 	}
-	// As testhelper.Main does (else as it is); not in a forked child
-	// above, which keeps the mask its script's parent had.
+	// As testhelper.Main does (on an error, the tests run as they
+	// started); not in a forked child above, which keeps the mask its
+	// script's parent had.
 	sandbox.StartClean(false)
 	noteStartFds()
 	os.Exit(m.Run())

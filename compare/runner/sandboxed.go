@@ -110,7 +110,8 @@ func Sandboxed() error {
 		}
 		if fallbackWhy != nil {
 			fmt.Fprintf(os.Stderr, "ipcparity: runs are NOT sandboxed (%v): falling back to process groups and token-named objects; see the README's isolation section\n", fallbackWhy)
-			// A sandbox's trampoline clears these; the fallback cannot.
+			// A sandbox's init starts again without these; the fallback
+			// cannot (ipcparity clears its mask, not nohup's SIGHUP).
 			if inherited := sandbox.InheritedSignals(); inherited != "" {
 				fmt.Fprintf(os.Stderr, "ipcparity: and the programs inherit this process's signals as they are: %s\n", inherited)
 			}

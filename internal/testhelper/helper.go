@@ -68,7 +68,7 @@ func Main(m *testing.M, registry map[string]Helper) {
 	}
 	// The tests of signals need the mask a login shell gives (perf blocks
 	// SIGWINCH in what it runs); an ignored SIGHUP stays nohup's.
-	sandbox.StartClean(false) // else as it is
+	sandbox.StartClean(false) // on an error, the tests run as they started
 	helpers = registry
 	flag.Parse()
 	code := m.Run()

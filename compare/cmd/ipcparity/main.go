@@ -64,7 +64,7 @@ func main() {
 	runner.Main(compare.Lookup)
 	// What runs unsandboxed (run, bench, the fallback) must not inherit a
 	// mask that perf or the like left; an ignored SIGHUP stays nohup's.
-	sandbox.StartClean(false) // else as it is
+	sandbox.StartClean(false) // on an error, ipcparity runs as it started
 	runner.InitBeside("ipcparity-init")
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
