@@ -22,8 +22,8 @@ import (
 // and SIGINT stay ignored if they were. With SIGWINCH blocked, every
 // scenario that signals a waiting program waited out its deadline.
 
-// kernelSigaction holds the kernel's struct sigaction as rt_sigaction
-// takes it on amd64 and arm64 (arm64's lacks nothing it has). Only the
+// kernelSigaction is the kernel's struct sigaction as rt_sigaction takes
+// it on amd64 and arm64 (the Go runtime's sigactiont for both). Only the
 // handler, first, is read; all zero is SIG_DFL.
 type kernelSigaction struct {
 	handler  uintptr
