@@ -146,6 +146,14 @@ func initMain(job Job, cleanErr error) int {
 		return 0
 	}
 
+	// Descriptors the runner inherited (make's jobserver, a CI agent's, a
+	// host file) reach the init too, since the Go runtime closes none it
+	// did not open: the programs must not get them.
+	if err := unix.CloseRange(fdCgroup+1, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
+		var errno unix.Errno
+		errors.As(err, &errno)
+		return reply(kindSetup, binary.LittleEndian.AppendUint32(nil, uint32(errno)), []byte("marking inherited descriptors close-on-exec: "+err.Error())...)
+	}
 	cfg, payload, err := readConfig(os.NewFile(fdConfig, "config"))
 	if err == nil {
 		err = cleanErr

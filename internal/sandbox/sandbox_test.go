@@ -50,6 +50,7 @@ var testJobs = map[string]sandbox.Job{
 	"visible":     jobVisible,
 	"procs":       jobProcs,
 	"sigstate":    jobSigstate,
+	"fds":         jobFds,
 }
 
 var (
@@ -77,6 +78,9 @@ func TestMain(m *testing.M) {
 	}
 	if dir := os.Getenv("SBTEST_SIGRUNNER"); dir != "" {
 		sigRunnerHelper(dir)
+	}
+	if dir := os.Getenv("SBTEST_FDRUNNER"); dir != "" {
+		fdRunnerHelper(dir)
 	}
 	flag.Parse()
 	code := m.Run()
@@ -148,6 +152,52 @@ func catStatus(cmd *exec.Cmd, who string) ([]byte, error) {
 // jobSigstate returns the SigBlk and SigIgn lines of a cat in the sandbox.
 func jobSigstate(context.Context, []byte) ([]byte, error) {
 	return catStatus(exec.Command("cat", "/proc/self/status"), "program")
+}
+
+// fdRunnerHelper is the runner of TestInheritedDescriptorsStayOut: it
+// prints its own open descriptors, then those of a process in its sandbox.
+func fdRunnerHelper(dir string) {
+	fmt.Println("runner", strings.Join(openFds("self"), " "))
+	out, err := sandbox.Run(context.Background(), sandbox.Spec{Job: "fds", Dir: dir, Deadline: 10 * time.Second})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "descriptor runner helper: %v\n", err)
+		os.Exit(1)
+	}
+	fmt.Println("program", string(out))
+	os.Exit(0)
+}
+
+// openFds lists the open descriptors of process pid ("self" too), sorted.
+func openFds(pid string) []string {
+	ents, _ := os.ReadDir("/proc/" + pid + "/fd")
+	var fds []int
+	for _, e := range ents {
+		if fd, err := strconv.Atoi(e.Name()); err == nil {
+			fds = append(fds, fd)
+		}
+	}
+	slices.Sort(fds)
+	var s []string
+	for _, fd := range fds {
+		s = append(s, strconv.Itoa(fd))
+	}
+	return s
+}
+
+// jobFds starts a sleep in the sandbox and returns its open descriptors.
+func jobFds(context.Context, []byte) ([]byte, error) {
+	cmd := exec.Command("sleep", "10")
+	if err := sandbox.Start(cmd); err != nil {
+		return nil, err
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	// The trampoline, when there is one, is the same pid: wait for sleep.
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(time.Millisecond) {
+		if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", cmd.Process.Pid)); string(comm) == "sleep\n" {
+			return []byte(strings.Join(openFds(strconv.Itoa(cmd.Process.Pid)), " ")), nil
+		}
+	}
+	return nil, errors.New("sleep never started")
 }
 
 // newMarker returns a unique extra argument for sleep, which adds up its
@@ -924,5 +974,44 @@ func TestSignalsStartClean(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("runner started with %v blocked and %v ignored: signal masks handed on, and a sandboxed program's (-want +got):\n%s", c.blocked, c.ignored, diff)
 		}
+	}
+}
+
+// Descriptors the runner inherited (make's jobserver, a CI agent's, a
+// host file open for writing) stay out of the sandbox's programs: the Go
+// runtime closes none it did not open, so they reached every program, and
+// a port could write to a host file through one.
+func TestInheritedDescriptorsStayOut(t *testing.T) {
+	markUsed("fds")
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), "SBTEST_FDRUNNER="+t.TempDir())
+	for i := 0; i < 5; i++ { // descriptors 3 to 7; the last three are past the init's own
+		f, err := os.Create(filepath.Join(t.TempDir(), "host-file"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		cmd.ExtraFiles = append(cmd.ExtraFiles, f)
+	}
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("the runner helper: %v", err)
+	}
+	got := map[string][]string{}
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(l)
+		got[f[0]] = f[1:]
+	}
+	// The runner must hold them, or the test proves nothing.
+	if !slices.Contains(got["runner"], "6") || !slices.Contains(got["runner"], "7") {
+		t.Fatalf("the runner does not hold descriptors 6 and 7: %q", got["runner"])
+	}
+	if diff := cmp.Diff([]string{"0", "1", "2"}, got["program"]); diff != "" {
+		t.Errorf("a sandboxed program's open descriptors, its runner holding 3 to 7 (-want +got):\n%s", diff)
 	}
 }
