@@ -65,6 +65,8 @@ func main() {
 	// What runs unsandboxed (run, bench, the fallback) must not inherit a
 	// mask that perf or the like left; an ignored SIGHUP stays nohup's.
 	sandbox.StartClean(false) // on an error, ipcparity runs as it started
+	// Nor the descriptors it inherited (a sandbox's init drops them too).
+	unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 	runner.InitBeside("ipcparity-init")
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

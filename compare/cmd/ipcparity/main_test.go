@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
 
 	"github.com/ipcparity/ipcparity/compare"
@@ -232,18 +234,24 @@ func TestInterruptedVerify(t *testing.T) {
 
 // descendant reports whether a process named comm descends from process
 // pid (the sandboxes' PID namespaces hide nothing from this side).
-func descendant(pid int, comm string) bool {
+func descendant(pid int, comm string) bool { return descendantPid(pid, comm) != 0 }
+
+// descendantPid is the pid of a descendant of pid named comm, or 0.
+func descendantPid(pid int, comm string) int {
 	tasks, _ := filepath.Glob(filepath.Join("/proc", strconv.Itoa(pid), "task", "*", "children"))
 	for _, f := range tasks {
 		b, _ := os.ReadFile(f)
 		for _, c := range strings.Fields(string(b)) {
 			child, _ := strconv.Atoi(c)
-			if name, _ := os.ReadFile(filepath.Join("/proc", c, "comm")); strings.TrimSpace(string(name)) == comm || descendant(child, comm) {
-				return true
+			if name, _ := os.ReadFile(filepath.Join("/proc", c, "comm")); strings.TrimSpace(string(name)) == comm {
+				return child
+			}
+			if d := descendantPid(child, comm); d != 0 {
+				return d
 			}
 		}
 	}
-	return false
+	return 0
 }
 
 // TestCheckAndVerify runs the command as a user does, on the pipe program
@@ -386,5 +394,50 @@ func TestCheckUnderBlockedSignals(t *testing.T) {
 		if code := cmd.ProcessState.ExitCode(); code != c.code || !strings.Contains(string(out), c.said) {
 			t.Errorf("%q with SIGWINCH blocked and SIGINT ignored: exit %d, want %d and %q:\n%s", c.args, code, c.code, c.said, out)
 		}
+	}
+}
+
+// TestRunPassesNoDescriptors: the program that ipcparity run starts by
+// hand, unsandboxed, gets none of the descriptors ipcparity inherited
+// (make's jobserver, a terminal's, a host file): only 0, 1, 2 and its
+// errno report, 3. The Go runtime closes none it did not open. It runs
+// bin/ipcparity itself, as the helper does not go through main.
+func TestRunPassesNoDescriptors(t *testing.T) {
+	bin := binDir(t)
+	cmd := exec.Command(filepath.Join(bin, "ipcparity"), "run", "--bin", bin, "--form", "c", "fifo_reader")
+	cmd.Dir = t.TempDir()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	for i := 0; i < 5; i++ { // descriptors 3 to 7
+		f, err := os.Create(filepath.Join(t.TempDir(), "host-file"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		cmd.ExtraFiles = append(cmd.ExtraFiles, f)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// run passes SIGTERM on to fifo_reader, which would otherwise wait
+	// for a writer, holding the stderr pipe, after a SIGKILL of run.
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	pid := 0
+	for start := time.Now(); pid == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("fifo_reader did not start in 10 s\n%s", stderr.String())
+		}
+		pid = descendantPid(cmd.Process.Pid, "fifo_reader")
+	}
+	ents, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fds []string
+	for _, e := range ents {
+		fds = append(fds, e.Name())
+	}
+	if diff := cmp.Diff([]string{"0", "1", "2", "3"}, fds); diff != "" {
+		t.Errorf("fifo_reader's descriptors under ipcparity run, ipcparity holding 3 to 7 (-want +got):\n%s", diff)
 	}
 }
