@@ -73,9 +73,10 @@ func yieldSometimes() {
 // 0.72–1.13 × that of blocking at once: no clear gain, and it was left
 // out; one raw try without the yields gained 2–4 % in throughput and made
 // round trips slower (1.15 against 1.10 × C), since a round trip's
-// receive always waits and so its try always fails first. A deadline a few microseconds ahead is no substitute: arming the
-// kernel's high-resolution timer costs more than the wait on a virtual
-// machine (queue throughput 10 × lower).
+// receive always waits and so its try always fails first. A deadline a
+// few microseconds ahead is no substitute: arming the kernel's
+// high-resolution timer costs more than the wait on a virtual machine
+// (queue throughput 10 × lower).
 const spinFor = 10 * time.Microsecond
 
 // A spin paces the tries of one call that may block:

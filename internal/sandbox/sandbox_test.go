@@ -110,7 +110,7 @@ func runnerHelper(dir, marker string) {
 // blocked and ignored signals that it hands on to a process it starts
 // itself, then those of a process in its sandbox.
 func sigRunnerHelper(dir string) {
-	handed, err := catStatus(exec.Command("cat", "/proc/self/status"), "handed")
+	handed, err := catStatus("handed", (*exec.Cmd).Start)
 	if err == nil {
 		fmt.Print(string(handed))
 		var out []byte
@@ -124,17 +124,14 @@ func sigRunnerHelper(dir string) {
 	os.Exit(0)
 }
 
-// catStatus runs cmd, a cat of its own /proc/self/status, and returns its
-// SigBlk and SigIgn lines, each after who. Inside a sandbox, cmd starts
-// with sandbox.Start.
-func catStatus(cmd *exec.Cmd, who string) ([]byte, error) {
+// catStatus starts a cat of its own /proc/self/status with start
+// (sandbox.Start inside a sandbox) and returns its SigBlk and SigIgn
+// lines, each after who.
+func catStatus(who string, start func(*exec.Cmd) error) ([]byte, error) {
 	var out bytes.Buffer
+	cmd := exec.Command("cat", "/proc/self/status")
 	cmd.Stdout = &out
-	start := cmd.Start
-	if who == "program" {
-		start = func() error { return sandbox.Start(cmd) }
-	}
-	if err := start(); err != nil {
+	if err := start(cmd); err != nil {
 		return nil, err
 	}
 	if err := cmd.Wait(); err != nil {
@@ -151,7 +148,7 @@ func catStatus(cmd *exec.Cmd, who string) ([]byte, error) {
 
 // jobSigstate returns the SigBlk and SigIgn lines of a cat in the sandbox.
 func jobSigstate(context.Context, []byte) ([]byte, error) {
-	return catStatus(exec.Command("cat", "/proc/self/status"), "program")
+	return catStatus("program", sandbox.Start)
 }
 
 // fdRunnerHelper is the runner of TestInheritedDescriptorsStayOut: it

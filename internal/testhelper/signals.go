@@ -82,8 +82,8 @@ func StartWithSignals() {
 		mask.Val[(sig-1)/64] |= 1 << ((sig - 1) % 64)
 	}
 	// Only this thread, which executes, needs the mask: execve keeps it.
-	if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, uintptr(unsafe.Pointer(&mask)), 0, 8, 0, 0); e != 0 {
-		fail(fmt.Errorf("blocking: %v", e))
+	if err := unix.PthreadSigmask(unix.SIG_BLOCK, &mask, nil); err != nil {
+		fail(fmt.Errorf("blocking: %v", err))
 	}
 	fail(syscall.Exec(self, os.Args, os.Environ()))
 }
